@@ -1,0 +1,88 @@
+"""What a check may know beyond the message: settings, delivery facts, DNS, the classifier."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from scorer.rules import RuleSet
+from scorer.settings import Settings
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Facts from the wire or the caller: all optional; checks that need one absent say so."""
+
+    sender_ip: str | None = None
+    helo: str | None = None
+    mail_from: str | None = None
+    dkim_selector: str | None = None
+    tls: bool | None = None
+    tls_version: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any] | None) -> Delivery:
+        if not data:
+            return cls()
+        known = {f: data.get(f) for f in cls.__dataclass_fields__ if data.get(f) not in (None, "")}
+        return cls(**known)
+
+
+class Memo:
+    """Per-message results shared between checks (SPF for DMARC, ...); computed once."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def get(self, key: str, compute: Callable[[], T]) -> T:
+        if key in self._values:
+            return self._values[key]
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._values:
+                self._values[key] = compute()
+            return self._values[key]
+
+    def peek(self, key: str, default: Any = None) -> Any:
+        return self._values.get(key, default)
+
+
+@dataclass
+class Context:
+    """Everything a check reads besides the Message. One per analysis; never shared."""
+
+    settings: Settings
+    rules: RuleSet
+    delivery: Delivery = field(default_factory=Delivery)
+    now: datetime | None = None
+    deadline: float = 0.0
+    """time.monotonic() value by which the analysis must end."""
+    dns: Any = None
+    """A per-message DNS session (scorer.dns), or None when offline."""
+    classifier: Any = None
+    memo: Memo = field(default_factory=Memo)
+    sections: dict[str, Any] = field(default_factory=dict)
+    """Extra report sections a check contributes (`classifier`, `engines`, ...)."""
+
+    @property
+    def offline(self) -> bool:
+        return self.settings.offline
+
+    @property
+    def limits(self):  # type: ignore[no-untyped-def]
+        return self.settings.limits
+
+    def time_left(self) -> float:
+        return self.deadline - time.monotonic()

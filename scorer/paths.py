@@ -1,0 +1,30 @@
+"""Where the rule data and the shipped model live, in a checkout and once installed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _data_dir(name: str, env: str) -> Path:
+    override = os.environ.get(env)
+    if override:
+        return Path(override)
+    # A checkout (or an editable install) keeps rules/ and models/ beside the package;
+    # a wheel carries them inside it as scorer/_data/<name>.
+    for candidate in (_PACKAGE.parent / name, _PACKAGE / "_data" / name):
+        if candidate.is_dir():
+            return candidate
+    return _PACKAGE.parent / name
+
+
+def rules_dir() -> Path:
+    """Directory of the rule YAML files (`SPAMSCORE_RULES_DIR` overrides)."""
+    return _data_dir("rules", "SPAMSCORE_RULES_DIR")
+
+
+def models_dir() -> Path:
+    """Directory of the shipped classifier model (`SPAMSCORE_MODELS_DIR` overrides)."""
+    return _data_dir("models", "SPAMSCORE_MODELS_DIR")

@@ -1,0 +1,126 @@
+"""The registry of code-backed checks: small functions registered by the finding ids they emit.
+
+A check reads the parsed `Message` and the `Context` and returns hits: `None`, one `Hit`, or an
+iterable of them. It never holds a score (scores live in rules/). It says it could not run by
+raising `Skip`, which the pipeline records in the report's `skipped` list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scorer.context import Context
+    from scorer.message import Message
+    from scorer.report import Finding, Requirement
+
+
+@dataclass
+class Hit:
+    """One thing a check observed. `id` defaults to the check's only emitted id."""
+
+    id: str | None = None
+    evidence: Iterable[str] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+    value: float | None = None
+    """The measured quantity for graded rules (count, ratio, ...); the rule maps it to a score."""
+
+
+class Skip(Exception):
+    """Raised by a check that cannot run for this message (no IP given, offline, ...)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+CheckResult = Hit | Iterable[Hit] | None
+CheckFunc = Callable[["Message", "Context"], CheckResult]
+RequirementsFunc = Callable[["Message", "Context", list["Finding"]], list["Requirement"]]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    name: str
+    func: CheckFunc
+    emits: tuple[str, ...]
+    network: bool
+    module: str
+
+
+_CHECKS: dict[str, CheckSpec] = {}
+_REQUIREMENTS: list[RequirementsFunc] = []
+
+
+def check(
+    name: str, *, emits: Iterable[str] | None = None, network: bool = False
+) -> Callable[[CheckFunc], CheckFunc]:
+    """Register a check. `name` is the finding id when the check emits only that id."""
+
+    def decorate(func: CheckFunc) -> CheckFunc:
+        ids = tuple(emits) if emits is not None else (name,)
+        existing = _CHECKS.get(name)
+        if existing is not None and existing.func.__qualname__ != func.__qualname__:
+            raise ValueError(f"check {name!r} registered twice")
+        _CHECKS[name] = CheckSpec(name, func, ids, network, func.__module__)
+        return func
+
+    return decorate
+
+
+def requirements(func: RequirementsFunc) -> RequirementsFunc:
+    """Register a builder of provider requirement entries (run after every check)."""
+    if func not in _REQUIREMENTS:
+        _REQUIREMENTS.append(func)
+    return func
+
+
+def registered_checks() -> list[CheckSpec]:
+    """Every registered check, in module order then definition order."""
+    load_check_modules()
+    return list(_CHECKS.values())
+
+
+def requirement_builders() -> list[RequirementsFunc]:
+    load_check_modules()
+    return list(_REQUIREMENTS)
+
+
+_LOADED = False
+
+
+def load_check_modules() -> None:
+    """Import every module of scorer.checks once, in the order the categories run."""
+    global _LOADED
+    if _LOADED:
+        return
+    import importlib
+    import pkgutil
+
+    import scorer.checks as package
+
+    order = (
+        "headers",
+        "mime",
+        "content",
+        "html",
+        "links",
+        "compliance",
+        "auth",
+        "blocklists",
+        "classifier",
+        "engines",
+    )
+    found = sorted(
+        (
+            info.name
+            for info in pkgutil.iter_modules(package.__path__)
+            if not info.name.startswith("_")
+        ),
+        key=lambda name: (order.index(name) if name in order else len(order), name),
+    )
+    for name in found:
+        importlib.import_module(f"scorer.checks.{name}")
+    _LOADED = True

@@ -1,0 +1,230 @@
+"""Finding, Requirement and Report, and the v1 JSON they serialise to.
+
+Findings are stored language-neutral (id, score, evidence, params); titles and advice are
+rendered from the rule data when the report is serialised, so one stored report can be shown
+in English or Japanese. The v1 field names are a public contract (ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scorer.rules import RuleSet
+
+REPORT_VERSION = 1
+SEVERITIES = ("info", "warning", "error")
+REQUIREMENT_STATUSES = ("pass", "fail", "warn", "unknown")
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    category: str
+    score: float
+    severity: str
+    evidence: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, rules: RuleSet | None, lang: str) -> dict[str, Any]:
+        rule = rules.get(self.id) if rules is not None else None
+        data: dict[str, Any] = {
+            "id": self.id,
+            "category": self.category,
+            "score": self.score,
+            "severity": self.severity,
+            "title": rule.text("description", lang, self.params) if rule else self.id,
+            "advice": rule.text("advice", lang, self.params) if rule else "",
+            "why": rule.text("why", lang, self.params) if rule else "",
+            "evidence": list(self.evidence),
+            "references": list(rule.references) if rule else [],
+            "params": dict(self.params),
+        }
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        return cls(
+            id=data["id"],
+            category=data["category"],
+            score=float(data["score"]),
+            severity=data["severity"],
+            evidence=tuple(data.get("evidence", ())),
+            params=dict(data.get("params", {})),
+        )
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One provider rule (e.g. `gmail.dkim`) and whether this message meets it."""
+
+    id: str
+    status: str
+    detail: dict[str, str]
+    advice: dict[str, str] = field(default_factory=dict)
+    title: dict[str, str] = field(default_factory=dict)
+    smtp_reply: str | None = None
+    provider: str = ""
+    references: tuple[str, ...] = ()
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "provider": self.provider or self.id.split(".", 1)[0],
+            "status": self.status,
+            "title": _pick(self.title, lang),
+            "detail": _pick(self.detail, lang),
+            "advice": _pick(self.advice, lang),
+            "smtp_reply": self.smtp_reply,
+            "references": list(self.references),
+        }
+
+    def to_storage(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "detail": self.detail,
+            "advice": self.advice,
+            "title": self.title,
+            "smtp_reply": self.smtp_reply,
+            "provider": self.provider,
+            "references": list(self.references),
+        }
+
+    @classmethod
+    def from_storage(cls, data: dict[str, Any]) -> Requirement:
+        return cls(
+            id=data["id"],
+            status=data["status"],
+            detail=dict(data.get("detail", {})),
+            advice=dict(data.get("advice", {})),
+            title=dict(data.get("title", {})),
+            smtp_reply=data.get("smtp_reply"),
+            provider=data.get("provider", ""),
+            references=tuple(data.get("references", ())),
+        )
+
+
+def _pick(texts: dict[str, str], lang: str) -> str:
+    return texts.get(lang) or texts.get("en") or ""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    check: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"check": self.check, "reason": self.reason}
+
+
+@dataclass
+class Report:
+    """The result of one analysis."""
+
+    score: float
+    threshold: float
+    is_spam: bool
+    categories: dict[str, float]
+    findings: list[Finding]
+    requirements: list[Requirement] = field(default_factory=list)
+    classifier: dict[str, Any] | None = None
+    skipped: list[Skipped] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+    checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    message: dict[str, Any] = field(default_factory=dict)
+    lang: str = "en"
+    capped: dict[str, dict[str, float]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Further sections (e.g. `engines`, `delivery`), serialised at the top level."""
+    rules: RuleSet | None = field(default=None, repr=False, compare=False)
+
+    def finding_ids(self) -> list[str]:
+        return [f.id for f in self.findings]
+
+    def get(self, finding_id: str) -> Finding | None:
+        for finding in self.findings:
+            if finding.id == finding_id:
+                return finding
+        return None
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """The v1 report in `lang` (default: the language it was made in)."""
+        lang = lang or self.lang
+        data: dict[str, Any] = {
+            "version": REPORT_VERSION,
+            "score": self.score,
+            "threshold": self.threshold,
+            "is_spam": self.is_spam,
+            "categories": dict(self.categories),
+            "findings": [f.to_dict(self.rules, lang) for f in self.findings],
+            "requirements": [r.to_dict(lang) for r in self.requirements],
+            "classifier": self.classifier,
+            "skipped": [s.to_dict() for s in self.skipped],
+            "elapsed_ms": self.elapsed_ms,
+            "lang": lang,
+            "message": dict(self.message),
+            "checks": {k: dict(v) for k, v in self.checks.items()},
+            "capped": {k: dict(v) for k, v in self.capped.items()},
+        }
+        for key, value in self.extra.items():
+            data.setdefault(key, value)
+        return data
+
+    def to_json(self, lang: str | None = None, *, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=indent)
+
+    def to_storage(self) -> dict[str, Any]:
+        """Language-neutral form for the store; `from_storage` rebuilds the Report."""
+        data = self.to_dict()
+        data["findings"] = [
+            {
+                "id": f.id,
+                "category": f.category,
+                "score": f.score,
+                "severity": f.severity,
+                "evidence": list(f.evidence),
+                "params": dict(f.params),
+            }
+            for f in self.findings
+        ]
+        data["requirements"] = [r.to_storage() for r in self.requirements]
+        return data
+
+    @classmethod
+    def from_storage(cls, data: dict[str, Any], rules: RuleSet | None = None) -> Report:
+        known = {
+            "version",
+            "score",
+            "threshold",
+            "is_spam",
+            "categories",
+            "findings",
+            "requirements",
+            "classifier",
+            "skipped",
+            "elapsed_ms",
+            "lang",
+            "message",
+            "checks",
+            "capped",
+        }
+        return cls(
+            score=float(data["score"]),
+            threshold=float(data["threshold"]),
+            is_spam=bool(data["is_spam"]),
+            categories=dict(data.get("categories", {})),
+            findings=[Finding.from_dict(f) for f in data.get("findings", [])],
+            requirements=[Requirement.from_storage(r) for r in data.get("requirements", [])],
+            classifier=data.get("classifier"),
+            skipped=[Skipped(s["check"], s["reason"]) for s in data.get("skipped", [])],
+            elapsed_ms=float(data.get("elapsed_ms", 0.0)),
+            checks=dict(data.get("checks", {})),
+            message=dict(data.get("message", {})),
+            lang=data.get("lang", "en"),
+            capped=dict(data.get("capped", {})),
+            extra={k: v for k, v in data.items() if k not in known},
+            rules=rules,
+        )

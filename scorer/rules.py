@@ -1,0 +1,517 @@
+"""Load the rule data in rules/*.yaml and validate it strictly.
+
+A rule file holds one category: its score cap and its rules. Every rule carries its id, score
+(or graded scores), texts in English and Japanese, advice, references, how it is checked, and
+hit/miss examples. Unknown keys, regexes that do not compile, texts missing a language, and ids
+no check can emit are all errors at load time, so bad rule data never reaches a report.
+"""
+
+from __future__ import annotations
+
+import string
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from scorer.errors import RuleError
+from scorer.paths import rules_dir
+
+LANGS = ("en", "ja")
+ID_PREFIXES = (
+    "HDR_",
+    "SUBJ_",
+    "MIME_",
+    "LIST_UNSUB_",
+    "BODY_",
+    "HTML_",
+    "URI_",
+    "SPF_",
+    "DKIM_",
+    "DMARC_",
+    "ARC_",
+    "RBL_",
+    "URIBL_",
+    "DNS_",
+    "RDNS_",
+    "TLS_",
+    "ML_",
+    "LEGAL_",
+    "LIMIT_",
+    "ENGINE_",
+)
+CHECK_TYPES = ("code", "header", "body", "uri", "phrases")
+TEXT_TARGETS = ("subject", "body", "visible", "plain", "html", "headers")
+STATUSES = ("stable", "preview", "deprecated")
+_ID_RE = regex.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_RULE_KEYS = {
+    "id",
+    "score",
+    "grades",
+    "severity",
+    "check",
+    "network",
+    "description",
+    "why",
+    "advice",
+    "references",
+    "examples",
+    "header",
+    "pattern",
+    "flags",
+    "phrases",
+    "target",
+    "params",
+    "replaces",
+    "status",
+    "old_names",
+}
+_FILE_KEYS = {"category", "cap", "floor", "description", "rules"}
+_EXAMPLE_KEYS = {
+    "expect",
+    "message",
+    "file",
+    "compose",
+    "context",
+    "score",
+    "evidence",
+    "note",
+    "limits",
+    "offline",
+}
+_REGEX_TIMEOUT_S = 0.05
+_FLAG_BITS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
+
+
+@dataclass(frozen=True)
+class Grade:
+    min: float
+    score: float
+
+
+@dataclass(frozen=True)
+class Example:
+    expect: str
+    message: str | None = None
+    file: str | None = None
+    compose: Mapping[str, Any] | None = None
+    context: Mapping[str, Any] = field(default_factory=dict)
+    limits: Mapping[str, Any] = field(default_factory=dict)
+    score: float | None = None
+    evidence: str | None = None
+    note: str = ""
+    offline: bool | None = None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    label: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    score: float
+    check: str
+    description: Mapping[str, str]
+    why: Mapping[str, str]
+    advice: Mapping[str, str]
+    severity: str | None = None
+    network: bool = False
+    grades: tuple[Grade, ...] = ()
+    references: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    header: tuple[str, ...] = ()
+    target: tuple[str, ...] = ()
+    pattern: Any = None
+    phrases: tuple[Phrase, ...] = ()
+    phrase_pattern: Any = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    replaces: tuple[str, ...] = ()
+    status: str = "stable"
+    old_names: tuple[str, ...] = ()
+    source: str = ""
+
+    def score_for(self, value: float | None) -> float | None:
+        """The score of a hit: the fixed score, or the grade `value` reaches (None: no grade)."""
+        if not self.grades:
+            return self.score
+        if value is None:
+            return None
+        chosen = None
+        for grade in self.grades:
+            if value >= grade.min:
+                chosen = grade.score
+        return chosen
+
+    def severity_for(self, score: float) -> str:
+        if self.severity:
+            return self.severity
+        if score <= 0:
+            return "info"
+        return "warning" if score < 2.0 else "error"
+
+    def text(self, name: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
+        texts: Mapping[str, str] = getattr(self, name)
+        template = texts.get(lang) or texts.get("en") or ""
+        if not params or "{" not in template:
+            return template
+        return string.Formatter().vformat(template, (), _Defaulting(params))
+
+    def search(self, text: str) -> Any:
+        """Search the compiled pattern with a time limit (hostile input must not hang us)."""
+        return self.pattern.search(text, timeout=_REGEX_TIMEOUT_S)
+
+
+class _Defaulting(dict):
+    def __init__(self, params: Mapping[str, Any]) -> None:
+        super().__init__({k: _fmt(v) for k, v in params.items()})
+
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    cap: float | None
+    floor: float | None
+    description: Mapping[str, str]
+    rule_ids: tuple[str, ...]
+
+
+@dataclass
+class RuleSet:
+    rules: dict[str, Rule]
+    categories: dict[str, Category]
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return self.rules.get(rule_id) or self.rules.get(self.aliases.get(rule_id, ""))
+
+    def __contains__(self, rule_id: object) -> bool:
+        return isinstance(rule_id, str) and self.get(rule_id) is not None
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.rules.values())
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def pattern_rules(self) -> list[Rule]:
+        return [r for r in self.rules.values() if r.check != "code"]
+
+    def subset(self, ids: Iterable[str]) -> RuleSet:
+        """A rule set with only `ids` (tests hand the engine small rule sets)."""
+        keep = {i: self.rules[i] for i in ids}
+        cats = {
+            name: Category(
+                c.name, c.cap, c.floor, c.description, tuple(i for i in c.rule_ids if i in keep)
+            )
+            for name, c in self.categories.items()
+        }
+        return RuleSet(keep, cats, {k: v for k, v in self.aliases.items() if v in keep})
+
+    def validate_checks(self, emitted: Mapping[str, Iterable[str]], *, complete: bool) -> None:
+        """Check rules against the registered checks: `emitted` maps check name → ids.
+
+        Every `check: code` rule needs a check that emits it; with `complete`, every id a check
+        can emit must be declared here (the full rule set must describe everything we report).
+        """
+        emitted_ids: dict[str, str] = {}
+        for name, ids in emitted.items():
+            for rule_id in ids:
+                emitted_ids[rule_id] = name
+        problems = []
+        for rule in self.rules.values():
+            if rule.check == "code" and rule.id not in emitted_ids:
+                problems.append(f"{rule.source}: {rule.id} has check: code but no check emits it")
+        if complete:
+            for rule_id, name in emitted_ids.items():
+                if rule_id not in self.rules:
+                    problems.append(f"check {name!r} emits {rule_id}, which no rule file declares")
+        if problems:
+            raise RuleError("; ".join(problems))
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def _texts(value: Any, where: str, *, required: bool = True) -> dict[str, str]:
+    if value is None:
+        if required:
+            raise RuleError(f"{where}: missing (needs en and ja)")
+        return {}
+    if not isinstance(value, dict):
+        raise RuleError(f"{where}: must be a mapping with en and ja")
+    unknown = set(value) - set(LANGS)
+    if unknown:
+        raise RuleError(f"{where}: unknown language keys {sorted(unknown)}")
+    for lang in LANGS:
+        text = value.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            raise RuleError(f"{where}: needs a non-empty {lang!r} text")
+    fields = [
+        {name for _, name, _, _ in string.Formatter().parse(value[lang]) if name} for lang in LANGS
+    ]
+    if fields[0] != fields[1]:
+        raise RuleError(f"{where}: en and ja use different placeholders {fields[0]} vs {fields[1]}")
+    return {lang: value[lang].strip() for lang in LANGS}
+
+
+def _compile(pattern: Any, flags: Any, where: str) -> Any:
+    if not isinstance(pattern, str) or not pattern:
+        raise RuleError(f"{where}: pattern must be a non-empty string")
+    bits = regex.VERSION0
+    for flag in flags or []:
+        if flag not in _FLAG_BITS:
+            raise RuleError(f"{where}: unknown regex flag {flag!r} (use i, m, s, x)")
+        bits |= _FLAG_BITS[flag]
+    try:
+        return regex.compile(pattern, bits)
+    except regex.error as exc:
+        raise RuleError(f"{where}: bad regex {pattern!r}: {exc}") from None
+
+
+def _phrase_regex(phrases: list[Phrase], where: str) -> Any:
+    alternatives = []
+    for phrase in phrases:
+        text = unicodedata.normalize("NFKC", phrase.label)
+        body = regex.escape(text).replace(r"\ ", r"\s+")
+        if text[:1].isascii() and text[:1].isalnum():
+            body = r"(?<![\w])" + body
+        if text[-1:].isascii() and text[-1:].isalnum():
+            body += r"(?![\w])"
+        alternatives.append(f"(?P<p{len(alternatives)}>{body})")
+    try:
+        return regex.compile("|".join(alternatives), regex.IGNORECASE | regex.VERSION0)
+    except regex.error as exc:  # pragma: no cover - escaped literals always compile
+        raise RuleError(f"{where}: phrases do not compile: {exc}") from None
+
+
+def _example(raw: Any, where: str) -> Example:
+    if not isinstance(raw, dict):
+        raise RuleError(f"{where}: an example must be a mapping")
+    unknown = set(raw) - _EXAMPLE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown example keys {sorted(unknown)}")
+    if raw.get("expect") not in ("hit", "miss"):
+        raise RuleError(f"{where}: expect must be hit or miss")
+    sources = [k for k in ("message", "file", "compose") if raw.get(k) is not None]
+    if len(sources) != 1:
+        raise RuleError(f"{where}: give exactly one of message, file, compose")
+    if "compose" in raw and not isinstance(raw["compose"], dict):
+        raise RuleError(f"{where}: compose must be a mapping")
+    for key in ("context", "limits"):
+        if key in raw and not isinstance(raw[key], dict):
+            raise RuleError(f"{where}: {key} must be a mapping")
+    return Example(
+        expect=raw["expect"],
+        message=raw.get("message"),
+        file=raw.get("file"),
+        compose=raw.get("compose"),
+        context=raw.get("context") or {},
+        limits=raw.get("limits") or {},
+        score=float(raw["score"]) if raw.get("score") is not None else None,
+        evidence=raw.get("evidence"),
+        note=raw.get("note", ""),
+        offline=raw.get("offline"),
+    )
+
+
+def _as_tuple(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise RuleError(f"{where}: must be a string or a list of strings")
+
+
+def _rule(raw: Any, category: str, source: str) -> Rule:
+    if not isinstance(raw, dict):
+        raise RuleError(f"{source}: every rule must be a mapping")
+    rule_id = raw.get("id")
+    where = f"{source}: {rule_id or '?'}"
+    if not isinstance(rule_id, str) or not _ID_RE.match(rule_id):
+        raise RuleError(f"{where}: id must be UPPER_SNAKE_CASE")
+    if not rule_id.startswith(ID_PREFIXES):
+        raise RuleError(f"{where}: id must start with one of {', '.join(ID_PREFIXES)}")
+    unknown = set(raw) - _RULE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown keys {sorted(unknown)}")
+    check = raw.get("check")
+    if check not in CHECK_TYPES:
+        raise RuleError(f"{where}: check must be one of {CHECK_TYPES}")
+    if ("score" in raw) == ("grades" in raw):
+        raise RuleError(f"{where}: give either score or grades")
+    grades: tuple[Grade, ...] = ()
+    if "grades" in raw:
+        items = raw["grades"]
+        if not isinstance(items, list) or not items:
+            raise RuleError(f"{where}: grades must be a non-empty list")
+        try:
+            grades = tuple(Grade(float(g["min"]), float(g["score"])) for g in items)
+        except (KeyError, TypeError, ValueError):
+            raise RuleError(f"{where}: each grade needs numeric min and score") from None
+        if list(grades) != sorted(grades, key=lambda g: g.min) or len(
+            {g.min for g in grades}
+        ) != len(grades):
+            raise RuleError(f"{where}: grades must have increasing min values")
+        score = max(g.score for g in grades)
+    else:
+        try:
+            score = float(raw["score"])
+        except (TypeError, ValueError):
+            raise RuleError(f"{where}: score must be a number") from None
+    severity = raw.get("severity")
+    if severity is not None and severity not in ("info", "warning", "error"):
+        raise RuleError(f"{where}: severity must be info, warning or error")
+    description = _texts(raw.get("description"), f"{where}.description")
+    why = _texts(raw.get("why"), f"{where}.why")
+    positive = score > 0 or any(g.score > 0 for g in grades)
+    advice = _texts(raw.get("advice"), f"{where}.advice", required=positive)
+    network = raw.get("network", False)
+    if not isinstance(network, bool):
+        raise RuleError(f"{where}: network must be true or false")
+    status = raw.get("status", "stable")
+    if status not in STATUSES:
+        raise RuleError(f"{where}: status must be one of {STATUSES}")
+    params = raw.get("params") or {}
+    if not isinstance(params, dict):
+        raise RuleError(f"{where}: params must be a mapping")
+    header = _as_tuple(raw.get("header"), f"{where}.header")
+    target = _as_tuple(raw.get("target"), f"{where}.target")
+    for item in target:
+        if item not in TEXT_TARGETS:
+            raise RuleError(f"{where}: target {item!r} is not one of {TEXT_TARGETS}")
+    pattern = None
+    phrases: tuple[Phrase, ...] = ()
+    phrase_pattern = None
+    if check == "code":
+        for key in ("pattern", "phrases", "header", "flags", "target"):
+            if key in raw:
+                raise RuleError(f"{where}: {key} is only for pattern rules")
+    elif check == "phrases":
+        items = raw.get("phrases")
+        if not isinstance(items, list) or not items:
+            raise RuleError(f"{where}: phrases must be a non-empty list")
+        parsed = []
+        for item in items:
+            if isinstance(item, str):
+                parsed.append(Phrase(item, 1.0))
+            elif isinstance(item, dict) and set(item) <= {"text", "weight"} and "text" in item:
+                parsed.append(Phrase(str(item["text"]), float(item.get("weight", 1.0))))
+            else:
+                raise RuleError(f"{where}: a phrase is a string or {{text, weight}}")
+        phrases = tuple(parsed)
+        phrase_pattern = _phrase_regex(parsed, where)
+        if not grades:
+            raise RuleError(f"{where}: phrase rules are graded: give grades")
+    else:
+        pattern = _compile(raw.get("pattern"), raw.get("flags"), where)
+        if check == "header" and not header:
+            raise RuleError(f"{where}: header rules name the header(s) to read")
+    examples = tuple(
+        _example(e, f"{where}.examples[{i}]") for i, e in enumerate(raw.get("examples") or [])
+    )
+    refs = _as_tuple(raw.get("references"), f"{where}.references")
+    return Rule(
+        id=rule_id,
+        category=category,
+        score=score,
+        check=check,
+        description=description,
+        why=why,
+        advice=advice,
+        severity=severity,
+        network=network,
+        grades=grades,
+        references=refs,
+        examples=examples,
+        header=header,
+        target=target or ("body",),
+        pattern=pattern,
+        phrases=phrases,
+        phrase_pattern=phrase_pattern,
+        params=params,
+        replaces=_as_tuple(raw.get("replaces"), f"{where}.replaces"),
+        status=status,
+        old_names=_as_tuple(raw.get("old_names"), f"{where}.old_names"),
+        source=source,
+    )
+
+
+def load_rules(directory: Path | str | None = None) -> RuleSet:
+    """Load and validate every `*.yaml` in `directory` (default: the shipped rules/)."""
+    return _load_cached(str(Path(directory or rules_dir()).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(directory: str) -> RuleSet:
+    path = Path(directory)
+    files = sorted(path.glob("*.yaml"))
+    if not files:
+        raise RuleError(f"no rule files (*.yaml) in {path}")
+    rules: dict[str, Rule] = {}
+    categories: dict[str, Category] = {}
+    aliases: dict[str, str] = {}
+    for file in files:
+        source = file.name
+        try:
+            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise RuleError(f"{source}: not valid YAML: {exc}") from None
+        if not isinstance(data, dict):
+            raise RuleError(f"{source}: must be a mapping with category and rules")
+        unknown = set(data) - _FILE_KEYS
+        if unknown:
+            raise RuleError(f"{source}: unknown keys {sorted(unknown)}")
+        category = data.get("category")
+        if category != file.stem:
+            raise RuleError(f"{source}: category must be {file.stem!r} (the file name)")
+        cap = data.get("cap")
+        floor = data.get("floor")
+        for name, value in (("cap", cap), ("floor", floor)):
+            if value is not None and not isinstance(value, int | float):
+                raise RuleError(f"{source}: {name} must be a number")
+        ids = []
+        for raw in data.get("rules") or []:
+            rule = _rule(raw, category, source)
+            if rule.id in rules or rule.id in aliases:
+                raise RuleError(f"{source}: {rule.id} is declared twice")
+            rules[rule.id] = rule
+            ids.append(rule.id)
+            for old in rule.old_names:
+                aliases[old] = rule.id
+        categories[category] = Category(
+            category,
+            float(cap) if cap is not None else None,
+            float(floor) if floor is not None else None,
+            _texts(data.get("description"), f"{source}: description"),
+            tuple(ids),
+        )
+    for rule in rules.values():
+        for other in rule.replaces:
+            if other not in rules:
+                raise RuleError(f"{rule.source}: {rule.id} replaces unknown id {other}")
+    clash = set(aliases) & set(rules)
+    if clash:
+        raise RuleError(f"old_names reuse live ids: {sorted(clash)}")
+    return RuleSet(rules, categories, aliases)

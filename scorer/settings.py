@@ -1,0 +1,125 @@
+"""Immutable engine settings and limits, read from the environment with documented defaults.
+
+Every limit is a field here, so one place documents it (README "Limits") and tests can hand the
+pipeline a tighter copy with `dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from scorer.errors import SettingsError
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the engine examines per message; past a limit the report says what it skipped."""
+
+    max_message_bytes: int = 10 * 1024 * 1024
+    """Larger input is refused unread (CLI exit 2, API 413)."""
+    max_mime_depth: int = 20
+    """Nesting of multipart/message parts walked; deeper parts are not examined."""
+    max_parts: int = 250
+    """MIME parts examined, in document order."""
+    max_header_bytes: int = 256 * 1024
+    """Header block bytes decoded; a giant header block is cut here."""
+    max_html_bytes: int = 2 * 1024 * 1024
+    """HTML bytes handed to the HTML parser, over all HTML parts."""
+    max_html_nodes: int = 60_000
+    """HTML elements walked for visible text, links, images and hidden text."""
+    max_text_chars: int = 1_000_000
+    """Characters of decoded text that content rules read."""
+    max_urls: int = 500
+    """Distinct URLs examined by link checks and blocklists."""
+    time_budget_ms: int = 5_000
+    """Wall-clock budget per message; checks not started in time are listed in `skipped`."""
+    dns_timeout_ms: int = 1_500
+    """Timeout for one DNS query."""
+    dns_deadline_ms: int = 4_000
+    """All DNS work for one message ends by this deadline."""
+    max_dns_queries: int = 200
+    """DNS queries per message (SPF, DKIM, DMARC, MX, PTR, blocklists together)."""
+
+    def replace(self, **changes: int) -> Limits:
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Engine settings; build with `Settings.from_env()` or the presets below."""
+
+    threshold: float = 5.0
+    lang: str = "en"
+    offline: bool = False
+    limits: Limits = field(default_factory=Limits)
+    nameservers: tuple[str, ...] = ()
+    """`host[:port]` entries; empty means the system resolver configuration."""
+    use_classifier: bool = True
+    model_path: str | None = None
+    """Directory of the classifier model; None means the shipped one in models/."""
+
+    def replace(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def offline_preset(cls) -> Settings:
+        return cls(offline=True)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from `SPAMSCORE_*` variables; unknown values raise SettingsError."""
+        env = os.environ if env is None else env
+        limits = Limits()
+        overrides: dict[str, int] = {}
+        for f in dataclasses.fields(Limits):
+            key = "SPAMSCORE_" + f.name.upper()
+            if key in env:
+                overrides[f.name] = _parse_int(key, env[key])
+        if overrides:
+            limits = limits.replace(**overrides)
+        lang = env.get("SPAMSCORE_LANG", "en")
+        if lang not in ("en", "ja"):
+            raise SettingsError(f"SPAMSCORE_LANG must be en or ja, not {lang!r}")
+        nameservers = tuple(
+            s.strip() for s in env.get("SPAMSCORE_NAMESERVERS", "").split(",") if s.strip()
+        )
+        return cls(
+            threshold=_parse_float("SPAMSCORE_THRESHOLD", env.get("SPAMSCORE_THRESHOLD", "5.0")),
+            lang=lang,
+            offline=_parse_bool("SPAMSCORE_OFFLINE", env.get("SPAMSCORE_OFFLINE", "0")),
+            limits=limits,
+            nameservers=nameservers,
+            use_classifier=_parse_bool(
+                "SPAMSCORE_CLASSIFIER", env.get("SPAMSCORE_CLASSIFIER", "1")
+            ),
+            model_path=env.get("SPAMSCORE_MODEL") or None,
+        )
+
+
+def _parse_int(key: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{key} must be an integer, not {value!r}") from None
+    if number <= 0:
+        raise SettingsError(f"{key} must be positive, not {number}")
+    return number
+
+
+def _parse_float(key: str, value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise SettingsError(f"{key} must be a number, not {value!r}") from None
+
+
+def _parse_bool(key: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise SettingsError(f"{key} must be 0 or 1, not {value!r}")

@@ -1,0 +1,149 @@
+"""URL facts: find links in text, split them safely, and name their registrable domain (PSL).
+
+Hostile URLs are normal input here, so nothing in this module raises on a broken URL: it yields
+a `Url` whose `host` is empty and whose `valid` is False instead.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import unquote, urlsplit
+
+from publicsuffixlist import PublicSuffixList
+
+_MAX_URL_CHARS = 2048
+
+# Bounded, linear patterns: a scheme URL, or a bare www. host. No nested quantifiers.
+_TEXT_URL = re.compile(
+    r"""(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>"'`\x00-\x1f\u3000-\u303f\uff08\uff09]{1,2048}""",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?)]}>'\"»」』】、。"
+_IPV4_DOTTED = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_IPV4_OBFUSCATED = re.compile(r"^(?:0x[0-9a-f]+|\d+)(?:\.(?:0x[0-9a-f]+|\d+)){0,3}$", re.IGNORECASE)
+_HOST_OK = re.compile(r"^[a-z0-9\-_.]+$")
+_DOMAIN_IN_TEXT = re.compile(
+    r"(?:https?://)?((?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})\b", re.IGNORECASE
+)
+
+
+@lru_cache(maxsize=1)
+def _psl() -> PublicSuffixList:
+    return PublicSuffixList()
+
+
+@lru_cache(maxsize=1)
+def _psl_strict() -> PublicSuffixList:
+    return PublicSuffixList(accept_unknown=False)
+
+
+@lru_cache(maxsize=8192)
+def registrable_domain(host: str) -> str:
+    """The organisational (registrable) domain of `host`, via the bundled public-suffix list.
+
+    IP literals and hosts that are themselves a public suffix return the host unchanged.
+    """
+    host = host.strip(".").lower()
+    if not host or is_ip_literal(host):
+        return host
+    try:
+        private = _psl().privatesuffix(host)
+    except Exception:  # the PSL library is strict about odd labels
+        private = None
+    return private or host
+
+
+@lru_cache(maxsize=8192)
+def is_ip_literal(host: str) -> bool:
+    """True for `1.2.3.4`, `[2001:db8::1]`, and obfuscated IPv4 such as `3232235777` or `0x7f.1`."""
+    host = host.strip("[]")
+    if not host:
+        return False
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    if _IPV4_OBFUSCATED.match(host) and not _IPV4_DOTTED.match(host):
+        # Browsers accept decimal, octal and hex IPv4 forms (WHATWG URL "IPv4 parser").
+        return any(c.isdigit() for c in host) and (
+            (host.isdigit() and len(host) >= 8) or "0x" in host.lower() or host.count(".") >= 1
+        )
+    return False
+
+
+@dataclass(frozen=True)
+class Url:
+    """One link as found in the message."""
+
+    url: str
+    scheme: str
+    host: str
+    domain: str
+    source: str
+    """Where it was found: text, a (href), img (src), form (action), css, other."""
+    anchor_text: str = ""
+    valid: bool = True
+
+    @property
+    def is_ip(self) -> bool:
+        return bool(self.host) and is_ip_literal(self.host)
+
+
+def make_url(raw: str, source: str, anchor_text: str = "") -> Url:
+    """Split `raw` into a `Url`; malformed input gives `valid=False`, never an exception."""
+    text = raw.strip()[:_MAX_URL_CHARS]
+    if text.lower().startswith("www."):
+        text = "http://" + text
+    try:
+        parts = urlsplit(text)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return Url(text, "", "", "", source, anchor_text, valid=False)
+    if scheme in ("http", "https", "ftp"):
+        host = unquote(host).lower()
+        valid = bool(host)
+        if host and not is_ip_literal(host):
+            try:
+                host = host.encode("idna").decode("ascii") if not host.isascii() else host
+            except UnicodeError:
+                valid = False
+            if valid and not _HOST_OK.match(host):
+                valid = False
+        domain = registrable_domain(host) if valid else ""
+        return Url(text, scheme, host, domain, source, anchor_text, valid)
+    if scheme == "mailto":
+        address = unquote(parts.path).split("?", 1)[0]
+        host = address.rsplit("@", 1)[-1].lower() if "@" in address else ""
+        return Url(
+            text, scheme, host, registrable_domain(host) if host else "", source, anchor_text
+        )
+    return Url(text, scheme, "", "", source, anchor_text, valid=bool(scheme))
+
+
+def find_urls_in_text(text: str, limit: int) -> list[str]:
+    """Scheme and www. URLs in plain text, trailing punctuation trimmed, at most `limit`."""
+    found: list[str] = []
+    for match in _TEXT_URL.finditer(text):
+        url = match.group(0).rstrip(_TRAILING)
+        if url.count("(") < url.count(")"):
+            url = url.rstrip(")")
+        found.append(url)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def domains_in_text(text: str) -> list[str]:
+    """Host names a reader would take for a link target in anchor text (`paypal.com`, `https://x.y`)."""
+    hosts = []
+    for match in _DOMAIN_IN_TEXT.finditer(text[:500]):
+        host = match.group(1).lower()
+        if _psl_strict().publicsuffix(host) is None or _psl_strict().is_public(host):
+            continue  # "file.txt", "e.g": not a domain a reader would follow
+        hosts.append(host)
+    return hosts
