@@ -161,9 +161,9 @@ class Rule:
     def text(self, name: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
         texts: Mapping[str, str] = getattr(self, name)
         template = texts.get(lang) or texts.get("en") or ""
-        if not params or "{" not in template:
+        if "{" not in template:
             return template
-        return string.Formatter().vformat(template, (), _Defaulting(params))
+        return string.Formatter().vformat(template, (), _Defaulting(params or {}))
 
     def search(self, text: str) -> Any:
         """Search the compiled pattern with a time limit (hostile input must not hang us)."""

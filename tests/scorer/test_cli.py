@@ -1,0 +1,94 @@
+"""`spamscore check`: exit codes, output forms, and errors of use on one line."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from scorer.cli import EXIT_OK, EXIT_SPAM, EXIT_USAGE, main
+from scorer.compose import compose_message
+
+
+@pytest.fixture
+def eml(tmp_path):
+    path = tmp_path / "draft.eml"
+    path.write_bytes(compose_message(subject="Hello", text="A short note."))
+    return path
+
+
+def test_clean_message_exits_0_with_a_readable_report(eml, capsys):
+    assert main(["check", "--offline", str(eml)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "Score 0.0 / threshold 5.0" in out
+    assert "Subject: Hello" in out
+
+
+def test_at_or_over_the_threshold_exits_1(eml, capsys):
+    assert main(["check", "--offline", "--threshold", "0", str(eml)]) == EXIT_SPAM
+    assert "[SPAM]" in capsys.readouterr().out
+
+
+def test_json_is_the_v1_report(eml, capsys):
+    assert main(["check", "--offline", "--json", str(eml)]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert data["version"] == 1 and data["threshold"] == 5.0 and data["is_spam"] is False
+
+
+def test_japanese_texts(eml, capsys):
+    main(["check", "--offline", "--lang", "ja", str(eml)])
+    assert "スコア 0.0 / しきい値 5.0" in capsys.readouterr().out
+
+
+def test_stdin(eml, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(eml.read_bytes())))
+    assert main(["check", "--offline", "--json", "-"]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["message"]["subject"] == "Hello"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "/nonexistent/draft.eml"],
+        ["check", "--no-such-flag", "x.eml"],
+        ["check", "--lang", "fr", "x.eml"],
+        ["check", "--threshold", "high", "x.eml"],
+        [],
+        ["frobnicate"],
+    ],
+)
+def test_errors_of_use_exit_2_with_one_line(argv, capsys):
+    assert main(argv) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("spamscore: error: ")
+    assert err.count("\n") == 1
+
+
+def test_oversized_message_is_refused_as_an_error_of_use(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "big.eml"
+    path.write_bytes(compose_message(subject="big", text="x" * 5000))
+    monkeypatch.setenv("SPAMSCORE_MAX_MESSAGE_BYTES", "1000")
+    assert main(["check", "--offline", str(path)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "over the limit of 1000 bytes" in err and err.count("\n") == 1
+
+
+def test_unparseable_message_is_not_an_error_of_use(tmp_path, capsys):
+    path = tmp_path / "junk.eml"
+    path.write_bytes(b"\x00\xff\xfe--\r\n\r\n\x1b$B" + bytes(range(256)) * 4)
+    assert main(["check", "--offline", "--json", str(path)]) in (EXIT_OK, EXIT_SPAM)
+    assert json.loads(capsys.readouterr().out)["version"] == 1
+
+
+def test_console_script_runs(eml):
+    result = subprocess.run(
+        [sys.executable, "-m", "scorer.cli", "check", "--offline", str(eml)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == EXIT_OK, result.stderr
+    assert "threshold 5.0" in result.stdout
