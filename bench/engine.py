@@ -91,6 +91,27 @@ def _score(item: tuple[str, bytes]) -> dict:
     }
 
 
+def quality(results: list[dict]) -> dict:
+    """Recall and false-positive rate where the archive name gives the label (ham/spam)."""
+    counts = {"tp": 0, "fp": 0, "tn": 0, "fn": 0}
+    for r in results:
+        if "error" in r:
+            continue
+        archive = r.get("file", r.get("name", "")).split(":", 1)[0]
+        label = "spam" if "/spam" in archive else "ham" if "/ham" in archive else None
+        if label is None:
+            continue
+        predicted = bool(r["is_spam"])
+        key = ("t" if predicted == (label == "spam") else "f") + ("p" if predicted else "n")
+        counts[key] += 1
+    spam = counts["tp"] + counts["fn"]
+    ham = counts["tn"] + counts["fp"]
+    return counts | {
+        "recall": round(counts["tp"] / spam, 4) if spam else None,
+        "fpr": round(counts["fp"] / ham, 4) if ham else None,
+    }
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, int(-(-q * len(ordered) // 100)) - 1))
@@ -120,6 +141,7 @@ def run_ours(messages: list[tuple[str, bytes]], processes: int, use_classifier: 
         "max_ms": round(max(latencies), 1),
         "classifier_median_ms": round(statistics.median(classifier), 4) if classifier else None,
         "peak_rss_mb": round(max(r["rss_kb"] for r in ok) / 1024, 1),
+        "quality": quality(results),
     }
 
 
@@ -154,6 +176,7 @@ def run_anchor(engine: str, messages: list[tuple[str, bytes]], jobs: int) -> dic
         "msgs_per_s": round(len(results) / wall, 1),
         "median_ms": round(statistics.median(latencies), 3) if latencies else None,
         "p99_ms": round(percentile(latencies, 99), 3) if latencies else None,
+        "quality": quality(results),
     }
 
 
@@ -222,6 +245,12 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     + (f", peak RSS {r['peak_rss_mb']} MB/worker" if "peak_rss_mb" in r else "")
                 )
+                q = r["quality"]
+                if q["recall"] is not None or q["fpr"] is not None:
+                    print(
+                        f"    recall {q['recall']}, false-positive rate {q['fpr']} "
+                        f"(TP/FP/TN/FN {q['tp']}/{q['fp']}/{q['tn']}/{q['fn']})"
+                    )
         if "ratios" in results:
             print("ratios:", ", ".join(f"{k} = {v}x" for k, v in results["ratios"].items()))
     return 1 if results["ours"]["errors"] else 0

@@ -50,7 +50,11 @@ class Engine:
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.rules = rules or load_rules()
-        self.checks = [c for c in registered_checks() if any(i in self.rules for i in c.emits)]
+        # A check runs when the rule set declares one of its ids; a check that emits no finding
+        # (it only contributes a report section, like other engines' opinions) always runs.
+        self.checks = [
+            c for c in registered_checks() if not c.emits or any(i in self.rules for i in c.emits)
+        ]
         emitted = {c.name: c.emits for c in registered_checks()}
         emitted["pipeline"] = PIPELINE_IDS
         complete = rules is None if validate_complete is None else validate_complete
@@ -227,10 +231,6 @@ class _Run:
             if self.ctx.settings.offline:
                 self.skipped.append(Skipped(spec.name, "offline"))
                 self.statuses[spec.name] = {"status": "skipped", "ms": 0.0, "reason": "offline"}
-            elif self.ctx.dns is None:
-                reason = "no DNS resolver available"
-                self.skipped.append(Skipped(spec.name, reason))
-                self.statuses[spec.name] = {"status": "skipped", "ms": 0.0, "reason": reason}
             else:
                 runnable.append(spec)
         if not runnable:

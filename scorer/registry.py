@@ -57,7 +57,13 @@ _REQUIREMENTS: list[RequirementsFunc] = []
 def check(
     name: str, *, emits: Iterable[str] | None = None, network: bool = False
 ) -> Callable[[CheckFunc], CheckFunc]:
-    """Register a check. `name` is the finding id when the check emits only that id."""
+    """Register a check. `name` is the finding id when the check emits only that id.
+
+    `network=True` marks a check that talks to the network (DNS, another engine): it is skipped
+    offline and runs concurrently with the other network checks. It must raise `Skip` itself
+    when what it needs is missing (`ctx.dns is None`: no resolver could be built).
+    `emits=()` declares a check that adds only a report section (ctx.sections), no findings.
+    """
 
     def decorate(func: CheckFunc) -> CheckFunc:
         ids = tuple(emits) if emits is not None else (name,)
