@@ -62,6 +62,12 @@ class Settings:
     use_classifier: bool = True
     model_path: str | None = None
     """Directory of the classifier model; None means the shipped one in models/."""
+    spamd_host: str | None = None
+    """`host[:port]` of a SpamAssassin spamd whose opinion is shown beside ours (SPAMD_HOST)."""
+    rspamd_url: str | None = None
+    """`http://host:port` of an rspamd whose opinion is shown beside ours (RSPAMD_URL)."""
+    engines_timeout_ms: int = 3_000
+    """How long another engine may take before it is listed as skipped."""
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
@@ -98,6 +104,11 @@ class Settings:
                 "SPAMSCORE_CLASSIFIER", env.get("SPAMSCORE_CLASSIFIER", "1")
             ),
             model_path=env.get("SPAMSCORE_MODEL") or None,
+            spamd_host=env.get("SPAMD_HOST") or None,
+            rspamd_url=env.get("RSPAMD_URL") or None,
+            engines_timeout_ms=_parse_int(
+                "SPAMSCORE_ENGINES_TIMEOUT_MS", env.get("SPAMSCORE_ENGINES_TIMEOUT_MS", "3000")
+            ),
         )
 
 

@@ -10,5 +10,8 @@ python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e '.[test]'
 .venv/bin/ruff check .
+# SpamAssassin's spamd and rspamd on loopback, offline configuration (../shared/anchors):
+# tests compare their opinions with ours and show them in reports.
+bash ../shared/anchors/start.sh both
 # pytest exits 5 when it collects no tests, which fails this script (set -e).
 exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,45 @@
+"""Ask SpamAssassin and rspamd for their opinion when configured; shown, never scored."""
+
+from __future__ import annotations
+
+from scorer.context import Context
+from scorer.engines import Endpoint, EngineError, rspamd_opinion, spamd_opinion
+from scorer.message import Message
+from scorer.registry import Skip, check
+
+
+def _put(ctx: Context, name: str, opinion: dict) -> None:
+    ctx.sections.setdefault("engines", {})[name] = opinion
+
+
+@check("engine.spamassassin", emits=(), network=True)
+def spamassassin(msg: Message, ctx: Context) -> None:
+    """SpamAssassin's score and rule hits (spamd at SPAMD_HOST), beside ours."""
+    if not ctx.settings.spamd_host:
+        return None
+    timeout = min(ctx.settings.engines_timeout_ms / 1000, max(ctx.time_left(), 0.1))
+    try:
+        endpoint = Endpoint.parse(ctx.settings.spamd_host, 783)
+        _put(ctx, "spamassassin", spamd_opinion(endpoint, msg.raw, timeout))
+    except EngineError as exc:
+        raise Skip(str(exc)) from None
+    return None
+
+
+@check("engine.rspamd", emits=(), network=True)
+def rspamd(msg: Message, ctx: Context) -> None:
+    """rspamd's score, action and symbols (/checkv2 at RSPAMD_URL), beside ours."""
+    if not ctx.settings.rspamd_url:
+        return None
+    timeout = min(ctx.settings.engines_timeout_ms / 1000, max(ctx.time_left(), 0.1))
+    delivery = ctx.delivery
+    envelope = {
+        "IP": delivery.sender_ip or "",
+        "Helo": delivery.helo or "",
+        "From": delivery.mail_from or "",
+    }
+    try:
+        _put(ctx, "rspamd", rspamd_opinion(ctx.settings.rspamd_url, msg.raw, timeout, envelope))
+    except EngineError as exc:
+        raise Skip(str(exc)) from None
+    return None
