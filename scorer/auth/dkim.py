@@ -40,6 +40,8 @@ class SignatureResult:
     key_type: str = ""
     key_bits: int = 0
     signed_headers: tuple[str, ...] = ()
+    crypto_ok: bool = False
+    """The signature verifies cryptographically (even when the key is too short to count)."""
 
     @property
     def passed(self) -> bool:
@@ -134,7 +136,12 @@ def verify_all(session: DnsSession, raw: bytes) -> list[SignatureResult]:
             results.append(base)
             continue
         except dkim.DKIMException as exc:
-            base.result, base.reason = "permerror", str(exc)
+            # A body that no longer matches bh= is a failed signature; every other complaint
+            # (missing tags, bad i=, expired x=, bad c=) makes the signature unusable.
+            mismatch = "body hash mismatch" in str(exc)
+            base.result, base.reason = ("fail" if mismatch else "permerror"), str(exc)
+            base.key_bits = int(verifier.keysize or 0)
+            base.key_type = verifier.ktag.decode("ascii", "replace") if verifier.ktag else ""
             results.append(base)
             continue
         except Exception as exc:  # hostile input must not take the check down
@@ -145,6 +152,7 @@ def verify_all(session: DnsSession, raw: bytes) -> list[SignatureResult]:
         base.key_type = (verifier.ktag or b"").decode("ascii", "replace") if verifier.ktag else ""
         reason = "; ".join(recorder.messages)
         if ok:
+            base.crypto_ok = True
             if base.key_type == "rsa" and base.key_bits < MIN_KEY_BITS:
                 base.result = "fail"
                 base.reason = (

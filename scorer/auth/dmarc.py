@@ -265,6 +265,15 @@ def discover(session: DnsSession, from_domain: str) -> DmarcLookup:
             return DmarcLookup(domain, "temperror", policy_domain=name, source=source, error=error)
         if not records:
             continue
+        if text_starts_with_space := [r for r in records if r != r.lstrip()]:
+            return DmarcLookup(
+                domain,
+                "permerror",
+                policy_domain=name,
+                source=source,
+                error="the record starts with white space; receivers discard it",
+                record_text=text_starts_with_space[0],
+            )
         if len(records) > 1:
             return DmarcLookup(
                 domain,
@@ -290,8 +299,6 @@ def discover(session: DnsSession, from_domain: str) -> DmarcLookup:
         lookup = DmarcLookup(
             domain, "found", record, text, name, source, warnings=list(record.warnings)
         )
-        if text != text.lstrip():
-            lookup.warnings.append("the record starts with white space")
         if source == "org" and "np" in record.tags:
             exists = session.lookup(domain, "A")
             if exists.status == "nxdomain":

@@ -65,6 +65,23 @@ def bound(session: DnsSession) -> Iterator[None]:
         _bound.session = previous
 
 
+class _Query(spf.query):  # type: ignore[misc]
+    """pyspf's query with RFC 7208 §5.5 for `ptr`: a DNS error on one name skips that name."""
+
+    def validated_ptrs(self) -> list[str]:
+        limit = spf.MAX_PTR if self.strict else spf.MAX_PTR * 4
+        names = self.dns_ptr(self.i)[:limit]
+        confirmed = []
+        for name in names:
+            try:
+                addresses = self.dns_a(name, self.A)
+            except spf.TempError:
+                continue
+            if self.cidrmatch(addresses, self.cidrmax):
+                confirmed.append(name)
+        return confirmed
+
+
 @dataclass(frozen=True)
 class SpfResult:
     """check_host() for one IP and identity."""
@@ -84,10 +101,14 @@ def check_host(
     helo: str | None,
     *,
     default_explanation: str | None = None,
+    strict: bool | int = True,
 ) -> SpfResult:
-    """The SPF result for `ip` sending as `sender` (empty: postmaster@helo), per RFC 7208."""
+    """The SPF result for `ip` sending as `sender` (empty: postmaster@helo), per RFC 7208.
+
+    `strict` is pyspf's: True follows the RFC; False (lax) and 2 (harsh) exist for its own tests.
+    """
     try:
-        query = spf.query(i=ip, s=sender or "", h=helo or "unknown")
+        query = _Query(i=ip, s=sender or "", h=helo or "unknown", strict=strict)
     except (ValueError, OSError) as exc:  # an IP pyspf cannot parse
         return SpfResult("permerror", "", problem=f"bad IP address {ip!r}: {exc}")
     if default_explanation is not None:
@@ -100,7 +121,7 @@ def check_host(
         except (AssertionError, spf.PermError) as exc:
             result, explanation = "permerror", str(exc)
     result = spf.RESULTS.get(result, result)
-    if result == "ambiguous":  # harsh mode only; we never run it, but never pass it on either
+    if result == "ambiguous" and strict is True:  # harsh mode only
         result = "permerror"
     return SpfResult(
         result=result,

@@ -80,7 +80,8 @@ def compile_zones(data: Mapping[str, Iterable[Any]]) -> dict[str, Node]:
                 rtype = str(rtype).upper()
                 if rtype not in _TYPES:
                     raise ValueError(f"{raw_name}: unsupported type {rtype}")
-                seen_types.add(rtype)
+                if value != "NONE":
+                    seen_types.add(rtype)
                 if rtype == "TXT":
                     has_txt = True
                 if value == TIMEOUT:
@@ -113,6 +114,8 @@ def load_zone_files(paths: Iterable[Path | str]) -> dict[str, Any]:
 
 def _strings(value: Any) -> list[bytes]:
     parts = value if isinstance(value, list | tuple) else [value]
+    if not parts:  # "no strings" cannot be sent on the wire; the nearest legal form is ""
+        parts = [""]
     out: list[bytes] = []
     for part in parts:
         data = part if isinstance(part, bytes) else str(part).encode("utf-8")
