@@ -34,11 +34,13 @@ SIGNED = [
 def main() -> None:
     good = rsa_key(2048)
     esp = rsa_key(2048)
+    example = rsa_key(2048)
     weak = rsa_key(1024)
     tiny = rsa_key(512)
     zones = {
         "s2048._domainkey.good.example": [{"TXT": good.record}],
         "esp._domainkey.esp.example": [{"TXT": esp.record}],
+        "s1._domainkey.example.com": [{"TXT": example.record}],
         "s1024._domainkey.weak.example": [{"TXT": weak.record}],
         "s512._domainkey.weak.example": [{"TXT": tiny.record}],
     }
@@ -59,6 +61,14 @@ def main() -> None:
         headers=[h for h in SIGNED if h != "List-Unsubscribe-Post"],
     )
     (messages / "dkim_unsub_not_signed.eml").write_bytes(partial)
+    shop = compose_message(
+        from_="Example Shop <news@example.com>",
+        headers={**UNSUB, "List-Unsubscribe": "<https://example.com/unsub?u=7>"},
+        message_id="<fixture-4@example.com>",
+    )
+    (messages / "dkim_signed_example_com.eml").write_bytes(
+        sign(shop, example, selector="s1", domain="example.com", headers=SIGNED)
+    )
     brand = compose_message(
         from_="Brand <news@brand.example>", message_id="<fixture-2@brand.example>"
     )
