@@ -109,7 +109,7 @@ def check_host(
     """
     try:
         query = _Query(i=ip, s=sender or "", h=helo or "unknown", strict=strict)
-    except (ValueError, OSError) as exc:  # an IP pyspf cannot parse
+    except (ValueError, OSError, spf.PermError) as exc:  # an IP pyspf cannot parse
         return SpfResult("permerror", "", problem=f"bad IP address {ip!r}: {exc}")
     if default_explanation is not None:
         query.set_default_explanation(default_explanation)

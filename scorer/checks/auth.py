@@ -45,9 +45,26 @@ def spf_record(msg: Message, ctx: Context) -> spf_auth.SpfRecordReport | None:
     return ctx.memo.get(MEMO_SPF_RECORD, lambda: spf_auth.analyse_record(ctx.dns, domain))
 
 
+def sender_ip(ctx: Context) -> str | None:
+    """The sending IP in canonical form; None when absent or not an IP address."""
+    value = (ctx.delivery.sender_ip or "").strip().strip("[]")
+    try:
+        return str(ipaddress.ip_address(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _need_ip(ctx: Context) -> str:
+    ip = sender_ip(ctx)
+    if ip is None:
+        given = ctx.delivery.sender_ip
+        raise Skip(f"{given!r} is not an IP address" if given else "no sending IP given")
+    return ip
+
+
 def spf_result(msg: Message, ctx: Context) -> spf_auth.SpfResult | None:
     """check_host() for the given sending IP, or None without an IP (a draft)."""
-    ip = ctx.delivery.sender_ip
+    ip = sender_ip(ctx)
     if not ip or ctx.dns is None:
         return None
     env = envelope(msg, ctx)
@@ -218,7 +235,7 @@ def spf_check(msg: Message, ctx: Context) -> list[Hit]:
         if rule_id == "SPF_PERMERROR" and record.status == "permerror":
             rule_id = None  # already reported from the record, with the same cause
         if rule_id:
-            evidence = f"{ctx.delivery.sender_ip} for {result.domain}: {result.result}"
+            evidence = f"{sender_ip(ctx)} for {result.domain}: {result.result}"
             if result.mechanism:
                 evidence += f" (matched {result.mechanism})"
             elif result.problem:
@@ -227,7 +244,7 @@ def spf_check(msg: Message, ctx: Context) -> list[Hit]:
                 Hit(
                     rule_id,
                     [evidence],
-                    {**params, "ip": ctx.delivery.sender_ip, "domain": result.domain or domain},
+                    {**params, "ip": sender_ip(ctx), "domain": result.domain or domain},
                 )
             )
     return hits
@@ -481,16 +498,13 @@ def mx_check(msg: Message, ctx: Context) -> list[Hit]:
 
 def rdns_status(msg: Message, ctx: Context) -> dict[str, object] | None:
     """PTR names of the sending IP and whether one resolves back to it (FCrDNS)."""
-    ip = ctx.delivery.sender_ip
+    ip = sender_ip(ctx)
     if not ip or ctx.dns is None:
         return None
 
     def compute() -> dict[str, object]:
         assert ctx.dns is not None
-        try:
-            address = ipaddress.ip_address(ip)
-        except ValueError:
-            return {"status": "invalid", "names": [], "error": f"{ip!r} is not an IP address"}
+        address = ipaddress.ip_address(ip)
         ptr = ctx.dns.ptr(str(address))
         if ptr.temperror:
             return {"status": "temperror", "names": [], "error": ptr.describe()}
@@ -517,11 +531,9 @@ def rdns_status(msg: Message, ctx: Context) -> dict[str, object] | None:
 def rdns_check(msg: Message, ctx: Context) -> list[Hit]:
     """Reverse DNS of the sending IP, forward-confirmed (Gmail and Yahoo require it)."""
     _need_dns(ctx)
-    if not ctx.delivery.sender_ip:
-        raise Skip("no sending IP given")
+    ip = _need_ip(ctx)
     status = rdns_status(msg, ctx)
     assert status is not None
-    ip = ctx.delivery.sender_ip
     names = [str(n) for n in status["names"]]  # type: ignore[attr-defined]
     params = {"ip": ip, "names": ", ".join(names)}
     if status["status"] == "temperror":

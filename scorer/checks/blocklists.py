@@ -195,12 +195,13 @@ def ip_blocklists(msg: Message, ctx: Context) -> list[Hit]:
     """The sending IP on each IP blocklist, queried in parallel."""
     if ctx.dns is None:
         raise Skip("offline")
-    ip = ctx.delivery.sender_ip
-    if not ip:
+    given = ctx.delivery.sender_ip
+    if not given:
         raise Skip("no sending IP given")
-    label = reversed_ip(ip)
+    label = reversed_ip(given.strip().strip("[]"))
     if label is None:
-        raise Skip(f"{ip!r} is not an IP address")
+        raise Skip(f"{given!r} is not an IP address")
+    ip = given.strip().strip("[]")
     v6 = ":" in ip
     ip_zones, _ = load_zones()
     items = [(label, zone) for zone in ip_zones if zone.ipv6 or not v6]

@@ -68,7 +68,7 @@ class _Facts:
             return "unknown", "no_domain", {}
         record = auth.spf_record(self.msg, self.ctx)
         assert record is not None
-        params: dict[str, Any] = {"domain": domain, "ip": self.ctx.delivery.sender_ip or ""}
+        params: dict[str, Any] = {"domain": domain, "ip": auth.sender_ip(self.ctx) or ""}
         if record.status == "temperror":
             return "unknown", "spf.temperror", {**params, "reason": record.error}
         if record.status == "none":
@@ -207,7 +207,7 @@ def _alignment(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
 def _ptr(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     if not facts.online:
         return "unknown", "offline", {}
-    ip = facts.ctx.delivery.sender_ip
+    ip = auth.sender_ip(facts.ctx)
     if not ip:
         return "unknown", "ptr.no_ip", {}
     status = auth.rdns_status(facts.msg, facts.ctx)

@@ -171,3 +171,28 @@ def test_offline_report_equals_online_apart_from_network_checks(network_engine):
             continue
         assert req == online_req[req.id], req.id
     assert {r.id for r in offline.requirements} == set(online_req)
+
+
+@pytest.mark.parametrize(
+    "delivery",
+    [
+        {"sender_ip": "not-an-ip"},
+        {"sender_ip": "999.1.1.1", "mail_from": "x@@"},
+        {"mail_from": "<>", "helo": "good.example", "sender_ip": "192.0.2.1"},
+        {"dkim_selector": "../../x y"},
+    ],
+)
+def test_hostile_delivery_facts_never_error(network_engine, delivery):
+    report = network_engine.analyze(compose_message(from_="a@good.example"), delivery=delivery)
+    assert not [name for name, s in report.checks.items() if s["status"] == "error"]
+    assert not [s for s in report.skipped if s.reason.startswith("error")]
+
+
+def test_unparseable_signature_and_address_never_error(network_engine):
+    for raw in (
+        b"From: \r\n\r\n",
+        b"DKIM-Signature: garbage\r\nFrom: a@good.example\r\n\r\nx",
+        "From: a@bücher.example\r\n\r\nhi".encode(),
+    ):
+        report = network_engine.analyze(raw)
+        assert not [n for n, s in report.checks.items() if s["status"] == "error"], raw
