@@ -233,6 +233,8 @@ class DmarcLookup:
     """"from" (the From domain's own record) or "org" (the organisational domain's)."""
     error: str = ""
     no_policy: bool = False
+    nonexistent: bool = False
+    """The From domain does not exist and the org record has np= (RFC 9989): np applies."""
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -241,7 +243,7 @@ class DmarcLookup:
         if self.record is None:
             return None
         if self.source == "org" and self.from_domain != self.policy_domain:
-            return self.record.sp
+            return self.record.np if self.nonexistent else self.record.sp
         return self.record.p
 
 
@@ -302,6 +304,7 @@ def discover(session: DnsSession, from_domain: str) -> DmarcLookup:
         if source == "org" and "np" in record.tags:
             exists = session.lookup(domain, "A")
             if exists.status == "nxdomain":
+                lookup.nonexistent = True
                 lookup.warnings.append(f"{domain} does not exist: np={record.np} applies")
         return lookup
     return DmarcLookup(domain, "none", policy_domain=org or domain)

@@ -105,3 +105,14 @@ def test_strict_alignment():
     assert not dmarc.aligned("mail.good.example", "good.example", "s")
     assert dmarc.aligned("a.example.co.jp", "b.example.co.jp", "r")
     assert not dmarc.aligned("a.co.jp", "b.co.jp", "r")
+
+
+def test_np_applies_to_a_subdomain_that_does_not_exist(dns_server, session):
+    dns_server.zones.update(
+        {
+            "_dmarc.np-test.example": [{"TXT": "v=DMARC1; p=none; sp=quarantine; np=reject"}],
+            "real.np-test.example": [{"A": "192.0.2.1"}],
+        }
+    )
+    assert dmarc.discover(session, "ghost.np-test.example").policy == "reject"
+    assert dmarc.discover(session, "real.np-test.example").policy == "quarantine"
