@@ -78,6 +78,30 @@ def spf_result(msg: Message, ctx: Context) -> spf_auth.SpfResult | None:
     return ctx.memo.get(MEMO_SPF_RESULT, compute)
 
 
+def spf_from_record(msg: Message, ctx: Context) -> spf_auth.SpfRecordReport | None:
+    """The header From domain's SPF record (Japanese carriers check this one)."""
+    domain = msg.from_domain
+    if not domain or ctx.dns is None:
+        return None
+    if spf_domain(msg, ctx)[0] == domain:
+        return spf_record(msg, ctx)
+    return ctx.memo.get(MEMO_SPF_RECORD + ".from", lambda: spf_auth.analyse_record(ctx.dns, domain))
+
+
+def spf_from_result(msg: Message, ctx: Context) -> spf_auth.SpfResult | None:
+    """check_host() with the header From address as the sender."""
+    ip = sender_ip(ctx)
+    address = msg.from_address
+    if not ip or ctx.dns is None or address is None:
+        return None
+    if spf_domain(msg, ctx)[0] == msg.from_domain:
+        return spf_result(msg, ctx)
+    return ctx.memo.get(
+        MEMO_SPF_RESULT + ".from",
+        lambda: spf_auth.check_host(ctx.dns, ip, address.addr_spec, ctx.delivery.helo or None),
+    )
+
+
 def dkim_summary(msg: Message, ctx: Context) -> dkim_auth.DkimSummary | None:
     if ctx.dns is None:
         return None

@@ -61,12 +61,30 @@ class _Facts:
         return self.ctx.dns is not None
 
     def spf(self) -> Outcome:
+        """SPF of the envelope domain (the From domain when no envelope sender is known)."""
+        domain, _ = auth.spf_domain(self.msg, self.ctx)
+        return self._spf(
+            domain,
+            lambda: auth.spf_record(self.msg, self.ctx),
+            lambda: auth.spf_result(self.msg, self.ctx),
+        )
+
+    def spf_from(self) -> Outcome:
+        """SPF of the header From domain, as docomo checks it."""
+        return self._spf(
+            self.msg.from_domain,
+            lambda: auth.spf_from_record(self.msg, self.ctx),
+            lambda: auth.spf_from_result(self.msg, self.ctx),
+        )
+
+    def _spf(
+        self, domain: str, record_of: Callable[[], Any], result_of: Callable[[], Any]
+    ) -> Outcome:
         if not self.online:
             return "unknown", "offline", {}
-        domain, _ = auth.spf_domain(self.msg, self.ctx)
         if not domain:
             return "unknown", "no_domain", {}
-        record = auth.spf_record(self.msg, self.ctx)
+        record = record_of()
         assert record is not None
         params: dict[str, Any] = {"domain": domain, "ip": auth.sender_ip(self.ctx) or ""}
         if record.status == "temperror":
@@ -78,7 +96,7 @@ class _Facts:
         if record.too_many_lookups or record.too_many_void_lookups:
             reason = f"{record.lookups} DNS lookups, {record.void_lookups} void"
             return "fail", "spf.broken", {**params, "reason": reason}
-        result = auth.spf_result(self.msg, self.ctx)
+        result = result_of()
         if result is None:
             return "unknown", "spf.no_ip", params
         params["domain"] = result.domain or domain
@@ -299,6 +317,7 @@ def _single_from(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
 
 TESTS: dict[str, Callable[[_Facts, Mapping[str, Any]], Outcome]] = {
     "spf_pass": lambda facts, _p: facts.spf(),
+    "spf_from_pass": lambda facts, _p: facts.spf_from(),
     "dkim_pass": lambda facts, _p: facts.dkim(),
     "spf_or_dkim": _spf_or_dkim,
     "dmarc_record": lambda facts, _p: facts.dmarc_record(),

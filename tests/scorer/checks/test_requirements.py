@@ -175,3 +175,14 @@ def test_unsigned_draft_dkim_is_unknown_but_a_received_message_fails(network_eng
         compose_message(from_="Weak <news@weak.example>"), delivery={"dkim_selector": "s512"}
     )
     assert _status(weak)["gmail.dkim"].status == "fail"
+
+
+def test_docomo_checks_spf_on_the_from_domain(network_engine):
+    report = network_engine.analyze(
+        compose_message(from_="Brand <news@nospf.example>"),
+        delivery={"sender_ip": "192.0.2.1", "mail_from": "bounce@esp.example"},
+    )
+    status = _status(report)
+    assert status["gmail.spf"].status == "pass"  # the envelope (ESP) domain passes
+    assert status["docomo.spf_from"].status == "fail"  # the From domain has no SPF
+    assert status["docomo.dmarc"].status == "fail"
