@@ -311,7 +311,7 @@ def dkim_check(msg: Message, ctx: Context) -> list[Hit]:
         if key.status == "temperror":
             hits.append(Hit("DKIM_TEMPERROR", [key.reason], params))
         elif key.status == "none":
-            hits.append(Hit("DKIM_NONE", [f"no key at {key.name}"], params))
+            hits.append(Hit("DKIM_NONE", [f"no key at {key.name}"], params, value=1.0))
         elif key.status == "permerror":
             hits.append(Hit("DKIM_INVALID", [f"{key.name}: {key.reason}"], params))
         else:
@@ -375,7 +375,9 @@ def dkim_signatures(msg: Message, ctx: Context) -> list[Hit]:
     if not values:
         if ctx.delivery.dkim_selector:
             return []  # the network check looks up the key at that selector
-        return [Hit("DKIM_NONE", ["no DKIM-Signature header"], {"domain": msg.from_domain})]
+        sent = _is_sent(msg, ctx)
+        what = "no DKIM-Signature header" + ("" if sent else " (a draft: not signed yet)")
+        return [Hit("DKIM_NONE", [what], {"domain": msg.from_domain}, value=1.0 if sent else 0.0)]
     present = [h for h in _UNSUB_HEADERS if msg.header_count(h)]
     if not present:
         return []

@@ -196,3 +196,18 @@ def test_unparseable_signature_and_address_never_error(network_engine):
     ):
         report = network_engine.analyze(raw)
         assert not [n for n, s in report.checks.items() if s["status"] == "error"], raw
+
+
+def test_dkim_none_scores_only_where_a_signature_was_due(network_engine):
+    def none_score(**kwargs):
+        headers = kwargs.pop("headers", None)
+        report = network_engine.analyze(
+            compose_message(from_="Good <news@good.example>", headers=headers), **kwargs
+        )
+        finding = report.get("DKIM_NONE")
+        return finding.score if finding else None
+
+    assert none_score() == 0  # a draft: the ESP signs when it sends
+    assert none_score(delivery={"dkim_selector": "nokey"}) == 1.5
+    assert none_score(delivery={"dkim_selector": "s2048"}) is None
+    assert none_score(headers={"Received": "from a by b; Thu, 15 Jan 2026 09:30:00 +0000"}) == 1.5
