@@ -403,6 +403,7 @@ DMARC_IDS = (
     "DMARC_PERMERROR",
     "DMARC_POLICY_NONE",
     "DMARC_NOT_ALIGNED",
+    "DMARC_NO_RUA",
     "DMARC_TEMPERROR",
 )
 
@@ -452,6 +453,14 @@ def dmarc_check(msg: Message, ctx: Context) -> list[Hit]:
             )
         )
     record = lookup.record
+    if record is not None and not record.rua:
+        hits.append(
+            Hit(
+                "DMARC_NO_RUA",
+                [f"_dmarc.{lookup.policy_domain}: {lookup.record_text}"],
+                {**params, "policy_domain": lookup.policy_domain},
+            )
+        )
     spf_id, dkim_ids = aligned_identifiers(msg, ctx)
     identifiers = ([spf_id] if spf_id else []) + dkim_ids
     if identifiers:
