@@ -131,7 +131,11 @@ class Engine:
         return run.build(started)
 
     def close(self) -> None:
+        """Stop the worker threads (network checks, the resolver's lookups)."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+        resolver = self._resolver
+        if resolver is not None and hasattr(resolver, "close"):
+            resolver.close()
 
 
 def _default_resolver(settings: Settings) -> Any:

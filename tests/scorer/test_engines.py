@@ -15,7 +15,7 @@ from scorer.engines import Endpoint, EngineError, rspamd_opinion, spamd_opinion
 from scorer.pipeline import Engine
 from scorer.settings import Settings
 
-from ..conftest import SHARED
+from ..conftest import SHARED, network_settings
 
 SPAMD = "127.0.0.1:17783"
 RSPAMD = "http://127.0.0.1:17333"
@@ -35,7 +35,13 @@ def _answers(host: str, port: int) -> bool:
 
 
 @pytest.fixture(scope="session")
-def anchor_engines():
+def dns_settings(dns_server) -> Settings:
+    """Online settings whose DNS goes to the test server, never to the machine's resolver."""
+    return network_settings(dns_server)
+
+
+@pytest.fixture(scope="session")
+def anchor_engines(dns_settings):
     if not (_answers("127.0.0.1", 17783) and _answers("127.0.0.1", 17333)):
         subprocess.run(
             ["bash", str(SHARED / "anchors" / "start.sh"), "both"],
@@ -43,7 +49,7 @@ def anchor_engines():
             timeout=600,
             capture_output=True,
         )
-    return Engine(Settings(spamd_host=SPAMD, rspamd_url=RSPAMD, offline=False))
+    return Engine(dns_settings.replace(spamd_host=SPAMD, rspamd_url=RSPAMD))
 
 
 @pytest.fixture
@@ -88,21 +94,23 @@ def test_rspamd_reports_score_and_symbols(anchor_engines):
     assert opinion["action"] and isinstance(opinion["score"], float)
 
 
-def test_opinions_appear_in_the_report_and_never_change_our_score(anchor_engines):
+def test_opinions_appear_in_the_report_and_never_change_our_score(anchor_engines, dns_settings):
     with_engines = anchor_engines.analyze(SPAMMY).to_dict()
-    without = Engine(Settings(offline=False)).analyze(SPAMMY).to_dict()
+    without = Engine(dns_settings).analyze(SPAMMY).to_dict()
     assert set(with_engines["engines"]) == {"spamassassin", "rspamd"}
     assert with_engines["engines"]["spamassassin"]["rules"]
     assert with_engines["score"] == without["score"]
     assert [f["id"] for f in with_engines["findings"]] == [f["id"] for f in without["findings"]]
 
 
-def test_a_stopped_engine_is_skipped_with_the_reason():
+def test_a_stopped_engine_is_skipped_with_the_reason(dns_settings):
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()  # nothing listens there now
-    engine = Engine(Settings(spamd_host=f"127.0.0.1:{port}", rspamd_url=f"http://127.0.0.1:{port}"))
+    engine = Engine(
+        dns_settings.replace(spamd_host=f"127.0.0.1:{port}", rspamd_url=f"http://127.0.0.1:{port}")
+    )
     report = engine.analyze(SPAMMY).to_dict()
     reasons = {s["check"]: s["reason"] for s in report["skipped"]}
     assert "unreachable" in reasons["engine.spamassassin"]
@@ -110,9 +118,9 @@ def test_a_stopped_engine_is_skipped_with_the_reason():
     assert "engines" not in report
 
 
-def test_a_hung_engine_is_skipped_after_the_short_timeout(silent_port):
+def test_a_hung_engine_is_skipped_after_the_short_timeout(silent_port, dns_settings):
     engine = Engine(
-        Settings(
+        dns_settings.replace(
             spamd_host=f"127.0.0.1:{silent_port}",
             rspamd_url=f"http://127.0.0.1:{silent_port}",
             engines_timeout_ms=400,
