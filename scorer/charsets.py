@@ -356,6 +356,8 @@ class HeaderText:
     unknown_charsets: tuple[str, ...] = ()
     halfwidth_kana: int = 0
     vendor_chars: str = ""
+    raw_codec: str = ""
+    """For unencoded 8-bit headers, the codec that decoded them (utf-8 is SMTPUTF8-valid)."""
 
 
 def _word_bytes(encoding: str, payload: str) -> bytes | None:
@@ -376,7 +378,7 @@ def _word_bytes(encoding: str, payload: str) -> bytes | None:
 
 def _jis_ends_outside_ascii(data: bytes) -> bool:
     modes = _JIS_ESC.findall(data)
-    return bool(modes) and modes[-1] not in (b"(B", b"(J")
+    return bool(modes) and modes[-1] != b"(B"  # RFC 2047 §3: ASCII itself, not JIS-Roman
 
 
 def decode_header_value(raw: str) -> HeaderText:
@@ -393,8 +395,10 @@ def decode_header_value(raw: str) -> HeaderText:
         data = value.encode("ascii", "surrogateescape")
         decoded = decode_bytes(data, None)
         value = decoded.text
+        result.raw_codec = decoded.codec
     elif not value.isascii():
         result.raw_8bit = True
+        result.raw_codec = "utf-8"
     if "=?" not in value:
         result.text = _unfold(value)
         result.halfwidth_kana = _count_halfwidth_kana(result.text)

@@ -105,6 +105,10 @@ class Message:
     raw: bytes
     size: int
     headers: list[tuple[str, str]] = field(default_factory=list)
+    raw_headers: list[tuple[str, str]] = field(default_factory=list)
+    """Header values as written (encoded-words undecoded, 8-bit as surrogates), for form checks."""
+    header_decoding: list[tuple[str, HeaderText]] = field(default_factory=list)
+    """Every header's decoding facts (header_info keeps only the first of each name)."""
     header_info: dict[str, HeaderText] = field(default_factory=dict)
     parts: list[Part] = field(default_factory=list)
     defects: list[tuple[str, str]] = field(default_factory=list)
@@ -355,8 +359,10 @@ def _read_headers(msg: Message, parsed: EmailMessage) -> None:
     for name, value in items:
         raw_value = value if isinstance(value, str) else str(value)
         info = decode_header_value(raw_value[:_MAX_HEADER_TEXT])
+        msg.raw_headers.append((name, raw_value[:_MAX_HEADER_TEXT]))
         msg.headers.append((name, info.text))
         msg.header_info.setdefault(name.lower(), info)
+        msg.header_decoding.append((name, info))
     for defect in getattr(parsed, "defects", []):
         msg.defects.append(("headers", type(defect).__name__))
 

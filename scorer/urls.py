@@ -87,6 +87,9 @@ class Url:
     """Where it was found: text, a (href), img (src), form (action), css, other."""
     anchor_text: str = ""
     valid: bool = True
+    userinfo: str = ""
+    """What precedes `@` in the authority (`http://paypal.com@evil.example/`): a disguise."""
+    port: int | None = None
 
     @property
     def is_ip(self) -> bool:
@@ -102,6 +105,8 @@ def make_url(raw: str, source: str, anchor_text: str = "") -> Url:
         parts = urlsplit(text)
         scheme = parts.scheme.lower()
         host = (parts.hostname or "").rstrip(".")
+        userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
+        port = parts.port
     except ValueError:
         return Url(text, "", "", "", source, anchor_text, valid=False)
     if scheme in ("http", "https", "ftp"):
@@ -115,7 +120,7 @@ def make_url(raw: str, source: str, anchor_text: str = "") -> Url:
             if valid and not _HOST_OK.match(host):
                 valid = False
         domain = registrable_domain(host) if valid else ""
-        return Url(text, scheme, host, domain, source, anchor_text, valid)
+        return Url(text, scheme, host, domain, source, anchor_text, valid, unquote(userinfo), port)
     if scheme == "mailto":
         address = unquote(parts.path).split("?", 1)[0]
         host = address.rsplit("@", 1)[-1].lower() if "@" in address else ""
