@@ -79,7 +79,7 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")\s]{1,2048})['\"]?\s*\)", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"@import\s+(?:url\()?\s*['\"]?([^'\")\s;]{1,2048})", re.IGNORECASE)
 _SIMPLE_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9]*)?([.#])([\w-]+)$", re.IGNORECASE)
-_SELECTOR_KEY = re.compile(r"([.#])([\w-]{1,100})")
+_SELECTOR_KEY = re.compile(r"([.#])([\w-]{1,100})|\[class[*~^|]?=\s*[\"']?([\w-]{1,100})")
 _PX = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(px|pt|em|rem|%)?\s*(?:!important)?\s*$")
 _RGB = re.compile(r"rgba?\(\s*(\d+)[,\s]+(\d+)[,\s]+(\d+)")
 
@@ -276,7 +276,10 @@ def _shown_by_media(css_blocks: list[str]) -> frozenset[str]:
                     continue
                 for selector in selectors.split(","):
                     for match in _SELECTOR_KEY.finditer(selector):
-                        shown.add(match.group(1) + match.group(2).lower())
+                        if match.group(3):  # td[class*="show-on-mobile"]
+                            shown.add("." + match.group(3).lower())
+                        else:
+                            shown.add(match.group(1) + match.group(2).lower())
     return frozenset(shown)
 
 
@@ -421,7 +424,7 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
         for name in attrs:
             if name.startswith("on"):
                 doc.event_handlers += 1
-        decls = parse_style(attrs.get("style"))
+        decls = inline = parse_style(attrs.get("style"))
         if attrs.get("class") or attrs.get("id"):
             merged: dict[str, str] = {}
             for cls in (attrs.get("class") or "").split():
@@ -433,12 +436,17 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
         if "style" in attrs:
             doc.css_urls.extend(_CSS_URL.findall(attrs.get("style") or ""))
         hidden = state.hidden
+        if hidden is not None and _reveals(hidden, decls):
+            hidden = None  # a child may undo font-size:0 or visibility:hidden (CSS inheritance)
         if hidden is None:
             hidden = _hidden_reason(decls, attrs)
             if hidden is not None and shown_by_media and _keys(attrs) & shown_by_media:
                 hidden = None  # hidden on desktop, shown by a @media rule: responsive layout
+        # Text colour for the hidden-text test comes from the element itself (inline style or
+        # <font color>): class rules in templates recolour blocks for dark mode and mobile, and
+        # reading them as "white on white" flags legitimate layouts.
         color = _normalize_color(
-            decls.get("color") or (attrs.get("color") if tag == "font" else None)
+            inline.get("color") or (attrs.get("color") if tag == "font" else None)
         )
         bg = _normalize_color(
             decls.get("background-color")
@@ -503,6 +511,16 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
     for link in doc.links:
         link.text = " ".join(link.text.split())
     return doc
+
+
+def _reveals(reason: str, decls: dict[str, str]) -> bool:
+    """True when this element's own style undoes an inherited, inheritable way of hiding."""
+    if reason == "font-size:0":
+        size = _length_px(decls.get("font-size"))
+        return size is not None and size > 1
+    if reason == "visibility:hidden":
+        return decls.get("visibility", "").startswith("visible")
+    return False
 
 
 def _keys(attrs: dict[str, str | None]) -> set[str]:

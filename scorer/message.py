@@ -378,6 +378,10 @@ def _parse_address_header(parsed: EmailMessage, name: str) -> tuple[list[Address
         text = str(raw) if not isinstance(raw, str) else raw
         if len(text) > _MAX_ADDRESS_HEADER:
             return [], False
+        if not text.isascii():
+            # 8-bit bytes arrive as surrogates; as UTF-8 they are valid (RFC 6532), and as
+            # another charset HDR_RAW_8BIT reports them: either way the address itself parses.
+            text = decode_header_value(text).text if "=?" not in text else _unsurrogate(text)
         try:
             header = _POLICY.header_factory(name, text)
             found = list(header.addresses)
@@ -396,6 +400,13 @@ def _parse_address_header(parsed: EmailMessage, name: str) -> tuple[list[Address
                 continue
             addresses.append(Address(display, addr_spec))
     return addresses, clean
+
+
+def _unsurrogate(text: str) -> str:
+    try:
+        return text.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text
 
 
 def _read_addresses(msg: Message, parsed: EmailMessage) -> None:

@@ -143,12 +143,44 @@ def find_urls_in_text(text: str, limit: int) -> list[str]:
     return found
 
 
+_URLISH_TOKEN = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
+_WHOLE_DOMAIN = re.compile(
+    r"^(?:https?://)?(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?::\d{1,5})?(?:/\S*)?$",
+    re.IGNORECASE,
+)
+
+
+def shown_domains(text: str) -> list[str]:
+    """Hosts that `text` *presents as a link target*: a URL, a www. name, or a bare domain.
+
+    "https://www.paypal.com/" and "paypal.com" count; "CNET News.com Daily" does not (a brand
+    that contains a domain, in words), and neither does "Read more".
+    """
+    text = text.strip().strip("<>()[]\"'.,;:!?")
+    if not text or len(text) > 500:
+        return []
+    if _WHOLE_DOMAIN.match(text):
+        return domains_in_text(text)
+    hosts: list[str] = []
+    for token in text.split():
+        token = token.strip("<>()[]\"'.,;:!?")
+        if _URLISH_TOKEN.match(token):
+            hosts.extend(domains_in_text(token))
+    return hosts
+
+
 def domains_in_text(text: str) -> list[str]:
     """Host names a reader would take for a link target in anchor text (`paypal.com`, `https://x.y`)."""
     hosts = []
     for match in _DOMAIN_IN_TEXT.finditer(text[:500]):
         host = match.group(1).lower()
-        if _psl_strict().publicsuffix(host) is None or _psl_strict().is_public(host):
-            continue  # "file.txt", "e.g": not a domain a reader would follow
-        hosts.append(host)
+        if _known_suffix(host):
+            hosts.append(host)
     return hosts
+
+
+@lru_cache(maxsize=8192)
+def _known_suffix(host: str) -> bool:
+    """True when `host` ends in a real public suffix and is more than the suffix itself."""
+    psl = _psl_strict()
+    return psl.publicsuffix(host) is not None and not psl.is_public(host)

@@ -15,7 +15,7 @@ from scorer.checks._lists import domain_list
 from scorer.context import Context
 from scorer.message import Message
 from scorer.registry import Hit, check
-from scorer.urls import domains_in_text, registrable_domain
+from scorer.urls import registrable_domain, shown_domains
 
 _MSGID = re.compile(r"^<[^<>@\s]{1,250}@[^<>@\s]{1,250}>$")
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]{1,64}@((?:[\w-]{1,63}\.)+[a-z]{2,63})", re.IGNORECASE)
@@ -43,8 +43,8 @@ def invalid_message_id(msg: Message, ctx: Context) -> Hit | None:
     value = (msg.message_id or "").strip()
     if not value:
         return None
-    right = value.rpartition("@")[2].rstrip(">")
-    if _MSGID.match(value) and ("." in right or right.startswith("[")):
+    # RFC 5322 id-right may be a single label (`@host`): valid, so only the syntax is checked.
+    if _MSGID.match(value):
         return None
     return Hit(evidence=[f"Message-ID: {value[:200]}"], params={"value": value[:100]})
 
@@ -157,7 +157,7 @@ def display_name_spoof(msg: Message, ctx: Context) -> Hit | None:
     name = unicodedata.normalize("NFKC", sender.display_name)
     own = _org(sender.domain)
     shown = [m.group(1).lower() for m in _EMAIL_IN_TEXT.finditer(name)]
-    shown += domains_in_text(_EMAIL_IN_TEXT.sub(" ", name))
+    shown += shown_domains(_EMAIL_IN_TEXT.sub(" ", name))
     for domain in shown:
         org = _org(domain)
         if org and org != own:

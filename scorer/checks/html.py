@@ -17,7 +17,7 @@ from scorer.registry import Hit, check
 from scorer.urls import make_url
 
 _GMAIL_CLIP_BYTES = 102 * 1024
-_PREHEADER_MAX_CHARS = 300
+_PREHEADER_MAX_CHARS = 600
 _PREHEADER_MAX_POSITION = 40
 _FILLER = re.compile(r"[\s\u200b-\u200d\u2060\u034f\u00ad\ufeff\u00a0&;|.·͏‌ ]+")
 _MERGE_TAG = re.compile(r"\*\|[^|]{1,60}\|\*|\{\{[^{}]{1,80}\}\}|\{%[^%]{1,80}%\}|%%[^%]{1,60}%%")

@@ -14,7 +14,7 @@ from scorer.checks._lists import domain_list, host_in
 from scorer.context import Context
 from scorer.message import Message
 from scorer.registry import Hit, check
-from scorer.urls import Url, domains_in_text, registrable_domain
+from scorer.urls import Url, registrable_domain, shown_domains
 
 _SOCIAL = frozenset({"facebook.com", "twitter.com", "x.com", "instagram.com", "linkedin.com",
                      "youtube.com", "pinterest.com", "tiktok.com", "t.me", "line.me", "wa.me",
@@ -66,7 +66,7 @@ def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
             continue
         if not url.domain:
             continue
-        for shown in domains_in_text(url.anchor_text)[:3]:
+        for shown in shown_domains(url.anchor_text)[:3]:
             shown_org = registrable_domain(shown)
             if not shown_org or shown_org == url.domain:
                 continue
