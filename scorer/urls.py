@@ -179,6 +179,11 @@ def domains_in_text(text: str) -> list[str]:
     return hosts
 
 
+def has_public_suffix(host: str) -> bool:
+    """True when `host` is a name under a real public suffix (not `localhost`, not `corp1`)."""
+    return bool(host) and _known_suffix(host.lower().rstrip("."))
+
+
 @lru_cache(maxsize=8192)
 def _known_suffix(host: str) -> bool:
     """True when `host` ends in a real public suffix and is more than the suffix itself."""

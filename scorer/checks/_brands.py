@@ -77,3 +77,13 @@ def _only_service_words(text: str, name: str) -> bool:
     rest = text.replace(name, " ")
     words = [w for w in _WORD.findall(rest) if not w.isdigit()]
     return all(w in _SERVICE_WORDS for w in words)
+
+
+@lru_cache(maxsize=1)
+def _domain_index() -> dict[str, str]:
+    return {str(d).lower(): key for key, spec in _brands().items() for d in spec.get("domains") or []}
+
+
+def brand_for_domain(domain: str) -> str | None:
+    """The brand whose registrable domain this is (`paypal.com` → paypal), or None."""
+    return _domain_index().get(domain.lower())

@@ -15,7 +15,7 @@ from scorer.checks._lists import domain_list
 from scorer.context import Context
 from scorer.message import Message
 from scorer.registry import Hit, check
-from scorer.urls import registrable_domain, shown_domains
+from scorer.urls import has_public_suffix, is_ip_literal, registrable_domain, shown_domains
 
 _MSGID = re.compile(r"^<[^<>@\s]{1,250}@[^<>@\s]{1,250}>$")
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]{1,64}@((?:[\w-]{1,63}\.)+[a-z]{2,63})", re.IGNORECASE)
@@ -93,6 +93,19 @@ def from_invalid(msg: Message, ctx: Context) -> Hit | None:
     if len(values) > 1:
         return Hit(evidence=[f"From: {v[:150]}" for v in values], params={"problem": "repeated"})
     return Hit(evidence=[f"From: {values[0][:200]}"], params={"problem": "unparseable"})
+
+
+@check("HDR_FROM_DOMAIN_INVALID")
+def from_domain_invalid(msg: Message, ctx: Context) -> Hit | None:
+    """A From domain that is no Internet name (`@corp1`, `@shop.invalidtld`): nobody can reply,
+    and SPF, DKIM and DMARC cannot apply to it."""
+    sender = msg.from_address
+    if sender is None or not sender.domain:
+        return None
+    domain = sender.domain.strip("[]")
+    if is_ip_literal(domain) or has_public_suffix(domain):
+        return None
+    return Hit(evidence=[f"From: {sender.addr_spec}"], params={"domain": sender.domain})
 
 
 @check("HDR_MISSING_TO")

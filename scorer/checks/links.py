@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
+from scorer.checks._brands import brand_for_domain, brand_label
 from scorer.checks._lists import domain_list, host_in
 from scorer.context import Context
 from scorer.message import Message
@@ -54,13 +55,16 @@ def _in_href(domain: str, url: str) -> bool:
     return ("//" + domain) in decoded or ("." + domain) in decoded or ("=" + domain) in decoded
 
 
-@check("anchor_text", emits=("URI_TEXT_MISMATCH", "URI_TEXT_MISMATCH_TRACKER"))
+@check("anchor_text", emits=("URI_TEXT_MISMATCH", "URI_TEXT_MISMATCH_BRAND",
+                             "URI_TEXT_MISMATCH_TRACKER"))
 def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
     """Anchor text that shows a URL or domain the link does not go to (rspamd PHISHING)."""
     trackers = domain_list("esp_trackers.txt")
     phishing: list[str] = []
+    branded: list[str] = []
     tracked: list[str] = []
     shown_param = ""
+    brand_param = ""
     for url in msg.urls:
         if url.source != "a" or not url.anchor_text or url.scheme not in ("http", "https"):
             continue
@@ -73,7 +77,13 @@ def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
             if _in_href(shown_org, url.url):
                 continue
             item = f"text shows {shown}, link goes to {url.host}"
-            if host_in(url.host, trackers):
+            brand = brand_for_domain(shown_org)
+            if brand and brand_for_domain(url.domain) != brand:
+                branded.append(item)
+                brand_param = brand_param or brand_label(brand)
+                phishing.append(item)
+                shown_param = shown_param or shown
+            elif host_in(url.host, trackers):
                 tracked.append(item)
             else:
                 phishing.append(item)
@@ -83,6 +93,9 @@ def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
     if phishing:
         hits.append(Hit("URI_TEXT_MISMATCH", phishing[:6],
                         {"count": len(phishing), "shown": shown_param}, value=len(phishing)))
+    if branded:
+        hits.append(Hit("URI_TEXT_MISMATCH_BRAND", branded[:6],
+                        {"count": len(branded), "brand": brand_param}))
     if tracked:
         hits.append(Hit("URI_TEXT_MISMATCH_TRACKER", tracked[:6], {"count": len(tracked)}))
     return hits
