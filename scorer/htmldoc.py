@@ -494,9 +494,12 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
             doc.meta_refresh.append(attrs.get("content") or "")
         elif attrs.get("background"):
             doc.css_urls.append((attrs.get("background") or "").strip())
+        # Quirks mode (most mail has no doctype): tables do not inherit the surrounding font
+        # colour, so a <font color> around a table does not colour the table's text.
+        inherited_color = None if tag == "table" else state.color
         child_state = _State(
             hidden,
-            color or state.color,
+            color or inherited_color,
             bg or state.bg,
             link,
             skip,

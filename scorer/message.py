@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import policy
+from email import errors, policy
 from email.message import Message as EmailMessage
 from functools import cached_property
 
@@ -385,7 +385,7 @@ def _parse_address_header(parsed: EmailMessage, name: str) -> tuple[list[Address
         try:
             header = _POLICY.header_factory(name, text)
             found = list(header.addresses)
-            if header.defects:
+            if any(not _benign_address_defect(d) for d in header.defects):
                 clean = False
         except Exception:
             found = []
@@ -400,6 +400,12 @@ def _parse_address_header(parsed: EmailMessage, name: str) -> tuple[list[Address
                 continue
             addresses.append(Address(display, addr_spec))
     return addresses, clean
+
+
+def _benign_address_defect(defect: Exception) -> bool:
+    """Obsolete syntax and encoded-word quirks still give one usable address (Outlook quotes
+    encoded-words; the HDR_EW_* findings report those separately)."""
+    return isinstance(defect, errors.ObsoleteHeaderDefect) or "encoded" in str(defect)
 
 
 def _unsurrogate(text: str) -> str:
