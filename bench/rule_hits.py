@@ -82,7 +82,7 @@ def _score(item: tuple[str, str, str, bytes]) -> tuple[str, str, str, float, lis
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(q / 100 * len(ordered))) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
 
 
 def main() -> None:
@@ -92,7 +92,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--hits", action="append", default=[], help="list messages hitting this id")
     ap.add_argument("--over", type=float, help="list messages scoring at or over this")
-    ap.add_argument("--min-rate", type=float, default=0.0, help="hide rules under this % everywhere")
+    ap.add_argument(
+        "--min-rate", type=float, default=0.0, help="hide rules under this % everywhere"
+    )
     args = ap.parse_args()
 
     items = load(set(args.only) if args.only else None)
@@ -106,22 +108,30 @@ def main() -> None:
         groups[row[0]].append(row)
     order = sorted(groups, key=lambda g: (groups[g][0][1], g))
 
-    print(f"{len(results)} messages in {wall:.1f} s ({len(results) / wall:.0f} msg/s, "
-          f"{args.workers} workers)")
+    print(
+        f"{len(results)} messages in {wall:.1f} s ({len(results) / wall:.0f} msg/s, "
+        f"{args.workers} workers)"
+    )
     times = [r[5] for r in results]
-    print(f"per message: median {statistics.median(times):.1f} ms, p99 {pct(times, 99):.1f} ms, "
-          f"max {max(times):.0f} ms")
+    print(
+        f"per message: median {statistics.median(times):.1f} ms, p99 {pct(times, 99):.1f} ms, "
+        f"max {max(times):.0f} ms"
+    )
     print()
-    print(f"{'group':14} {'label':5} {'n':>5} {'median':>7} {'p90':>6} {'p99':>6} {'max':>6} "
-          f"{'>=' + format(args.threshold, 'g'):>7} {'>=2':>6}")
+    print(
+        f"{'group':14} {'label':5} {'n':>5} {'median':>7} {'p90':>6} {'p99':>6} {'max':>6} "
+        f"{'>=' + format(args.threshold, 'g'):>7} {'>=2':>6}"
+    )
     for group in order:
         rows = groups[group]
         scores = [r[3] for r in rows]
         over = sum(s >= args.threshold for s in scores) / len(scores) * 100
         over2 = sum(s >= 2 for s in scores) / len(scores) * 100
-        print(f"{group:14} {rows[0][1]:5} {len(rows):5} {statistics.median(scores):7.2f} "
-              f"{pct(scores, 90):6.2f} {pct(scores, 99):6.2f} {max(scores):6.2f} "
-              f"{over:6.1f}% {over2:5.1f}%")
+        print(
+            f"{group:14} {rows[0][1]:5} {len(rows):5} {statistics.median(scores):7.2f} "
+            f"{pct(scores, 90):6.2f} {pct(scores, 99):6.2f} {max(scores):6.2f} "
+            f"{over:6.1f}% {over2:5.1f}%"
+        )
     for label in ("ham", "spam"):
         rows = [r for r in results if r[1] == label]
         if rows:
@@ -130,7 +140,7 @@ def main() -> None:
 
     rule_hits: dict[str, Counter] = defaultdict(Counter)
     rule_scores: dict[str, list] = defaultdict(list)
-    for group, _label, _name, _score_, hits, _t in results:
+    for group, _label, _name, _total, hits, _t in results:
         for rule_id, score in hits:
             rule_hits[rule_id][group] += 1
             rule_scores[rule_id].append(score)
@@ -142,7 +152,9 @@ def main() -> None:
         if max(rates) < args.min_rate:
             continue
         scores = rule_scores[rule_id]
-        shown = f"{min(scores):g}" if min(scores) == max(scores) else f"{min(scores):g}-{max(scores):g}"
+        shown = (
+            f"{min(scores):g}" if min(scores) == max(scores) else f"{min(scores):g}-{max(scores):g}"
+        )
         print(f"{rule_id:32} {shown:>9}" + "".join(f" {r:10.1f}%" for r in rates))
 
     for rule_id in args.hits:

@@ -320,7 +320,7 @@ def _bound_mime_nesting(data: bytes, max_depth: int) -> tuple[bytes, int | None]
         name = delimiter[:-2] if closing else delimiter
         if name in stack:
             index = len(stack) - 1 - stack[::-1].index(name)
-            del stack[index + (0 if closing else 1):]
+            del stack[index + (0 if closing else 1) :]
     return data, None
 
 

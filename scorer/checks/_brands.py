@@ -15,12 +15,68 @@ from scorer.checks._lists import PhraseMatcher, normalize, yaml_list
 _SPACED = re.compile(r"(?<!\w)((?:\w[ .\u00b7]){3,}\w)(?!\w)")
 _WORD = re.compile(r"[\w'&+-]+")
 _SERVICE_WORDS = frozenset(
-    """account accounts alert alerts billing card cards center centre customer customers care
-    department help helpdesk id info inc llc ltd mail member members no-reply noreply notice
-    notification notifications online banking bank official payment payments team security
-    service services support system update verification via of the and from store pay plus
-    prime message messages web wallet cloud pass premium business secure"""
-    .split()
+    [
+        "account",
+        "accounts",
+        "alert",
+        "alerts",
+        "billing",
+        "card",
+        "cards",
+        "center",
+        "centre",
+        "customer",
+        "customers",
+        "care",
+        "department",
+        "help",
+        "helpdesk",
+        "id",
+        "info",
+        "inc",
+        "llc",
+        "ltd",
+        "mail",
+        "member",
+        "members",
+        "no-reply",
+        "noreply",
+        "notice",
+        "notification",
+        "notifications",
+        "online",
+        "banking",
+        "bank",
+        "official",
+        "payment",
+        "payments",
+        "team",
+        "security",
+        "service",
+        "services",
+        "support",
+        "system",
+        "update",
+        "verification",
+        "via",
+        "of",
+        "the",
+        "and",
+        "from",
+        "store",
+        "pay",
+        "plus",
+        "prime",
+        "message",
+        "messages",
+        "web",
+        "wallet",
+        "cloud",
+        "pass",
+        "premium",
+        "business",
+        "secure",
+    ]
 )
 
 
@@ -81,7 +137,9 @@ def _only_service_words(text: str, name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _domain_index() -> dict[str, str]:
-    return {str(d).lower(): key for key, spec in _brands().items() for d in spec.get("domains") or []}
+    return {
+        str(d).lower(): key for key, spec in _brands().items() for d in spec.get("domains") or []
+    }
 
 
 def brand_for_domain(domain: str) -> str | None:

@@ -25,8 +25,11 @@ _SPACES = re.compile(r"\s+")
 
 
 def _path(name: str) -> Path:
-    for base in (rules_dir() / "lists", _SHIPPED, Path(__file__).resolve().parents[1] / "_data"
-                 / "rules" / "lists"):
+    for base in (
+        rules_dir() / "lists",
+        _SHIPPED,
+        Path(__file__).resolve().parents[1] / "_data" / "rules" / "lists",
+    ):
         candidate = base / name
         if candidate.is_file():
             return candidate
@@ -97,8 +100,11 @@ class PhraseMatcher:
             start = end - len(key) + 1
             if key[0].isascii() and key[0].isalnum() and start > 0 and _wordish(text[start - 1]):
                 continue
-            if key[-1].isascii() and key[-1].isalnum() and end + 1 < len(text) and _wordish(
-                text[end + 1]
+            if (
+                key[-1].isascii()
+                and key[-1].isalnum()
+                and end + 1 < len(text)
+                and _wordish(text[end + 1])
             ):
                 continue
             found[key] = PhraseHit(key, weight, group)

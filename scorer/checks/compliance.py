@@ -24,8 +24,11 @@ _UNSUB_WORDS = re.compile(
     r"配信(?:停止|解除)|購読(?:停止|解除)|受信(?:拒否|停止)|登録解除|メルマガ解除",
     re.IGNORECASE,
 )
-_UNSUB_TAGS = re.compile(r"\*\|(?:UNSUB|UPDATE_PROFILE)\|\*|\{\{\s*[^{}]{0,40}unsub|"
-                         r"\[(?:unsubscribe|unsub)[^\]]{0,40}\]|%%unsub|<%\s*asm", re.IGNORECASE)
+_UNSUB_TAGS = re.compile(
+    r"\*\|(?:UNSUB|UPDATE_PROFILE)\|\*|\{\{\s*[^{}]{0,40}unsub|"
+    r"\[(?:unsubscribe|unsub)[^\]]{0,40}\]|%%unsub|<%\s*asm",
+    re.IGNORECASE,
+)
 
 # ../shared/reference/japanese-mail.md §2g, matched on NFKC text.
 _PREFS = (
@@ -36,16 +39,22 @@ _PREFS = (
 )
 _POSTCODE = re.compile(r"(?:〒|郵便番号[:：]?)\s*\d{3}\s*[-‐‑–—−ー―]\s*\d{4}(?!\d)")
 _ADDRESS = re.compile(rf"(?:{_PREFS})[^\s,、。]{{1,20}}?[市区町村郡]")
-_ORG_NAME = re.compile(r"株式会社|有限会社|合同会社|合資会社|合名会社|一般(?:社団|財団)法人|"
-                       r"公益(?:社団|財団)法人|特定非営利活動法人|NPO法人|\((?:株|有|同)\)")
+_ORG_NAME = re.compile(
+    r"株式会社|有限会社|合同会社|合資会社|合名会社|一般(?:社団|財団)法人|"
+    r"公益(?:社団|財団)法人|特定非営利活動法人|NPO法人|\((?:株|有|同)\)"
+)
 _PHONE = re.compile(r"(?<!\d)(?:0\d{1,4}-\d{1,4}-\d{4}|0(?:120|800)-?\d{3}-?\d{3})(?!\d)")
-_OPTOUT = re.compile(r"配信(?:停止|解除)|購読(?:停止|解除)|受信(?:拒否|停止)|登録解除|"
-                     r"(?:メール|メルマガ)[^\n]{0,10}(?:停止|解除)|unsubscribe|opt[- ]?out",
-                     re.IGNORECASE)
+_OPTOUT = re.compile(
+    r"配信(?:停止|解除)|購読(?:停止|解除)|受信(?:拒否|停止)|登録解除|"
+    r"(?:メール|メルマガ)[^\n]{0,10}(?:停止|解除)|unsubscribe|opt[- ]?out",
+    re.IGNORECASE,
+)
 _INQUIRY = re.compile(r"問(?:い)?合(?:わ)?せ|苦情|ご意見|サポート(?:窓口|センター)")
 _LINKISH = re.compile(r"https?://|www\.|mailto:|@[\w-]+\.", re.IGNORECASE)
-_MARKETING_JA = re.compile(r"セール|キャンペーン|クーポン|メルマガ|メールマガジン|新商品|"
-                           r"送料無料|ポイント|ご案内|お得|期間限定|特典|プレゼント|割引|%\s*OFF")
+_MARKETING_JA = re.compile(
+    r"セール|キャンペーン|クーポン|メルマガ|メールマガジン|新商品|"
+    r"送料無料|ポイント|ご案内|お得|期間限定|特典|プレゼント|割引|%\s*OFF"
+)
 
 
 def _list_unsubscribe(msg: Message) -> str | None:
@@ -130,8 +139,15 @@ def _jp_text(msg: Message, ctx: Context) -> str:
     return ctx.memo.get("compliance.jp_text", lambda: msg.all_text_nfkc[:200_000])
 
 
-@check("jp_display", emits=("LEGAL_JP_NO_OPTOUT", "LEGAL_JP_NO_ADDRESS",
-                             "LEGAL_JP_NO_SENDER_NAME", "LEGAL_JP_NO_CONTACT"))
+@check(
+    "jp_display",
+    emits=(
+        "LEGAL_JP_NO_OPTOUT",
+        "LEGAL_JP_NO_ADDRESS",
+        "LEGAL_JP_NO_SENDER_NAME",
+        "LEGAL_JP_NO_CONTACT",
+    ),
+)
 def japanese_display_items(msg: Message, ctx: Context) -> list[Hit]:
     """特定電子メール法 §4 display items on Japanese marketing mail (advice; never negative)."""
     if not _japanese_marketing(msg, ctx):
@@ -140,7 +156,7 @@ def japanese_display_items(msg: Message, ctx: Context) -> list[Hit]:
     hits = []
     optout_ok = False
     for match in _OPTOUT.finditer(text):
-        window = text[max(0, match.start() - 60): match.end() + 60]
+        window = text[max(0, match.start() - 60) : match.end() + 60]
         if _LINKISH.search(window) or _UNSUB_TAGS.search(window):
             optout_ok = True
             break
@@ -154,10 +170,12 @@ def japanese_display_items(msg: Message, ctx: Context) -> list[Hit]:
         hits.append(Hit("LEGAL_JP_NO_SENDER_NAME", ["no company name (株式会社, 合同会社, ...)"]))
     contact = False
     for match in _INQUIRY.finditer(text):
-        window = text[max(0, match.start() - 80): match.end() + 120]
+        window = text[max(0, match.start() - 80) : match.end() + 120]
         if _PHONE.search(window) or _LINKISH.search(window):
             contact = True
             break
     if not contact:
-        hits.append(Hit("LEGAL_JP_NO_CONTACT", ["no お問い合わせ line with a phone, URL or address"]))
+        hits.append(
+            Hit("LEGAL_JP_NO_CONTACT", ["no お問い合わせ line with a phone, URL or address"])
+        )
     return hits

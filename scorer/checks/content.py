@@ -20,9 +20,7 @@ _KANA = re.compile(r"[\u3041-\u30ff]")
 _ZERO_WIDTH_IN_WORD = re.compile(r"\w[\u200b\u200c\u200d\u2060\u00ad\ufeff\u034f]+\w")
 _LATIN = re.compile(r"[a-zA-Z]")
 _CONFUSABLE_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
-_MIXED_WORD = re.compile(
-    r"\b(?=\w*[a-zA-Z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w{3,40}\b"
-)
+_MIXED_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w{3,40}\b")
 _URLISH = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MAX_SCAN = 200_000
 _WEAK_BONUS = 0.25
@@ -47,8 +45,9 @@ def is_japanese(msg: Message, ctx: Context) -> bool:
 def _phrase_hit(found: dict[str, PhraseHit], value: float, rule_id: str) -> Hit:
     ordered = sorted(found.values(), key=lambda h: -h.weight)
     shown = [h.phrase for h in ordered]
-    return Hit(rule_id, shown[:8], {"count": len(found), "phrases": shown[:5]},
-               value=round(value, 2))
+    return Hit(
+        rule_id, shown[:8], {"count": len(found), "phrases": shown[:5]}, value=round(value, 2)
+    )
 
 
 @check("BODY_SPAM_PHRASES")
@@ -87,10 +86,14 @@ def body_all_caps(msg: Message, ctx: Context) -> Hit | None:
     if ratio < 0.5:
         return None
     percent = round(ratio * 100)
-    sample = next((line for line in text.splitlines() if sum(c.isupper() for c in line) > 20),
-                  text[:100])
-    return Hit(evidence=[f"{percent}% of letters are capitals", sample[:120]],
-               params={"percent": percent}, value=percent)
+    sample = next(
+        (line for line in text.splitlines() if sum(c.isupper() for c in line) > 20), text[:100]
+    )
+    return Hit(
+        evidence=[f"{percent}% of letters are capitals", sample[:120]],
+        params={"percent": percent},
+        value=percent,
+    )
 
 
 @check("BODY_EXCESS_EXCLAIM")
@@ -106,8 +109,11 @@ def excess_exclamation(msg: Message, ctx: Context) -> Hit | None:
     value = runs * 2 + total * min(1.0, 200 / words)
     if value < 10:
         return None
-    return Hit(evidence=[f"{total} exclamation marks, {runs} runs of two or more"],
-               params={"count": total, "runs": runs}, value=round(value, 1))
+    return Hit(
+        evidence=[f"{total} exclamation marks, {runs} runs of two or more"],
+        params={"count": total, "runs": runs},
+        value=round(value, 1),
+    )
 
 
 @check("BODY_ZERO_WIDTH_OBFUSCATION")
@@ -133,8 +139,9 @@ def mixed_script_words(msg: Message, ctx: Context) -> Hit | None:
     words = list(dict.fromkeys(_MIXED_WORD.findall(text)))
     if len(words) < 1:
         return None
-    return Hit(evidence=words[:6], params={"words": words[:3], "count": len(words)},
-               value=len(words))
+    return Hit(
+        evidence=words[:6], params={"words": words[:3], "count": len(words)}, value=len(words)
+    )
 
 
 @check("BODY_URL_ONLY")
@@ -151,8 +158,10 @@ def url_only(msg: Message, ctx: Context) -> Hit | None:
     words = len(rest.split())
     if words >= 8 or len(rest.strip()) >= 60:
         return None
-    return Hit(evidence=[links[0].url[:200], f"{words} words besides links"],
-               params={"url": links[0].url[:100]})
+    return Hit(
+        evidence=[links[0].url[:200], f"{words} words besides links"],
+        params={"url": links[0].url[:100]},
+    )
 
 
 def _lure_rules(ctx: Context, ids: tuple[str, ...], text: str) -> list[str]:
@@ -196,22 +205,28 @@ def phishing_brand(msg: Message, ctx: Context) -> Hit | None:
     sender = msg.from_address
     if sender is not None and registrable_domain(sender.domain) in domains:
         return None
-    lures = [h.phrase for h in phrase_matcher("spam_phrases_en.yaml").find(text).values()
-             if h.group == "phishing"]
+    lures = [
+        h.phrase
+        for h in phrase_matcher("spam_phrases_en.yaml").find(text).values()
+        if h.group == "phishing"
+    ]
     lures += _lure_rules(ctx, _JA_LURES, text)
     if len(lures) < 2:
         return None  # one lure phrase is ordinary in security news and real notices
     foreign = _foreign_links(msg, domains)
     if not foreign:
         return None
-    return Hit(evidence=[f"names {brand_label(brand)}", f"lure: {lures[0]}",
-                         f"link: {foreign[0][:150]}"],
-               params={"brand": brand_label(brand), "lure": lures[0]})
+    return Hit(
+        evidence=[f"names {brand_label(brand)}", f"lure: {lures[0]}", f"link: {foreign[0][:150]}"],
+        params={"brand": brand_label(brand), "lure": lures[0]},
+    )
 
 
 _JA_LURES = ("BODY_JA_ACCOUNT_SUSPEND", "BODY_JA_PAYMENT_UPDATE")
 _JA_PRESSURE = ("BODY_JA_DEADLINE_SANCTION", "BODY_JA_DUNNING_THREAT")
-_JA_URGENT_SUBJECT = re.compile(r"【(?:重要|緊急|至急|最終(?:通告|警告)|要対応|必ずお読みください)】|緊急|至急")
+_JA_URGENT_SUBJECT = re.compile(
+    r"【(?:重要|緊急|至急|最終(?:通告|警告)|要対応|必ずお読みください)】|緊急|至急"
+)
 
 
 @check("BODY_JA_PHISHING")

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import timedelta
 
-from scorer.checks._brands import brand_domains, brand_in_text
+from scorer.checks._brands import brand_domains, brand_in_text, brand_label
 from scorer.checks._lists import domain_list
 from scorer.context import Context
 from scorer.message import Message
@@ -19,13 +19,26 @@ from scorer.urls import has_public_suffix, is_ip_literal, registrable_domain, sh
 
 _MSGID = re.compile(r"^<[^<>@\s]{1,250}@[^<>@\s]{1,250}>$")
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]{1,64}@((?:[\w-]{1,63}\.)+[a-z]{2,63})", re.IGNORECASE)
-_SINGLE_INSTANCE = ("to", "cc", "subject", "date", "message-id", "reply-to", "sender",
-                    "in-reply-to", "references", "bcc")
-_REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|vs|rif|返信)\s*(?:\[\d+\])?\s*[:：]",
-                           re.IGNORECASE)
-_PUNCT_RUN = re.compile(r"[!?！？]{2,}|[$€£¥]{2,}|[☆★♪♥❤✨※◆◇■□●○▲△▼▽♡✓✔⚡🔥💰💥]{3,}|(?:[*#~=+]){3,}")
-_EW_IN_ADDR = re.compile(r"<[^<>]*=\?[^?\s]+\?[bqBQ]\?[^?\s]*\?=[^<>]*@[^<>]*>|=\?[^?\s]+\?[bqBQ]\?"
-                         r"[^?\s]*\?=@")
+_SINGLE_INSTANCE = (
+    "to",
+    "cc",
+    "subject",
+    "date",
+    "message-id",
+    "reply-to",
+    "sender",
+    "in-reply-to",
+    "references",
+    "bcc",
+)
+_REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|vs|rif|返信)\s*(?:\[\d+\])?\s*[:：]", re.IGNORECASE)
+_PUNCT_RUN = re.compile(
+    r"[!?！？]{2,}|[$€£¥]{2,}|[☆★♪♥❤✨※◆◇■□●○▲△▼▽♡✓✔⚡🔥💰💥]{3,}|(?:[*#~=+]){3,}"
+)
+_EW_IN_ADDR = re.compile(
+    r"<[^<>]*=\?[^?\s]+\?[bqBQ]\?[^?\s]*\?=[^<>]*@[^<>]*>|=\?[^?\s]+\?[bqBQ]\?"
+    r"[^?\s]*\?=@"
+)
 _SPACED_LETTERS = re.compile(r"\b(?:\w[ .]){2,}\w\b")
 
 
@@ -62,7 +75,7 @@ def invalid_date(msg: Message, ctx: Context) -> Hit | None:
     value = msg.header("Date")
     if value is None:
         return None
-    if msg.date is not None and 1980 <= msg.date.year:
+    if msg.date is not None and msg.date.year >= 1980:
         return None
     return Hit(evidence=[f"Date: {value[:100]}"], params={"value": value[:100]})
 
@@ -130,8 +143,10 @@ def duplicate_headers(msg: Message, ctx: Context) -> Hit | None:
     if not repeated:
         return None
     names = [n.title() for n in repeated]
-    return Hit(evidence=[f"{n} appears {msg.header_count(n)} times" for n in names],
-               params={"headers": names})
+    return Hit(
+        evidence=[f"{n} appears {msg.header_count(n)} times" for n in names],
+        params={"headers": names},
+    )
 
 
 def _org(domain: str) -> str:
@@ -174,8 +189,10 @@ def display_name_spoof(msg: Message, ctx: Context) -> Hit | None:
     for domain in shown:
         org = _org(domain)
         if org and org != own:
-            return Hit(evidence=[f"From: {sender.display_name[:100]} <{sender.addr_spec}>"],
-                       params={"shown": domain, "domain": sender.domain})
+            return Hit(
+                evidence=[f"From: {sender.display_name[:100]} <{sender.addr_spec}>"],
+                params={"shown": domain, "domain": sender.domain},
+            )
     return None
 
 
@@ -188,32 +205,41 @@ def from_brand_mismatch(msg: Message, ctx: Context) -> Hit | None:
     brand = brand_in_text(sender.display_name, display_name=True)
     if brand is None or _org(sender.domain) in brand_domains(brand):
         return None
-    return Hit(evidence=[f"From: {sender.display_name[:100]} <{sender.addr_spec}>"],
-               params={"brand": brand, "domain": sender.domain})
-
+    return Hit(
+        evidence=[f"From: {sender.display_name[:100]} <{sender.addr_spec}>"],
+        params={"brand": brand_label(brand), "domain": sender.domain},
+    )
 
 
 @check("HDR_JP_HALFWIDTH_KANA")
 def halfwidth_kana_in_headers(msg: Message, ctx: Context) -> Hit | None:
     """Half-width katakana (JIS X 0201, `ESC ( I`) in a header: outside ISO-2022-JP, garbles."""
-    found = [(name, info.halfwidth_kana) for name, info in msg.header_decoding if info.halfwidth_kana]
+    found = [
+        (name, info.halfwidth_kana) for name, info in msg.header_decoding if info.halfwidth_kana
+    ]
     if not found:
         return None
     count = sum(n for _, n in found)
     evidence = [f"{name}: {msg.header(name) or ''}"[:200] for name, _ in found]
-    return Hit(evidence=evidence, params={"count": count,
-                                          "headers": [n for n, _ in found]}, value=count)
+    return Hit(
+        evidence=evidence, params={"count": count, "headers": [n for n, _ in found]}, value=count
+    )
 
 
 @check("HDR_EW_JIS_NOT_ASCII_END")
 def jis_word_not_ascii_end(msg: Message, ctx: Context) -> Hit | None:
     """An ISO-2022-JP encoded-word that ends outside ASCII mode (RFC 2047 §3 MUST)."""
-    found = [(name, info.jis_words_not_ascii_end) for name, info in msg.header_decoding
-             if info.jis_words_not_ascii_end]
+    found = [
+        (name, info.jis_words_not_ascii_end)
+        for name, info in msg.header_decoding
+        if info.jis_words_not_ascii_end
+    ]
     if not found:
         return None
-    return Hit(evidence=[f"{name}: {n} encoded-word(s)" for name, n in found],
-               params={"headers": [n for n, _ in found]})
+    return Hit(
+        evidence=[f"{name}: {n} encoded-word(s)" for name, n in found],
+        params={"headers": [n for n, _ in found]},
+    )
 
 
 @check("HDR_EW_UNDECODED")
@@ -232,13 +258,19 @@ def undecoded_words(msg: Message, ctx: Context) -> Hit | None:
 @check("HDR_RAW_8BIT")
 def raw_8bit_headers(msg: Message, ctx: Context) -> Hit | None:
     """Unencoded 8-bit bytes in a header: valid only as UTF-8 under SMTPUTF8 (RFC 6532)."""
-    found = [(name, info.raw_codec or "unknown") for name, info in msg.header_decoding
-             if info.raw_8bit and name.lower() not in ("received", "x-received")]
+    found = [
+        (name, info.raw_codec or "unknown")
+        for name, info in msg.header_decoding
+        if info.raw_8bit and name.lower() not in ("received", "x-received")
+    ]
     if not found:
         return None
     worst = 2.0 if any(codec != "utf-8" for _, codec in found) else 1.0
-    return Hit(evidence=[f"{name} ({codec})" for name, codec in found][:8],
-               params={"headers": [n for n, _ in found]}, value=worst)
+    return Hit(
+        evidence=[f"{name} ({codec})" for name, codec in found][:8],
+        params={"headers": [n for n, _ in found]},
+        value=worst,
+    )
 
 
 @check("HDR_EW_IN_ADDRESS")
@@ -281,8 +313,11 @@ def subject_punctuation(msg: Message, ctx: Context) -> Hit | None:
     bangs = subject.count("!")
     if not runs and bangs < 3:
         return None
-    return Hit(evidence=[subject[:200]], params={"runs": runs[:5] or ["!" * bangs]},
-               value=len(runs) + (1 if bangs >= 3 else 0))
+    return Hit(
+        evidence=[subject[:200]],
+        params={"runs": runs[:5] or ["!" * bangs]},
+        value=len(runs) + (1 if bangs >= 3 else 0),
+    )
 
 
 @check("SUBJ_TOO_LONG")

@@ -21,8 +21,16 @@ _PREHEADER_MAX_CHARS = 600
 _PREHEADER_MAX_POSITION = 40
 _FILLER = re.compile(r"[\s\u200b-\u200d\u2060\u034f\u00ad\ufeff\u00a0&;|.·͏‌ ]+")
 _MERGE_TAG = re.compile(r"\*\|[^|]{1,60}\|\*|\{\{[^{}]{1,80}\}\}|\{%[^%]{1,80}%\}|%%[^%]{1,60}%%")
-_FONT_HOSTS = frozenset({"fonts.googleapis.com", "use.typekit.net", "fonts.bunny.net",
-                         "use.fontawesome.com", "fast.fonts.net", "cloud.typography.com"})
+_FONT_HOSTS = frozenset(
+    {
+        "fonts.googleapis.com",
+        "use.typekit.net",
+        "fonts.bunny.net",
+        "use.fontawesome.com",
+        "fast.fonts.net",
+        "cloud.typography.com",
+    }
+)
 _DEFAULT_IMAGE_AREA = 200 * 150
 
 
@@ -71,9 +79,12 @@ def hidden_text(msg: Message, ctx: Context) -> Hit | None:
 
 def _content_images(doc: HtmlDoc) -> list[HtmlImage]:
     return [
-        i for i in doc.images
-        if not i.hidden and not i.is_tracking_pixel
-        and not (i.width is not None and i.width <= 2) and not (i.height is not None and i.height <= 2)
+        i
+        for i in doc.images
+        if not i.hidden
+        and not i.is_tracking_pixel
+        and not (i.width is not None and i.width <= 2)
+        and not (i.height is not None and i.height <= 2)
     ]
 
 
@@ -97,9 +108,14 @@ def image_heavy(msg: Message, ctx: Context) -> Hit | None:
         value = 2
     else:
         value = 1
-    return Hit(evidence=[f"{len(images)} image(s), about {area // 1000}k px², "
-                         f"{text_chars} characters of visible text"],
-               params={"images": len(images), "chars": text_chars}, value=value)
+    return Hit(
+        evidence=[
+            f"{len(images)} image(s), about {area // 1000}k px², "
+            f"{text_chars} characters of visible text"
+        ],
+        params={"images": len(images), "chars": text_chars},
+        value=value,
+    )
 
 
 @check("HTML_IMG_NO_ALT")
@@ -111,8 +127,11 @@ def images_without_alt(msg: Message, ctx: Context) -> Hit | None:
     missing = [i for i in _content_images(doc) if i.alt is None]
     if not missing:
         return None
-    return Hit(evidence=[i.src[:150] or "(no src)" for i in missing[:6]],
-               params={"count": len(missing)}, value=len(missing))
+    return Hit(
+        evidence=[i.src[:150] or "(no src)" for i in missing[:6]],
+        params={"count": len(missing)},
+        value=len(missing),
+    )
 
 
 @check("HTML_GMAIL_CLIP")
@@ -125,10 +144,19 @@ def gmail_clip(msg: Message, ctx: Context) -> Hit | None:
     return Hit(evidence=[f"HTML part is {kb} KB"], params={"kb": kb}, value=kb)
 
 
-@check("active_content", emits=("HTML_SCRIPT", "HTML_IFRAME", "HTML_EMBED", "HTML_FORM",
-                                 "HTML_FORM_PASSWORD", "HTML_META_REFRESH"))
+@check(
+    "active_content",
+    emits=(
+        "HTML_SCRIPT",
+        "HTML_IFRAME",
+        "HTML_EMBED",
+        "HTML_FORM",
+        "HTML_FORM_PASSWORD",
+        "HTML_META_REFRESH",
+    ),
+)
 def active_content(msg: Message, ctx: Context) -> list[Hit]:
-    """Scripts, frames, plug-ins, forms and refresh redirects: stripped by clients, used by phish."""
+    """Scripts, frames, plug-ins, forms, refresh redirects: stripped by clients, used by phish."""
     doc = _doc(msg)
     if doc is None:
         return []
@@ -145,18 +173,30 @@ def active_content(msg: Message, ctx: Context) -> list[Hit]:
         hits.append(Hit("HTML_SCRIPT", evidence))
     frames = tags.get("iframe", 0) + tags.get("frame", 0) + tags.get("frameset", 0)
     if frames:
-        hits.append(Hit("HTML_IFRAME", [s or "(no src)" for s in doc.frame_sources[:4]] or
-                        [f"{frames} frame(s)"]))
+        hits.append(
+            Hit(
+                "HTML_IFRAME",
+                [s or "(no src)" for s in doc.frame_sources[:4]] or [f"{frames} frame(s)"],
+            )
+        )
     embeds = tags.get("embed", 0) + tags.get("object", 0) + tags.get("applet", 0)
     if embeds:
         hits.append(Hit("HTML_EMBED", [f"{embeds} <embed>/<object>/<applet> element(s)"]))
     if "password" in doc.input_types:
-        hits.append(Hit("HTML_FORM_PASSWORD", [f"form action: {a or '(none)'}"
-                                               for a in doc.form_actions[:3]] or
-                        ["password input"]))
+        hits.append(
+            Hit(
+                "HTML_FORM_PASSWORD",
+                [f"form action: {a or '(none)'}" for a in doc.form_actions[:3]]
+                or ["password input"],
+            )
+        )
     elif tags.get("form") or doc.input_types:
-        hits.append(Hit("HTML_FORM", [f"form action: {a or '(none)'}"
-                                      for a in doc.form_actions[:3]] or ["input fields"]))
+        hits.append(
+            Hit(
+                "HTML_FORM",
+                [f"form action: {a or '(none)'}" for a in doc.form_actions[:3]] or ["input fields"],
+            )
+        )
     refresh = [c for c in doc.meta_refresh if "url=" in c.lower()]
     if refresh:
         hits.append(Hit("HTML_META_REFRESH", refresh[:2]))
@@ -186,8 +226,11 @@ def data_uris(msg: Message, ctx: Context) -> Hit | None:
     doc = _doc(msg)
     if doc is None or not doc.data_uris:
         return None
-    return Hit(evidence=[f"{doc.data_uris} data: URI(s)"], params={"count": doc.data_uris},
-               value=doc.data_uris)
+    return Hit(
+        evidence=[f"{doc.data_uris} data: URI(s)"],
+        params={"count": doc.data_uris},
+        value=doc.data_uris,
+    )
 
 
 @check("HTML_TRACKING_PIXEL")

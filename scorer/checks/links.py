@@ -17,9 +17,26 @@ from scorer.message import Message
 from scorer.registry import Hit, check
 from scorer.urls import Url, registrable_domain, shown_domains
 
-_SOCIAL = frozenset({"facebook.com", "twitter.com", "x.com", "instagram.com", "linkedin.com",
-                     "youtube.com", "pinterest.com", "tiktok.com", "t.me", "line.me", "wa.me",
-                     "whatsapp.com", "threads.net", "google.com", "apple.com", "w3.org"})
+_SOCIAL = frozenset(
+    {
+        "facebook.com",
+        "twitter.com",
+        "x.com",
+        "instagram.com",
+        "linkedin.com",
+        "youtube.com",
+        "pinterest.com",
+        "tiktok.com",
+        "t.me",
+        "line.me",
+        "wa.me",
+        "whatsapp.com",
+        "threads.net",
+        "google.com",
+        "apple.com",
+        "w3.org",
+    }
+)
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
 _CYRILLIC_LOOKALIKE = frozenset("аеорсухіјѕԁһӏԛԝаорсеуѵхӡ")
 
@@ -36,8 +53,9 @@ def shorteners(msg: Message, ctx: Context) -> Hit | None:
     found = list(dict.fromkeys(found))
     if not found:
         return None
-    return Hit(evidence=found[:6], params={"count": len(found), "url": found[0][:80]},
-               value=len(found))
+    return Hit(
+        evidence=found[:6], params={"count": len(found), "url": found[0][:80]}, value=len(found)
+    )
 
 
 @check("URI_IP_LITERAL")
@@ -55,8 +73,10 @@ def _in_href(domain: str, url: str) -> bool:
     return ("//" + domain) in decoded or ("." + domain) in decoded or ("=" + domain) in decoded
 
 
-@check("anchor_text", emits=("URI_TEXT_MISMATCH", "URI_TEXT_MISMATCH_BRAND",
-                             "URI_TEXT_MISMATCH_TRACKER"))
+@check(
+    "anchor_text",
+    emits=("URI_TEXT_MISMATCH", "URI_TEXT_MISMATCH_BRAND", "URI_TEXT_MISMATCH_TRACKER"),
+)
 def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
     """Anchor text that shows a URL or domain the link does not go to (rspamd PHISHING)."""
     trackers = domain_list("esp_trackers.txt")
@@ -91,11 +111,22 @@ def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
             break
     hits = []
     if phishing:
-        hits.append(Hit("URI_TEXT_MISMATCH", phishing[:6],
-                        {"count": len(phishing), "shown": shown_param}, value=len(phishing)))
+        hits.append(
+            Hit(
+                "URI_TEXT_MISMATCH",
+                phishing[:6],
+                {"count": len(phishing), "shown": shown_param},
+                value=len(phishing),
+            )
+        )
     if branded:
-        hits.append(Hit("URI_TEXT_MISMATCH_BRAND", branded[:6],
-                        {"count": len(branded), "brand": brand_param}))
+        hits.append(
+            Hit(
+                "URI_TEXT_MISMATCH_BRAND",
+                branded[:6],
+                {"count": len(branded), "brand": brand_param},
+            )
+        )
     if tracked:
         hits.append(Hit("URI_TEXT_MISMATCH_TRACKER", tracked[:6], {"count": len(tracked)}))
     return hits
@@ -103,7 +134,7 @@ def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
 
 @check("URI_USERINFO")
 def userinfo(msg: Message, ctx: Context) -> Hit | None:
-    """`http://paypal.com@evil.example/`: the part before @ is a disguise; browsers go to the host."""
+    """`http://paypal.com@evil.example/`: the part before @ is a disguise; browsers go to host."""
     found = [u.url for u in msg.http_urls if u.userinfo]
     if not found:
         return None
@@ -120,8 +151,10 @@ def _confusable_label(label: str) -> bool:
     if has_latin and cyr_or_greek:
         return True
     # all-Cyrillic labels made only of Latin look-alikes (аррӏе)
-    return bool(cyr_or_greek) and len(cyr_or_greek) == len(letters) and all(
-        c in _CYRILLIC_LOOKALIKE for c in cyr_or_greek
+    return (
+        bool(cyr_or_greek)
+        and len(cyr_or_greek) == len(letters)
+        and all(c in _CYRILLIC_LOOKALIKE for c in cyr_or_greek)
     )
 
 
@@ -154,7 +187,9 @@ def idn_confusable(msg: Message, ctx: Context) -> Hit | None:
 def free_hosting(msg: Message, ctx: Context) -> Hit | None:
     """Links to free site builders and file/IPFS hosts that phishing kits live on."""
     listed = domain_list("free_hosting.txt")
-    found = list(dict.fromkeys(u.url for u in _clickable(msg) if u.host and host_in(u.host, listed)))
+    found = list(
+        dict.fromkeys(u.url for u in _clickable(msg) if u.host and host_in(u.host, listed))
+    )
     if not found:
         return None
     return Hit(evidence=found[:6], params={"count": len(found)}, value=len(found))
@@ -205,8 +240,9 @@ def http_mixed(msg: Message, ctx: Context) -> Hit | None:
 @check("URI_MANY_DOMAINS")
 def many_domains(msg: Message, ctx: Context) -> Hit | None:
     """Links to many different sites: link farms and hijacked-list spam (graded by count)."""
-    domains = [d for d in dict.fromkeys(u.domain for u in _clickable(msg) if u.domain)
-               if d not in _SOCIAL]
+    domains = [
+        d for d in dict.fromkeys(u.domain for u in _clickable(msg) if u.domain) if d not in _SOCIAL
+    ]
     if len(domains) < 10:
         return None
     return Hit(evidence=domains[:12], params={"count": len(domains)}, value=len(domains))

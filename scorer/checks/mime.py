@@ -14,19 +14,109 @@ from scorer.message import Message, Part
 from scorer.registry import Hit, check
 
 _RISKY_EXT = frozenset(
-    """exe scr com pif bat cmd vbs vbe js jse wsf wsh wsc hta msi msp mst jar ps1 psm1 psd1 lnk
-    reg cpl dll sys inf iso img vhd vhdx docm dotm xlsm xltm xlam xlsb pptm potm ppam ppsm sldm
-    one onepkg chm appx appxbundle msix msixbundle apk app dmg pkg sh ace arj scf url website
-    settingcontent-ms library-ms xll gadget application""".split()
+    [
+        "exe",
+        "scr",
+        "com",
+        "pif",
+        "bat",
+        "cmd",
+        "vbs",
+        "vbe",
+        "js",
+        "jse",
+        "wsf",
+        "wsh",
+        "wsc",
+        "hta",
+        "msi",
+        "msp",
+        "mst",
+        "jar",
+        "ps1",
+        "psm1",
+        "psd1",
+        "lnk",
+        "reg",
+        "cpl",
+        "dll",
+        "sys",
+        "inf",
+        "iso",
+        "img",
+        "vhd",
+        "vhdx",
+        "docm",
+        "dotm",
+        "xlsm",
+        "xltm",
+        "xlam",
+        "xlsb",
+        "pptm",
+        "potm",
+        "ppam",
+        "ppsm",
+        "sldm",
+        "one",
+        "onepkg",
+        "chm",
+        "appx",
+        "appxbundle",
+        "msix",
+        "msixbundle",
+        "apk",
+        "app",
+        "dmg",
+        "pkg",
+        "sh",
+        "ace",
+        "arj",
+        "scf",
+        "url",
+        "website",
+        "settingcontent-ms",
+        "library-ms",
+        "xll",
+        "gadget",
+        "application",
+    ]
 )
 _HTML_EXT = frozenset({"htm", "html", "shtml", "xhtml", "mht", "mhtml", "svg", "svgz"})
 _DOC_EXT = frozenset(
-    "pdf doc docx xls xlsx ppt pptx txt rtf jpg jpeg png gif zip rar csv odt jpg mp3 mp4 wav".split()
+    [
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "txt",
+        "rtf",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "zip",
+        "rar",
+        "csv",
+        "odt",
+        "jpg",
+        "mp3",
+        "mp4",
+        "wav",
+    ]
 )
-_RISKY_TYPES = ("application/x-msdownload", "application/x-msdos-program", "application/x-ms-",
-                "application/hta", "application/x-sh", "application/java-archive",
-                "application/vnd.ms-word.document.macroenabled",
-                "application/vnd.ms-excel.sheet.macroenabled")
+_RISKY_TYPES = (
+    "application/x-msdownload",
+    "application/x-msdos-program",
+    "application/x-ms-",
+    "application/hta",
+    "application/x-sh",
+    "application/java-archive",
+    "application/vnd.ms-word.document.macroenabled",
+    "application/vnd.ms-excel.sheet.macroenabled",
+)
 _WORD = re.compile(r"[a-z0-9]{2,}|[\u3040-\u30ff\u4e00-\u9fff]", re.IGNORECASE)
 _MERGE_TAG = re.compile(r"\*\|[^|]{1,60}\|\*|\{\{[^{}]{1,80}\}\}|\{%[^%]{1,80}%\}|%%[^%]{1,60}%%")
 
@@ -60,8 +150,9 @@ def alternative_parts_differ(msg: Message, ctx: Context) -> Hit | None:
     """text/plain and text/html alternatives that say different things (SA MPART_ALT_DIFF)."""
     if not msg.text_parts or not msg.html_parts or msg.html_doc is None:
         return None
-    html_tokens = _tokens(msg.html_doc.visible_text + " " + " ".join(
-        img.alt or "" for img in msg.html_doc.images))
+    html_tokens = _tokens(
+        msg.html_doc.visible_text + " " + " ".join(img.alt or "" for img in msg.html_doc.images)
+    )
     text_tokens = _tokens(msg.plain_text)
     if len(html_tokens) < 20:
         return None  # image-only HTML is judged by the HTML checks
@@ -71,9 +162,14 @@ def alternative_parts_differ(msg: Message, ctx: Context) -> Hit | None:
     if coverage >= 0.5:
         return None
     percent = round(coverage * 100)
-    return Hit(evidence=[f"the text part has {percent}% of the HTML part's words",
-                         f"text part: {msg.plain_text.strip()[:120]!r}"],
-               params={"percent": percent}, value=100 - percent)
+    return Hit(
+        evidence=[
+            f"the text part has {percent}% of the HTML part's words",
+            f"text part: {msg.plain_text.strip()[:120]!r}",
+        ],
+        params={"percent": percent},
+        value=100 - percent,
+    )
 
 
 @check("MIME_LINE_TOO_LONG")
@@ -81,9 +177,10 @@ def line_too_long(msg: Message, ctx: Context) -> Hit | None:
     """A line over 998 octets (RFC 5322 §2.1.1): MTAs may break it mid-tag or bounce."""
     if not msg.long_lines:
         return None
-    return Hit(evidence=[f"{msg.long_lines} line(s) over 998 octets, longest "
-                         f"{msg.max_line_length}"],
-               params={"count": msg.long_lines, "longest": msg.max_line_length})
+    return Hit(
+        evidence=[f"{msg.long_lines} line(s) over 998 octets, longest {msg.max_line_length}"],
+        params={"count": msg.long_lines, "longest": msg.max_line_length},
+    )
 
 
 def _extensions(filename: str) -> list[str]:
@@ -149,12 +246,20 @@ def _text_parts(msg: Message) -> list[Part]:
 @check("MIME_CHARSET_MISSING")
 def charset_missing(msg: Message, ctx: Context) -> Hit | None:
     """8-bit text with no charset: every client guesses, and guesses differ (rspamd 0.5)."""
-    found = [p for p in _text_parts(msg)
-             if p.charset_label is None and not p.payload.isascii() and p.decoded is not None]
+    found = [
+        p
+        for p in _text_parts(msg)
+        if p.charset_label is None and not p.payload.isascii() and p.decoded is not None
+    ]
     if not found:
         return None
-    return Hit(evidence=[f"part {p.path}: {p.content_type}, decoded as {p.decoded.codec}"
-                         for p in found if p.decoded][:4])
+    return Hit(
+        evidence=[
+            f"part {p.path}: {p.content_type}, decoded as {p.decoded.codec}"
+            for p in found
+            if p.decoded
+        ][:4]
+    )
 
 
 @check("MIME_CHARSET_UNKNOWN")
@@ -163,21 +268,34 @@ def charset_unknown(msg: Message, ctx: Context) -> Hit | None:
     if not found:
         return None
     labels = sorted({p.charset_label or "" for p in found})
-    return Hit(evidence=[f"part {p.path}: charset={p.charset_label}" for p in found][:4],
-               params={"labels": labels})
+    return Hit(
+        evidence=[f"part {p.path}: charset={p.charset_label}" for p in found][:4],
+        params={"labels": labels},
+    )
 
 
 @check("MIME_CHARSET_MISLABELLED")
 def charset_mislabelled(msg: Message, ctx: Context) -> Hit | None:
     """The bytes are not in the declared charset (the decoder had to fall back to another)."""
-    found = [p for p in _text_parts(msg)
-             if p.decoded and p.decoded.mislabelled and not p.decoded.jis_8bit
-             and p.charset_label is not None and not p.decoded.unknown_label]
+    found = [
+        p
+        for p in _text_parts(msg)
+        if p.decoded
+        and p.decoded.mislabelled
+        and not p.decoded.jis_8bit
+        and p.charset_label is not None
+        and not p.decoded.unknown_label
+    ]
     if not found:
         return None
-    return Hit(evidence=[f"part {p.path}: labelled {p.charset_label}, bytes are "
-                         f"{p.decoded.codec}" for p in found if p.decoded][:4],
-               params={"label": found[0].charset_label, "codec": found[0].decoded.codec})
+    return Hit(
+        evidence=[
+            f"part {p.path}: labelled {p.charset_label}, bytes are {p.decoded.codec}"
+            for p in found
+            if p.decoded
+        ][:4],
+        params={"label": found[0].charset_label, "codec": found[0].decoded.codec},
+    )
 
 
 @check("MIME_BAD_CTE_7BIT")
@@ -186,8 +304,9 @@ def eight_bit_in_7bit(msg: Message, ctx: Context) -> Hit | None:
     found = [p for p in msg.parts if p.eight_bit_in_7bit and not p.is_multipart]
     if not found:
         return None
-    return Hit(evidence=[f"part {p.path}: {p.content_type}, CTE {p.cte or 'none'}"
-                         for p in found][:4])
+    return Hit(
+        evidence=[f"part {p.path}: {p.content_type}, CTE {p.cte or 'none'}" for p in found][:4]
+    )
 
 
 @check("MIME_JIS_8BIT")
@@ -197,9 +316,14 @@ def jis_8bit(msg: Message, ctx: Context) -> Hit | None:
     if not found:
         return None
     codec = found[0].decoded.codec if found[0].decoded else "?"
-    return Hit(evidence=[f"part {p.path}: labelled {p.charset_label}, decoded as "
-                         f"{p.decoded.codec}" for p in found if p.decoded][:4],
-               params={"codec": codec})
+    return Hit(
+        evidence=[
+            f"part {p.path}: labelled {p.charset_label}, decoded as {p.decoded.codec}"
+            for p in found
+            if p.decoded
+        ][:4],
+        params={"codec": codec},
+    )
 
 
 @check("MIME_JIS_HALFWIDTH_KANA")
@@ -209,8 +333,13 @@ def halfwidth_kana_in_body(msg: Message, ctx: Context) -> Hit | None:
     if not found:
         return None
     count = sum(p.decoded.halfwidth_kana for p in found if p.decoded)
-    return Hit(evidence=[f"part {p.path}: {p.decoded.halfwidth_kana} half-width kana"
-                         for p in found if p.decoded][:4], params={"count": count}, value=count)
+    return Hit(
+        evidence=[
+            f"part {p.path}: {p.decoded.halfwidth_kana} half-width kana" for p in found if p.decoded
+        ][:4],
+        params={"count": count},
+        value=count,
+    )
 
 
 @check("MIME_JIS_VENDOR_CHARS")
@@ -236,8 +365,13 @@ def vendor_chars(msg: Message, ctx: Context) -> Hit | None:
 @check("MIME_CHARSET_NONSTANDARD")
 def nonstandard_charset(msg: Message, ctx: Context) -> Hit | None:
     """Vendor labels (cp932, x-sjis, _iso-2022-jp$ESC, cp5022x): work in some clients only."""
-    labels = sorted({p.charset_label for p in _text_parts(msg)
-                     if p.decoded and p.decoded.nonstandard_label and p.charset_label})
+    labels = sorted(
+        {
+            p.charset_label
+            for p in _text_parts(msg)
+            if p.decoded and p.decoded.nonstandard_label and p.charset_label
+        }
+    )
     if not labels:
         return None
     return Hit(evidence=[f"charset={label}" for label in labels], params={"labels": labels})
