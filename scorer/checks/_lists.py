@@ -94,7 +94,8 @@ class PhraseMatcher:
         found: dict[str, PhraseHit] = {}
         if not text or not self.size:
             return found
-        for end, (key, weight, group) in self._automaton.iter(text):
+        # Leftmost-longest matches: 無料 inside 完全無料 is one phrase, not two.
+        for end, (key, weight, group) in self._automaton.iter_long(text):
             if key in found:
                 continue
             start = end - len(key) + 1
