@@ -14,7 +14,8 @@ import unicodedata
 from scorer.checks.content import is_japanese
 from scorer.context import Context
 from scorer.message import Message
-from scorer.registry import Hit, check
+from scorer.registry import Hit, check, requirements
+from scorer.report import Requirement
 
 _URI_IN_BRACKETS = re.compile(r"<\s*([^<>\s]{1,2000})\s*>")
 _ONE_CLICK = re.compile(r"^\s*list-unsubscribe\s*=\s*one-click\s*$", re.IGNORECASE)
@@ -197,3 +198,90 @@ def no_opt_out_at_all(msg: Message, ctx: Context) -> Hit | None:
     if has_visible_unsubscribe(msg):
         return None
     return Hit(evidence=["no List-Unsubscribe header and no unsubscribe link or wording"])
+
+
+def _req(
+    rid: str,
+    status: str,
+    title: tuple[str, str],
+    detail: tuple[str, str],
+    advice: tuple[str, str] = ("", ""),
+    refs: tuple[str, ...] = (),
+) -> Requirement:
+    return Requirement(
+        id=rid,
+        status=status,
+        title={"en": title[0], "ja": title[1]},
+        detail={"en": detail[0], "ja": detail[1]},
+        advice={"en": advice[0], "ja": advice[1]} if advice[0] else {},
+        provider=rid.split(".", 1)[0],
+        references=refs,
+    )
+
+
+@requirements
+def unsubscribe_requirements(msg: Message, ctx: Context, findings: list) -> list[Requirement]:
+    """Gmail/Yahoo bulk-sender unsubscribe requirements, from this category's findings.
+
+    Missing headers are `warn`, not `fail`: the rules bind bulk marketing mail, and a single
+    message cannot say whether it is that or a receipt.
+    """
+    found = {f.id for f in findings}
+    refs = (
+        "https://support.google.com/a/answer/14229414",
+        "https://www.rfc-editor.org/rfc/rfc8058",
+    )
+    if "LIST_UNSUB_MISSING" in found or "LIST_UNSUB_NONE" in found:
+        one_click = (
+            "warn",
+            "No List-Unsubscribe header (required for bulk marketing mail)",
+            "List-Unsubscribe ヘッダーがありません（一斉配信の広告メールでは必須）",
+        )
+    elif found & {"LIST_UNSUB_NO_ONE_CLICK", "LIST_UNSUB_INVALID"}:
+        one_click = (
+            "fail",
+            "List-Unsubscribe is present but not RFC 8058 one-click",
+            "List-Unsubscribe はありますが RFC 8058 のワンクリックに対応していません",
+        )
+    else:
+        one_click = (
+            "pass",
+            "https List-Unsubscribe with List-Unsubscribe-Post: One-Click",
+            "https の List-Unsubscribe と List-Unsubscribe-Post: One-Click があります",
+        )
+    visible = has_visible_unsubscribe(msg)
+    return [
+        _req(
+            "gmail.one_click_unsubscribe",
+            one_click[0],
+            ("One-click unsubscribe (bulk senders)", "ワンクリック配信停止（一斉配信）"),
+            one_click[1:],
+            (
+                "Add List-Unsubscribe with an https URI and List-Unsubscribe-Post: "
+                "List-Unsubscribe=One-Click; sign both with DKIM.",
+                "https の URI を含む List-Unsubscribe と List-Unsubscribe-Post: "
+                "List-Unsubscribe=One-Click を付け、両方を DKIM 署名に含めてください。",
+            )
+            if one_click[0] != "pass"
+            else ("", ""),
+            refs,
+        ),
+        _req(
+            "gmail.visible_unsubscribe_link",
+            "pass" if visible else "warn",
+            ("Visible unsubscribe link in the body", "本文の見える配信停止リンク"),
+            (
+                "The body has an unsubscribe link or wording",
+                "本文に配信停止のリンクか文言があります",
+            )
+            if visible
+            else (
+                "No unsubscribe link or wording in the body",
+                "本文に配信停止のリンクも文言もありません",
+            ),
+            ("Add an Unsubscribe link to the footer.", "フッターに配信停止リンクを入れてください。")
+            if not visible
+            else ("", ""),
+            refs[:1],
+        ),
+    ]

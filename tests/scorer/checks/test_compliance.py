@@ -75,3 +75,19 @@ def test_corpus_japanese_ham_signature_has_an_address(offline_engine):
 
     text = parse(raw).all_text_nfkc
     assert _POSTCODE.search(text) and _ADDRESS.search(text)
+
+
+def test_unsubscribe_requirements_follow_the_findings(offline_engine, fixture_bytes):
+    def statuses(name: str) -> dict[str, str]:
+        report = offline_engine.analyze(fixture_bytes(name))
+        return {r.id: r.status for r in report.requirements if r.id.startswith("gmail.")}
+
+    assert statuses("newsletter_clean_modern.eml") == {
+        "gmail.one_click_unsubscribe": "pass",
+        "gmail.visible_unsubscribe_link": "pass",
+    }
+    assert statuses("list_unsub_mailto_only.eml")["gmail.one_click_unsubscribe"] == "fail"
+    assert statuses("list_unsub_missing.eml")["gmail.one_click_unsubscribe"] == "warn"
+    report = offline_engine.analyze(fixture_bytes("list_unsub_mailto_only.eml"))
+    entry = next(r for r in report.requirements if r.id == "gmail.one_click_unsubscribe")
+    assert entry.to_dict("ja")["advice"].startswith("https の URI")
