@@ -17,7 +17,7 @@ from scorer.registry import Hit, check
 from scorer.urls import registrable_domain
 
 _KANA = re.compile(r"[\u3041-\u30ff]")
-_ZERO_WIDTH_IN_WORD = re.compile(r"\w[\u200b\u200c\u200d\u2060\u00ad\ufeff\u034f]+\w")
+_ZERO_WIDTH = re.compile(r"(?<=\w)[\u200b\u200c\u200d\u2060\u00ad\ufeff\u034f]+(?=\w)")
 _LATIN = re.compile(r"[a-zA-Z]")
 _CONFUSABLE_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
 _MIXED_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w{3,40}\b")
@@ -118,13 +118,32 @@ def excess_exclamation(msg: Message, ctx: Context) -> Hit | None:
 
 @check("BODY_ZERO_WIDTH_OBFUSCATION")
 def zero_width(msg: Message, ctx: Context) -> Hit | None:
-    """Invisible characters inside words (V\u200biagra): they exist to break word filters."""
+    """Invisible characters that break up spam words or brand names (V\u200biagra, Pay\u200bPal).
+
+    Only what the characters *hide* counts: templates also put zero-width joiners inside
+    addresses and numbers to stop Apple's data detectors, which is harmless.
+    """
     text = (msg.subject or "") + "\n" + msg.visible_text[:_MAX_SCAN]
-    found = _ZERO_WIDTH_IN_WORD.findall(text)
-    if len(found) < 3:
+    if not _ZERO_WIDTH.search(text):
         return None
-    shown = [repr(s) for s in dict.fromkeys(found)][:5]
-    return Hit(evidence=shown, params={"count": len(found)}, value=len(found))
+    clean = _ZERO_WIDTH.sub("", text)
+    matcher = phrase_matcher("spam_phrases_en.yaml")
+    hidden = set(matcher.find(normalize(clean))) - set(matcher.find(normalize(text)))
+    hidden |= set(brands_in_text(clean, limit=_MAX_SCAN)) - set(
+        brands_in_text(text, limit=_MAX_SCAN)
+    )
+    if not hidden:
+        return None
+    shown = sorted(brand_label(h) if h in _brand_keys() else h for h in hidden)
+    return Hit(
+        evidence=shown[:6], params={"count": len(shown), "words": shown[:3]}, value=len(shown)
+    )
+
+
+def _brand_keys() -> frozenset[str]:
+    from scorer.checks._brands import _brands
+
+    return frozenset(_brands())
 
 
 @check("BODY_MIXED_SCRIPT")

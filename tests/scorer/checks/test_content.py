@@ -89,15 +89,17 @@ def test_real_brand_notice_is_not_japanese_phishing(offline_engine):
     assert "BODY_JA_PHISHING" not in ids(report)
 
 
-def test_zero_width_characters_inside_words(offline_engine):
-    spaced = (
-        "\u200b".join(["Cl", "ick"])
-        + " "
-        + "\u200b".join(["ve", "ri", "fy"])
-        + " "
-        + ("\u00ad".join(["acc", "ount"]))
-    )
-    assert "BODY_ZERO_WIDTH_OBFUSCATION" in ids(analyze(offline_engine, text=spaced))
+def test_zero_width_characters_that_hide_spam_words(offline_engine):
+    text = "Ver\u200bify your acc\u00adount with Pay\u200dPal today."
+    finding = analyze(offline_engine, text=text).get("BODY_ZERO_WIDTH_OBFUSCATION")
+    assert finding is not None
+    assert {"verify your account", "PayPal"} <= set(finding.evidence)
+
+
+def test_zero_width_joiners_in_addresses_are_harmless(offline_engine):
+    """Templates break addresses and numbers to stop Apple's data detectors."""
+    text = "Add\u200cress: 2\u200c8 Land\u200cmark St\u200cate, Coun\u200ctry 2\u200c016"
+    assert "BODY_ZERO_WIDTH_OBFUSCATION" not in ids(analyze(offline_engine, text=text))
 
 
 def test_all_caps_body_needs_enough_letters(offline_engine):
