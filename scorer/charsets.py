@@ -237,6 +237,31 @@ def _count_halfwidth_kana(text: str) -> int:
     return len(_HALFWIDTH_KANA.findall(text))
 
 
+_PUA_OR_KANA = re.compile(r"[\ue000-\uf8ff\uff61-\uff9f]")
+
+
+def _best_japanese(data: bytes) -> tuple[str, str] | None:
+    """The strict decode of 8-bit Japanese bytes that reads most like Japanese.
+
+    UTF-8 first (multi-byte UTF-8 does not happen by chance); then CP932 or EUC-JP, whichever
+    gives more kana/kanji and fewer half-width kana or private-use characters: EUC-JP bytes
+    often decode "successfully" as CP932 half-width kana garbage, and the reverse.
+    """
+    text = _try(data, "utf-8")
+    if text is not None:
+        return "utf-8", text
+    scored = []
+    for codec in ("cp932", "euc_jp"):
+        text = _try(data, codec)
+        if text is not None:
+            odd = len(_PUA_OR_KANA.findall(text))
+            scored.append((_japanese_ratio(text) - odd / max(1, len(text)), codec, text))
+    if not scored:
+        return None
+    _, codec, text = max(scored)
+    return codec, text
+
+
 def _annotate_japanese(result: Decoded) -> Decoded:
     if not result.text.isascii():
         result.halfwidth_kana = _count_halfwidth_kana(result.text)
@@ -248,12 +273,12 @@ def _annotate_japanese(result: Decoded) -> Decoded:
 def _decode_jis(data: bytes, label: str) -> Decoded:
     if not data.isascii():
         # 7-bit ISO-2022-JP cannot hold these bytes: the label lies (reference §1d).
-        for codec in ("utf-8", "cp932", "euc_jp"):
-            text = _try(data, codec)
-            if text is not None:
-                res = Decoded(text, label, codec, mislabelled=True, jis_8bit=True)
-                res.notes.append(f"labelled {label} but the bytes are {codec}")
-                return _annotate_japanese(res)
+        best = _best_japanese(data)
+        if best is not None:
+            codec, text = best
+            res = Decoded(text, label, codec, mislabelled=True, jis_8bit=True)
+            res.notes.append(f"labelled {label} but the bytes are {codec}")
+            return _annotate_japanese(res)
         text = data.decode("cp932", "replace")
         res = Decoded(text, label, "cp932", mislabelled=True, jis_8bit=True)
         res.replacements = text.count("\ufffd")
@@ -282,11 +307,11 @@ def _guess_unlabelled(data: bytes, label: str | None, unknown: bool) -> Decoded:
         res = _decode_jis(data, "iso-2022-jp")
         res.label, res.unknown_label = label, unknown
         return res
-    for codec in ("cp932", "euc_jp"):
-        text = _try(data, codec)
-        if text is not None and _japanese_ratio(text) > 0.85:
-            res = Decoded(text, label, codec, unknown_label=unknown, mislabelled=label is not None)
-            return _annotate_japanese(res)
+    best = _best_japanese(data)
+    if best is not None and _japanese_ratio(best[1]) > 0.85:
+        codec, text = best
+        res = Decoded(text, label, codec, unknown_label=unknown, mislabelled=label is not None)
+        return _annotate_japanese(res)
     text = data.decode("cp1252", "replace")
     res = Decoded(text, label, "cp1252", unknown_label=unknown, mislabelled=label is not None)
     res.replacements = text.count("\ufffd")
@@ -356,6 +381,8 @@ class HeaderText:
     unknown_charsets: tuple[str, ...] = ()
     halfwidth_kana: int = 0
     vendor_chars: str = ""
+    raw_codec: str = ""
+    """For unencoded 8-bit headers, the codec that decoded them (utf-8 is SMTPUTF8-valid)."""
 
 
 def _word_bytes(encoding: str, payload: str) -> bytes | None:
@@ -376,7 +403,7 @@ def _word_bytes(encoding: str, payload: str) -> bytes | None:
 
 def _jis_ends_outside_ascii(data: bytes) -> bool:
     modes = _JIS_ESC.findall(data)
-    return bool(modes) and modes[-1] not in (b"(B", b"(J")
+    return bool(modes) and modes[-1] != b"(B"  # RFC 2047 §3: ASCII itself, not JIS-Roman
 
 
 def decode_header_value(raw: str) -> HeaderText:
@@ -393,8 +420,10 @@ def decode_header_value(raw: str) -> HeaderText:
         data = value.encode("ascii", "surrogateescape")
         decoded = decode_bytes(data, None)
         value = decoded.text
+        result.raw_codec = decoded.codec
     elif not value.isascii():
         result.raw_8bit = True
+        result.raw_codec = "utf-8"
     if "=?" not in value:
         result.text = _unfold(value)
         result.halfwidth_kana = _count_halfwidth_kana(result.text)

@@ -79,6 +79,7 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")\s]{1,2048})['\"]?\s*\)", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"@import\s+(?:url\()?\s*['\"]?([^'\")\s;]{1,2048})", re.IGNORECASE)
 _SIMPLE_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9]*)?([.#])([\w-]+)$", re.IGNORECASE)
+_SELECTOR_KEY = re.compile(r"([.#])([\w-]{1,100})|\[class[*~^|]?=\s*[\"']?([\w-]{1,100})")
 _PX = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(px|pt|em|rem|%)?\s*(?:!important)?\s*$")
 _RGB = re.compile(r"rgba?\(\s*(\d+)[,\s]+(\d+)[,\s]+(\d+)")
 
@@ -113,6 +114,8 @@ class HtmlImage:
 class HiddenText:
     text: str
     reason: str
+    position: int = 0
+    """Characters of visible text before it: a short hidden block at 0 is a preheader."""
 
 
 @dataclass
@@ -126,6 +129,8 @@ class HtmlDoc:
     images: list[HtmlImage] = field(default_factory=list)
     risky_tags: dict[str, int] = field(default_factory=dict)
     form_actions: list[str] = field(default_factory=list)
+    input_types: list[str] = field(default_factory=list)
+    """`type` of every <input> (lower-case; "text" when absent): a password field is phishing."""
     frame_sources: list[str] = field(default_factory=list)
     external_css: list[str] = field(default_factory=list)
     css_urls: list[str] = field(default_factory=list)
@@ -227,6 +232,57 @@ def _strip_at_blocks(css: str) -> str:
     return "".join(out)
 
 
+def _media_blocks(css: str) -> list[str]:
+    """The bodies of @media blocks (responsive rules), which `_strip_at_blocks` leaves out."""
+    out: list[str] = []
+    start = 0
+    while True:
+        at = css.find("@media", start)
+        if at < 0:
+            return out
+        brace = css.find("{", at)
+        if brace < 0:
+            return out
+        depth = 0
+        j = brace
+        while j < len(css):
+            if css[j] == "{":
+                depth += 1
+            elif css[j] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        out.append(css[brace + 1 : j])
+        start = j + 1
+
+
+def _shown_by_media(css_blocks: list[str]) -> frozenset[str]:
+    """`.class`/`#id` keys that some @media rule displays: mobile-only blocks, not hidden text."""
+    shown: set[str] = set()
+    for css in css_blocks:
+        css = _CSS_COMMENT.sub("", css[:200_000])
+        for block in _media_blocks(css):
+            for chunk in block.split("}"):
+                selectors, brace, body = chunk.rpartition("{")
+                if not brace or len(selectors) > 1000:
+                    continue
+                decls = parse_style(body)
+                display = decls.get("display")
+                visible = (display is not None and not display.startswith("none")) or any(
+                    k in decls for k in ("max-height", "height", "font-size", "visibility")
+                )
+                if not visible:
+                    continue
+                for selector in selectors.split(","):
+                    for match in _SELECTOR_KEY.finditer(selector):
+                        if match.group(3):  # td[class*="show-on-mobile"]
+                            shown.add("." + match.group(3).lower())
+                        else:
+                            shown.add(match.group(1) + match.group(2).lower())
+    return frozenset(shown)
+
+
 def _class_rules(css_blocks: list[str]) -> dict[str, dict[str, str]]:
     """Simple `.class`/`#id` rules from <style> blocks, outside @media (later rules win)."""
     rules: dict[str, dict[str, str]] = {}
@@ -316,6 +372,7 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
         doc.external_css.extend(_CSS_IMPORT.findall(css))
         doc.css_urls.extend(_CSS_URL.findall(css))
     class_rules = _class_rules(css_blocks)
+    shown_by_media = _shown_by_media(css_blocks) if css_blocks else frozenset()
     title_node = tree.css_first("title")
     if title_node is not None:
         doc.title = " ".join((title_node.text() or "").split())
@@ -324,7 +381,8 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
         return doc
 
     visible: list[str] = []
-    hidden_parts: list[tuple[str, str]] = []
+    visible_chars = 0
+    hidden_parts: list[tuple[str, str, int]] = []
     stack: list[tuple[object, _State | None]] = [(root, _State(None, None, None, None, False))]
     nodes = 0
     while stack:
@@ -346,10 +404,11 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
                 reason = "text colour equals background"
             if reason is None:
                 visible.append(text)
+                visible_chars += len(text)
                 if state.link is not None:
                     state.link.text += text
             else:
-                hidden_parts.append((text, reason))
+                hidden_parts.append((text, reason, visible_chars))
             continue
         if tag in ("-comment", "!doctype", "-document"):
             if tag == "-document":
@@ -365,7 +424,7 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
         for name in attrs:
             if name.startswith("on"):
                 doc.event_handlers += 1
-        decls = parse_style(attrs.get("style"))
+        decls = inline = parse_style(attrs.get("style"))
         if attrs.get("class") or attrs.get("id"):
             merged: dict[str, str] = {}
             for cls in (attrs.get("class") or "").split():
@@ -376,9 +435,18 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
             decls = merged
         if "style" in attrs:
             doc.css_urls.extend(_CSS_URL.findall(attrs.get("style") or ""))
-        hidden = state.hidden or _hidden_reason(decls, attrs)
+        hidden = state.hidden
+        if hidden is not None and _reveals(hidden, decls):
+            hidden = None  # a child may undo font-size:0 or visibility:hidden (CSS inheritance)
+        if hidden is None:
+            hidden = _hidden_reason(decls, attrs)
+            if hidden is not None and shown_by_media and _keys(attrs) & shown_by_media:
+                hidden = None  # hidden on desktop, shown by a @media rule: responsive layout
+        # Text colour for the hidden-text test comes from the element itself (inline style or
+        # <font color>): class rules in templates recolour blocks for dark mode and mobile, and
+        # reading them as "white on white" flags legitimate layouts.
         color = _normalize_color(
-            decls.get("color") or (attrs.get("color") if tag == "font" else None)
+            inline.get("color") or (attrs.get("color") if tag == "font" else None)
         )
         bg = _normalize_color(
             decls.get("background-color")
@@ -416,6 +484,8 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
                     link.text += " " + alt
         elif tag == "form":
             doc.form_actions.append((attrs.get("action") or "").strip())
+        elif tag == "input":
+            doc.input_types.append((attrs.get("type") or "text").strip().lower()[:20])
         elif tag in ("iframe", "frame"):
             doc.frame_sources.append((attrs.get("src") or "").strip())
         elif tag == "link" and "stylesheet" in (attrs.get("rel") or "").lower():
@@ -424,9 +494,12 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
             doc.meta_refresh.append(attrs.get("content") or "")
         elif attrs.get("background"):
             doc.css_urls.append((attrs.get("background") or "").strip())
+        # Quirks mode (most mail has no doctype): tables do not inherit the surrounding font
+        # colour, so a <font color> around a table does not colour the table's text.
+        inherited_color = None if tag == "table" else state.color
         child_state = _State(
             hidden,
-            color or state.color,
+            color or inherited_color,
             bg or state.bg,
             link,
             skip,
@@ -441,6 +514,23 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
     for link in doc.links:
         link.text = " ".join(link.text.split())
     return doc
+
+
+def _reveals(reason: str, decls: dict[str, str]) -> bool:
+    """True when this element's own style undoes an inherited, inheritable way of hiding."""
+    if reason == "font-size:0":
+        size = _length_px(decls.get("font-size"))
+        return size is not None and size > 1
+    if reason == "visibility:hidden":
+        return decls.get("visibility", "").startswith("visible")
+    return False
+
+
+def _keys(attrs: dict[str, str | None]) -> set[str]:
+    keys = {"." + c.lower() for c in (attrs.get("class") or "").split()}
+    if attrs.get("id"):
+        keys.add("#" + (attrs.get("id") or "").lower())
+    return keys
 
 
 def _first_color(background: str | None) -> str | None:
@@ -475,14 +565,14 @@ def _squeeze(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _merge_hidden(parts: list[tuple[str, str]]) -> list[HiddenText]:
+def _merge_hidden(parts: list[tuple[str, str, int]]) -> list[HiddenText]:
     merged: list[HiddenText] = []
-    for text, reason in parts:
+    for text, reason, position in parts:
         text = " ".join(text.split())
         if not text:
             continue
-        if merged and merged[-1].reason == reason:
+        if merged and merged[-1].reason == reason and merged[-1].position == position:
             merged[-1].text += " " + text
         else:
-            merged.append(HiddenText(text, reason))
+            merged.append(HiddenText(text, reason, position))
     return merged

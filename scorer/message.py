@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import policy
+from email import errors, policy
 from email.message import Message as EmailMessage
 from functools import cached_property
 
@@ -105,6 +105,10 @@ class Message:
     raw: bytes
     size: int
     headers: list[tuple[str, str]] = field(default_factory=list)
+    raw_headers: list[tuple[str, str]] = field(default_factory=list)
+    """Header values as written (encoded-words undecoded, 8-bit as surrogates), for form checks."""
+    header_decoding: list[tuple[str, HeaderText]] = field(default_factory=list)
+    """Every header's decoding facts (header_info keeps only the first of each name)."""
     header_info: dict[str, HeaderText] = field(default_factory=dict)
     parts: list[Part] = field(default_factory=list)
     defects: list[tuple[str, str]] = field(default_factory=list)
@@ -355,8 +359,10 @@ def _read_headers(msg: Message, parsed: EmailMessage) -> None:
     for name, value in items:
         raw_value = value if isinstance(value, str) else str(value)
         info = decode_header_value(raw_value[:_MAX_HEADER_TEXT])
+        msg.raw_headers.append((name, raw_value[:_MAX_HEADER_TEXT]))
         msg.headers.append((name, info.text))
         msg.header_info.setdefault(name.lower(), info)
+        msg.header_decoding.append((name, info))
     for defect in getattr(parsed, "defects", []):
         msg.defects.append(("headers", type(defect).__name__))
 
@@ -372,10 +378,14 @@ def _parse_address_header(parsed: EmailMessage, name: str) -> tuple[list[Address
         text = str(raw) if not isinstance(raw, str) else raw
         if len(text) > _MAX_ADDRESS_HEADER:
             return [], False
+        if not text.isascii():
+            # 8-bit bytes arrive as surrogates; as UTF-8 they are valid (RFC 6532), and as
+            # another charset HDR_RAW_8BIT reports them: either way the address itself parses.
+            text = decode_header_value(text).text if "=?" not in text else _unsurrogate(text)
         try:
             header = _POLICY.header_factory(name, text)
             found = list(header.addresses)
-            if header.defects:
+            if any(not _benign_address_defect(d) for d in header.defects):
                 clean = False
         except Exception:
             found = []
@@ -390,6 +400,19 @@ def _parse_address_header(parsed: EmailMessage, name: str) -> tuple[list[Address
                 continue
             addresses.append(Address(display, addr_spec))
     return addresses, clean
+
+
+def _benign_address_defect(defect: Exception) -> bool:
+    """Obsolete syntax and encoded-word quirks still give one usable address (Outlook quotes
+    encoded-words; the HDR_EW_* findings report those separately)."""
+    return isinstance(defect, errors.ObsoleteHeaderDefect) or "encoded" in str(defect)
+
+
+def _unsurrogate(text: str) -> str:
+    try:
+        return text.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text
 
 
 def _read_addresses(msg: Message, parsed: EmailMessage) -> None:
@@ -509,17 +532,24 @@ def _describe_part(part: EmailMessage, depth: int, path: str) -> Part:
     return info
 
 
+def _undecoded_payload(part: EmailMessage) -> object:
+    """The payload before transfer decoding; the stdlib raises on some hostile bodies."""
+    try:
+        return part.get_payload()
+    except Exception:  # e.g. ValueError "embedded null character" from a bogus CTE
+        return None
+
+
 def _decode_leaf(part: EmailMessage, info: Part) -> None:
     try:
         payload = part.get_payload(decode=True)
     except Exception:
         payload = None
+    raw_body = _undecoded_payload(part)
     if not isinstance(payload, bytes):
-        raw_payload = part.get_payload()
-        payload = _to_bytes(raw_payload) if isinstance(raw_payload, str) else b""
+        payload = _to_bytes(raw_body) if isinstance(raw_body, str) else b""
     info.payload = payload
     info.size = len(payload)
-    raw_body = part.get_payload()
     if isinstance(raw_body, str) and info.cte in ("", "7bit"):
         info.eight_bit_in_7bit = not raw_body.isascii()
     if not info.content_type.startswith("text/") and not (

@@ -87,6 +87,9 @@ class Url:
     """Where it was found: text, a (href), img (src), form (action), css, other."""
     anchor_text: str = ""
     valid: bool = True
+    userinfo: str = ""
+    """What precedes `@` in the authority (`http://paypal.com@evil.example/`): a disguise."""
+    port: int | None = None
 
     @property
     def is_ip(self) -> bool:
@@ -102,6 +105,8 @@ def make_url(raw: str, source: str, anchor_text: str = "") -> Url:
         parts = urlsplit(text)
         scheme = parts.scheme.lower()
         host = (parts.hostname or "").rstrip(".")
+        userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
+        port = parts.port
     except ValueError:
         return Url(text, "", "", "", source, anchor_text, valid=False)
     if scheme in ("http", "https", "ftp"):
@@ -115,7 +120,7 @@ def make_url(raw: str, source: str, anchor_text: str = "") -> Url:
             if valid and not _HOST_OK.match(host):
                 valid = False
         domain = registrable_domain(host) if valid else ""
-        return Url(text, scheme, host, domain, source, anchor_text, valid)
+        return Url(text, scheme, host, domain, source, anchor_text, valid, unquote(userinfo), port)
     if scheme == "mailto":
         address = unquote(parts.path).split("?", 1)[0]
         host = address.rsplit("@", 1)[-1].lower() if "@" in address else ""
@@ -138,12 +143,49 @@ def find_urls_in_text(text: str, limit: int) -> list[str]:
     return found
 
 
+_URLISH_TOKEN = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
+_WHOLE_DOMAIN = re.compile(
+    r"^(?:https?://)?(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?::\d{1,5})?(?:/\S*)?$",
+    re.IGNORECASE,
+)
+
+
+def shown_domains(text: str) -> list[str]:
+    """Hosts that `text` *presents as a link target*: a URL, a www. name, or a bare domain.
+
+    "https://www.paypal.com/" and "paypal.com" count; "CNET News.com Daily" does not (a brand
+    that contains a domain, in words), and neither does "Read more".
+    """
+    text = text.strip().strip("<>()[]\"'.,;:!?")
+    if not text or len(text) > 500:
+        return []
+    if _WHOLE_DOMAIN.match(text):
+        return domains_in_text(text)
+    hosts: list[str] = []
+    for token in text.split():
+        token = token.strip("<>()[]\"'.,;:!?")
+        if _URLISH_TOKEN.match(token):
+            hosts.extend(domains_in_text(token))
+    return hosts
+
+
 def domains_in_text(text: str) -> list[str]:
     """Host names a reader would take for a link target in anchor text (`paypal.com`, `https://x.y`)."""
     hosts = []
     for match in _DOMAIN_IN_TEXT.finditer(text[:500]):
         host = match.group(1).lower()
-        if _psl_strict().publicsuffix(host) is None or _psl_strict().is_public(host):
-            continue  # "file.txt", "e.g": not a domain a reader would follow
-        hosts.append(host)
+        if _known_suffix(host):
+            hosts.append(host)
     return hosts
+
+
+def has_public_suffix(host: str) -> bool:
+    """True when `host` is a name under a real public suffix (not `localhost`, not `corp1`)."""
+    return bool(host) and _known_suffix(host.lower().rstrip("."))
+
+
+@lru_cache(maxsize=8192)
+def _known_suffix(host: str) -> bool:
+    """True when `host` ends in a real public suffix and is more than the suffix itself."""
+    psl = _psl_strict()
+    return psl.publicsuffix(host) is not None and not psl.is_public(host)

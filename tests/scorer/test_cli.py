@@ -16,7 +16,16 @@ from scorer.compose import compose_message
 @pytest.fixture
 def eml(tmp_path):
     path = tmp_path / "draft.eml"
-    path.write_bytes(compose_message(subject="Hello", text="A short note."))
+    path.write_bytes(
+        compose_message(
+            subject="Hello",
+            text="A short note.\n\nUnsubscribe: https://example.com/u/1\n",
+            headers={
+                "List-Unsubscribe": "<https://example.com/u/1>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+    )
     return path
 
 

@@ -1,0 +1,250 @@
+"""Bulk-sender and legal display checks: List-Unsubscribe (RFC 2369/8058) and 特定電子メール法.
+
+Gmail and Yahoo require one-click unsubscribe for bulk marketing mail (RFC 8058: an https URI in
+List-Unsubscribe plus `List-Unsubscribe-Post: List-Unsubscribe=One-Click`) and a visible link in
+the body. The Japanese display items (law §4, 施行規則 §9) are checked only on Japanese marketing
+mail, as advice: their presence proves nothing about a message, so they never lower a score.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from scorer.checks.content import is_japanese
+from scorer.context import Context
+from scorer.message import Message
+from scorer.registry import Hit, check, requirements
+from scorer.report import Requirement
+
+_URI_IN_BRACKETS = re.compile(r"<\s*([^<>\s]{1,2000})\s*>")
+_ONE_CLICK = re.compile(r"^\s*list-unsubscribe\s*=\s*one-click\s*$", re.IGNORECASE)
+_UNSUB_WORDS = re.compile(
+    r"unsubscri|opt[- ]?out|manage (?:your )?(?:email )?(?:preferences|subscription)|"
+    r"email preferences|update (?:your )?preferences|stop receiving|"
+    r"配信(?:停止|解除)|購読(?:停止|解除)|受信(?:拒否|停止)|登録解除|メルマガ解除",
+    re.IGNORECASE,
+)
+_UNSUB_TAGS = re.compile(
+    r"\*\|(?:UNSUB|UPDATE_PROFILE)\|\*|\{\{\s*[^{}]{0,40}unsub|"
+    r"\[(?:unsubscribe|unsub)[^\]]{0,40}\]|%%unsub|<%\s*asm",
+    re.IGNORECASE,
+)
+
+# ../shared/reference/japanese-mail.md §2g, matched on NFKC text.
+_PREFS = (
+    "北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県|東京都|"
+    "神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県|滋賀県|京都府|"
+    "大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|"
+    "福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県"
+)
+_POSTCODE = re.compile(r"(?:〒|郵便番号[:：]?)\s*\d{3}\s*[-‐‑–—−ー―]\s*\d{4}(?!\d)")
+_ADDRESS = re.compile(rf"(?:{_PREFS})[^\s,、。]{{1,20}}?[市区町村郡]")
+_ORG_NAME = re.compile(
+    r"株式会社|有限会社|合同会社|合資会社|合名会社|一般(?:社団|財団)法人|"
+    r"公益(?:社団|財団)法人|特定非営利活動法人|NPO法人|\((?:株|有|同)\)"
+)
+_PHONE = re.compile(r"(?<!\d)(?:0\d{1,4}-\d{1,4}-\d{4}|0(?:120|800)-?\d{3}-?\d{3})(?!\d)")
+_OPTOUT = re.compile(
+    r"配信(?:停止|解除)|購読(?:停止|解除)|受信(?:拒否|停止)|登録解除|"
+    r"(?:メール|メルマガ)[^\n]{0,10}(?:停止|解除)|unsubscribe|opt[- ]?out",
+    re.IGNORECASE,
+)
+_INQUIRY = re.compile(r"問(?:い)?合(?:わ)?せ|苦情|ご意見|サポート(?:窓口|センター)")
+_LINKISH = re.compile(r"https?://|www\.|mailto:|@[\w-]+\.", re.IGNORECASE)
+_MARKETING_JA = re.compile(
+    r"セール|キャンペーン|クーポン|メルマガ|メールマガジン|新商品|"
+    r"送料無料|ポイント|ご案内|お得|期間限定|特典|プレゼント|割引|%\s*OFF"
+)
+
+
+def _list_unsubscribe(msg: Message) -> str | None:
+    value = msg.header("List-Unsubscribe")
+    return value if value is not None and value.strip() else None
+
+
+@check("LIST_UNSUB_MISSING")
+def unsubscribe_missing(msg: Message, ctx: Context) -> Hit | None:
+    """No List-Unsubscribe header: Gmail and Yahoo require it of bulk and marketing senders."""
+    if _list_unsubscribe(msg) is not None:
+        return None
+    return Hit(evidence=["no List-Unsubscribe header"])
+
+
+def _uris(value: str) -> list[str]:
+    return [m.group(1) for m in _URI_IN_BRACKETS.finditer(value)]
+
+
+@check("LIST_UNSUB_INVALID")
+def unsubscribe_invalid(msg: Message, ctx: Context) -> Hit | None:
+    """A List-Unsubscribe with no `<mailto:...>` or `<https://...>` URI (RFC 2369 §3.2)."""
+    value = _list_unsubscribe(msg)
+    if value is None:
+        return None
+    usable = [u for u in _uris(value) if u.lower().startswith(("mailto:", "https://", "http://"))]
+    if usable:
+        return None
+    return Hit(evidence=[f"List-Unsubscribe: {value[:200]}"])
+
+
+@check("LIST_UNSUB_NO_ONE_CLICK")
+def unsubscribe_no_one_click(msg: Message, ctx: Context) -> Hit | None:
+    """List-Unsubscribe without an https URI plus the RFC 8058 one-click POST header."""
+    value = _list_unsubscribe(msg)
+    if value is None:
+        return None
+    https = [u for u in _uris(value) if u.lower().startswith("https://")]
+    post = msg.header("List-Unsubscribe-Post")
+    missing = []
+    if not https:
+        missing.append("an https:// URI in List-Unsubscribe")
+    if post is None or not _ONE_CLICK.match(post):
+        missing.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
+    if not missing:
+        return None
+    evidence = [f"List-Unsubscribe: {value[:200]}"]
+    if post is not None:
+        evidence.append(f"List-Unsubscribe-Post: {post[:100]}")
+    return Hit(evidence=evidence, params={"missing": missing})
+
+
+def has_visible_unsubscribe(msg: Message) -> bool:
+    text = msg.all_text[:200_000]
+    if _UNSUB_WORDS.search(text) or _UNSUB_TAGS.search(text) or _UNSUB_TAGS.search(msg.html):
+        return True
+    if msg.html_doc is not None:
+        for link in msg.html_doc.links:
+            if _UNSUB_WORDS.search(link.href) or _UNSUB_TAGS.search(link.href):
+                return True
+    return False
+
+
+@check("LIST_UNSUB_NO_BODY_LINK")
+def unsubscribe_no_body_link(msg: Message, ctx: Context) -> Hit | None:
+    """Bulk mail (it has List-Unsubscribe) with no visible unsubscribe link or wording."""
+    if _list_unsubscribe(msg) is None or has_visible_unsubscribe(msg):
+        return None
+    return Hit(evidence=["List-Unsubscribe is set but the body has no unsubscribe link"])
+
+
+def _japanese_marketing(msg: Message, ctx: Context) -> bool:
+    if not is_japanese(msg, ctx):
+        return False
+    if _list_unsubscribe(msg) is not None or msg.header("List-Id") is not None:
+        return True
+    text = unicodedata.normalize("NFKC", (msg.subject or "") + "\n" + msg.visible_text[:20_000])
+    return len(set(_MARKETING_JA.findall(text))) >= 2
+
+
+def _jp_text(msg: Message, ctx: Context) -> str:
+    return ctx.memo.get("compliance.jp_text", lambda: msg.all_text_nfkc[:200_000])
+
+
+@check(
+    "jp_display",
+    emits=(
+        "LEGAL_JP_NO_OPTOUT",
+        "LEGAL_JP_NO_ADDRESS",
+        "LEGAL_JP_NO_SENDER_NAME",
+        "LEGAL_JP_NO_CONTACT",
+    ),
+)
+def japanese_display_items(msg: Message, ctx: Context) -> list[Hit]:
+    """特定電子メール法 §4 display items on Japanese marketing mail (advice; never negative)."""
+    if not _japanese_marketing(msg, ctx):
+        return []
+    text = _jp_text(msg, ctx)
+    hits = []
+    optout_ok = False
+    for match in _OPTOUT.finditer(text):
+        window = text[max(0, match.start() - 60) : match.end() + 60]
+        if _LINKISH.search(window) or _UNSUB_TAGS.search(window):
+            optout_ok = True
+            break
+    if not optout_ok and msg.html_doc is not None:
+        optout_ok = any(_OPTOUT.search(link.text) for link in msg.html_doc.links)
+    if not optout_ok:
+        hits.append(Hit("LEGAL_JP_NO_OPTOUT", ["no 配信停止 wording next to a link or address"]))
+    if not (_POSTCODE.search(text) or _ADDRESS.search(text)):
+        hits.append(Hit("LEGAL_JP_NO_ADDRESS", ["no postcode (〒NNN-NNNN) or prefecture address"]))
+    if not _ORG_NAME.search(text):
+        hits.append(Hit("LEGAL_JP_NO_SENDER_NAME", ["no company name (株式会社, 合同会社, ...)"]))
+    contact = False
+    for match in _INQUIRY.finditer(text):
+        window = text[max(0, match.start() - 80) : match.end() + 120]
+        if _PHONE.search(window) or _LINKISH.search(window):
+            contact = True
+            break
+    if not contact:
+        hits.append(
+            Hit("LEGAL_JP_NO_CONTACT", ["no お問い合わせ line with a phone, URL or address"])
+        )
+    return hits
+
+
+@check("LIST_UNSUB_NONE")
+def no_opt_out_at_all(msg: Message, ctx: Context) -> Hit | None:
+    """HTML mail with links and no way at all to opt out: no header, no link, no wording.
+
+    Every marketing law (CAN-SPAM, 特定電子メール法, ePrivacy) requires an opt-out in each
+    message; bulk HTML without one is mostly spam (SpamAssassin corpus: 0-0.3% of list ham,
+    22-31% of spam, 49% of 2020s phishing). Receipts and password resets are exempt, which the
+    advice says.
+    """
+    if _list_unsubscribe(msg) is not None or not msg.html_parts:
+        return None
+    if not any(u.source in ("a", "text", "html-text") for u in msg.http_urls):
+        return None
+    if has_visible_unsubscribe(msg):
+        return None
+    return Hit(evidence=["no List-Unsubscribe header and no unsubscribe link or wording"])
+
+
+def _req(
+    rid: str,
+    status: str,
+    title: tuple[str, str],
+    detail: tuple[str, str],
+    advice: tuple[str, str] = ("", ""),
+    refs: tuple[str, ...] = (),
+) -> Requirement:
+    return Requirement(
+        id=rid,
+        status=status,
+        title={"en": title[0], "ja": title[1]},
+        detail={"en": detail[0], "ja": detail[1]},
+        advice={"en": advice[0], "ja": advice[1]} if advice[0] else {},
+        provider=rid.split(".", 1)[0],
+        references=refs,
+    )
+
+
+@requirements
+def unsubscribe_requirements(msg: Message, ctx: Context, findings: list) -> list[Requirement]:
+    """Gmail's visible-unsubscribe-link rule for bulk senders (the one-click header rule is
+    built with the other provider rules in scorer/checks/requirements.py).
+
+    A missing link is `warn`, not `fail`: the rule binds bulk marketing mail, and a single
+    message cannot say whether it is that or a receipt.
+    """
+    visible = has_visible_unsubscribe(msg)
+    return [
+        _req(
+            "gmail.visible_unsubscribe_link",
+            "pass" if visible else "warn",
+            ("Visible unsubscribe link in the body", "本文の見える配信停止リンク"),
+            (
+                "The body has an unsubscribe link or wording",
+                "本文に配信停止のリンクか文言があります",
+            )
+            if visible
+            else (
+                "No unsubscribe link or wording in the body",
+                "本文に配信停止のリンクも文言もありません",
+            ),
+            ("Add an Unsubscribe link to the footer.", "フッターに配信停止リンクを入れてください。")
+            if not visible
+            else ("", ""),
+            ("https://support.google.com/a/answer/14229414",),
+        ),
+    ]

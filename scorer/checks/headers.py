@@ -1,0 +1,339 @@
+"""Header checks: the fields RFC 5322 and the big mailbox providers require, and the ones that lie.
+
+Each function reads the parsed `Message` (decoded headers, addresses, date, decoding facts) and
+returns what it observed; the scores live in rules/headers.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import timedelta
+
+from scorer.checks._brands import brand_domains, brand_in_text, brand_label
+from scorer.checks._lists import domain_list
+from scorer.context import Context
+from scorer.message import Message
+from scorer.registry import Hit, check
+from scorer.urls import has_public_suffix, is_ip_literal, registrable_domain, shown_domains
+
+_MSGID = re.compile(r"^<[^<>@\s]{1,250}@[^<>@\s]{1,250}>$")
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]{1,64}@((?:[\w-]{1,63}\.)+[a-z]{2,63})", re.IGNORECASE)
+_SINGLE_INSTANCE = (
+    "to",
+    "cc",
+    "subject",
+    "date",
+    "message-id",
+    "reply-to",
+    "sender",
+    "in-reply-to",
+    "references",
+    "bcc",
+)
+_REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|vs|rif|返信)\s*(?:\[\d+\])?\s*[:：]", re.IGNORECASE)
+_PUNCT_RUN = re.compile(
+    r"[!?！？]{2,}|[$€£¥]{2,}|[☆★♪♥❤✨※◆◇■□●○▲△▼▽♡✓✔⚡🔥💰💥]{3,}|(?:[*#~=+]){3,}"
+)
+_EW_IN_ADDR = re.compile(
+    r"<[^<>]*=\?[^?\s]+\?[bqBQ]\?[^?\s]*\?=[^<>]*@[^<>]*>|=\?[^?\s]+\?[bqBQ]\?"
+    r"[^?\s]*\?=@"
+)
+_SPACED_LETTERS = re.compile(r"\b(?:\w[ .]){2,}\w\b")
+
+
+@check("HDR_MISSING_MESSAGE_ID")
+def missing_message_id(msg: Message, ctx: Context) -> Hit | None:
+    """No Message-ID: Gmail requires one (sender guidelines); SA MISSING_MID, rspamd 2.5."""
+    if msg.message_id and msg.message_id.strip():
+        return None
+    return Hit(evidence=["no Message-ID header"])
+
+
+@check("HDR_MESSAGE_ID_INVALID")
+def invalid_message_id(msg: Message, ctx: Context) -> Hit | None:
+    """A Message-ID that is not `<left@right>` with a dotted right side (RFC 5322 §3.6.4)."""
+    value = (msg.message_id or "").strip()
+    if not value:
+        return None
+    # RFC 5322 id-right may be a single label (`@host`): valid, so only the syntax is checked.
+    if _MSGID.match(value):
+        return None
+    return Hit(evidence=[f"Message-ID: {value[:200]}"], params={"value": value[:100]})
+
+
+@check("HDR_MISSING_DATE")
+def missing_date(msg: Message, ctx: Context) -> Hit | None:
+    if msg.header("Date") is not None:
+        return None
+    return Hit(evidence=["no Date header"])
+
+
+@check("HDR_DATE_INVALID")
+def invalid_date(msg: Message, ctx: Context) -> Hit | None:
+    """A Date that does not parse as RFC 5322 date-time, or a year no mail was sent in."""
+    value = msg.header("Date")
+    if value is None:
+        return None
+    if msg.date is not None and msg.date.year >= 1980:
+        return None
+    return Hit(evidence=[f"Date: {value[:100]}"], params={"value": value[:100]})
+
+
+@check("HDR_DATE_FUTURE")
+def future_date(msg: Message, ctx: Context) -> Hit | None:
+    """A Date more than a day ahead of now: clocks are never that wrong; it games sorting."""
+    if msg.date is None or ctx.now is None:
+        return None
+    try:
+        ahead = msg.date - ctx.now
+    except TypeError:
+        return None
+    if ahead <= timedelta(hours=24):
+        return None
+    hours = int(ahead.total_seconds() // 3600)
+    return Hit(evidence=[f"Date: {msg.header('Date')}"], params={"hours": hours}, value=hours)
+
+
+@check("HDR_FROM_INVALID")
+def from_invalid(msg: Message, ctx: Context) -> Hit | None:
+    """From missing, repeated, or not exactly one parseable address (RFC 5322 §3.6.2; Gmail)."""
+    if msg.from_parse_ok:
+        return None
+    values = msg.header_all("From")
+    if not values:
+        return Hit(evidence=["no From header"], params={"problem": "missing"})
+    if len(values) > 1:
+        return Hit(evidence=[f"From: {v[:150]}" for v in values], params={"problem": "repeated"})
+    return Hit(evidence=[f"From: {values[0][:200]}"], params={"problem": "unparseable"})
+
+
+@check("HDR_FROM_DOMAIN_INVALID")
+def from_domain_invalid(msg: Message, ctx: Context) -> Hit | None:
+    """A From domain that is no Internet name (`@corp1`, `@shop.invalidtld`): nobody can reply,
+    and SPF, DKIM and DMARC cannot apply to it."""
+    sender = msg.from_address
+    if sender is None or not sender.domain:
+        return None
+    domain = sender.domain.strip("[]")
+    if is_ip_literal(domain) or has_public_suffix(domain):
+        return None
+    return Hit(evidence=[f"From: {sender.addr_spec}"], params={"domain": sender.domain})
+
+
+@check("HDR_MISSING_TO")
+def missing_to(msg: Message, ctx: Context) -> Hit | None:
+    if msg.header("To") is not None or msg.header("Cc") is not None:
+        return None
+    return Hit(evidence=["no To or Cc header"])
+
+
+@check("HDR_MISSING_SUBJECT")
+def missing_subject(msg: Message, ctx: Context) -> Hit | None:
+    subject = msg.subject
+    if subject is not None and subject.strip():
+        return None
+    return Hit(evidence=["no Subject header" if subject is None else "empty Subject"])
+
+
+@check("HDR_DUPLICATE")
+def duplicate_headers(msg: Message, ctx: Context) -> Hit | None:
+    """Single-instance fields given twice (RFC 5322 §3.6 table; Gmail asks for it explicitly)."""
+    repeated = [name for name in _SINGLE_INSTANCE if msg.header_count(name) > 1]
+    if not repeated:
+        return None
+    names = [n.title() for n in repeated]
+    return Hit(
+        evidence=[f"{n} appears {msg.header_count(n)} times" for n in names],
+        params={"headers": names},
+    )
+
+
+def _org(domain: str) -> str:
+    return registrable_domain(domain) if domain else ""
+
+
+@check("reply_to", emits=("HDR_REPLY_TO_MISMATCH", "HDR_REPLY_TO_FREEMAIL"))
+def reply_to_mismatch(msg: Message, ctx: Context) -> Hit | None:
+    """Replies go to another organisation than the sender; to a freemail box is the classic scam."""
+    sender = msg.from_address
+    if sender is None or not msg.reply_to:
+        return None
+    from_org = _org(sender.domain)
+    list_post = (msg.header("List-Post") or "").lower()
+    freemail = domain_list("freemail.txt")
+    for addr in msg.reply_to:
+        org = _org(addr.domain)
+        if not org or org == from_org:
+            continue
+        if list_post and addr.addr_spec.lower() in list_post:
+            continue  # a mailing list asking for replies to the list
+        evidence = [f"From: {sender.addr_spec}", f"Reply-To: {addr.addr_spec}"]
+        params = {"reply_domain": org, "from_domain": from_org}
+        if org in freemail and from_org not in freemail:
+            return Hit("HDR_REPLY_TO_FREEMAIL", evidence, params)
+        return Hit("HDR_REPLY_TO_MISMATCH", evidence, params)
+    return None
+
+
+@check("HDR_DISPLAY_NAME_SPOOF")
+def display_name_spoof(msg: Message, ctx: Context) -> Hit | None:
+    """The From display name shows an address or domain that is not the sender's (Gmail 2025)."""
+    sender = msg.from_address
+    if sender is None or not sender.display_name:
+        return None
+    name = unicodedata.normalize("NFKC", sender.display_name)
+    own = _org(sender.domain)
+    shown = [m.group(1).lower() for m in _EMAIL_IN_TEXT.finditer(name)]
+    shown += shown_domains(_EMAIL_IN_TEXT.sub(" ", name))
+    for domain in shown:
+        org = _org(domain)
+        if org and org != own:
+            return Hit(
+                evidence=[f"From: {sender.display_name[:100]} <{sender.addr_spec}>"],
+                params={"shown": domain, "domain": sender.domain},
+            )
+    return None
+
+
+@check("HDR_FROM_BRAND_MISMATCH")
+def from_brand_mismatch(msg: Message, ctx: Context) -> Hit | None:
+    """The display name names a well-known brand but the address is not on the brand's domains."""
+    sender = msg.from_address
+    if sender is None or not sender.display_name:
+        return None
+    brand = brand_in_text(sender.display_name, display_name=True)
+    if brand is None or _org(sender.domain) in brand_domains(brand):
+        return None
+    return Hit(
+        evidence=[f"From: {sender.display_name[:100]} <{sender.addr_spec}>"],
+        params={"brand": brand_label(brand), "domain": sender.domain},
+    )
+
+
+@check("HDR_JP_HALFWIDTH_KANA")
+def halfwidth_kana_in_headers(msg: Message, ctx: Context) -> Hit | None:
+    """Half-width katakana (JIS X 0201, `ESC ( I`) in a header: outside ISO-2022-JP, garbles."""
+    found = [
+        (name, info.halfwidth_kana) for name, info in msg.header_decoding if info.halfwidth_kana
+    ]
+    if not found:
+        return None
+    count = sum(n for _, n in found)
+    evidence = [f"{name}: {msg.header(name) or ''}"[:200] for name, _ in found]
+    return Hit(
+        evidence=evidence, params={"count": count, "headers": [n for n, _ in found]}, value=count
+    )
+
+
+@check("HDR_EW_JIS_NOT_ASCII_END")
+def jis_word_not_ascii_end(msg: Message, ctx: Context) -> Hit | None:
+    """An ISO-2022-JP encoded-word that ends outside ASCII mode (RFC 2047 §3 MUST)."""
+    found = [
+        (name, info.jis_words_not_ascii_end)
+        for name, info in msg.header_decoding
+        if info.jis_words_not_ascii_end
+    ]
+    if not found:
+        return None
+    return Hit(
+        evidence=[f"{name}: {n} encoded-word(s)" for name, n in found],
+        params={"headers": [n for n, _ in found]},
+    )
+
+
+@check("HDR_EW_UNDECODED")
+def undecoded_words(msg: Message, ctx: Context) -> Hit | None:
+    """Encoded-words left as `=?...?=` text or in a charset nobody knows: readers see gibberish."""
+    found = []
+    for name, info in msg.header_decoding:
+        if info.undecoded_words or info.unknown_charsets:
+            detail = ", ".join(info.unknown_charsets) or "malformed encoded-word"
+            found.append(f"{name}: {detail}")
+    if not found:
+        return None
+    return Hit(evidence=found[:8], params={"count": len(found)})
+
+
+@check("HDR_RAW_8BIT")
+def raw_8bit_headers(msg: Message, ctx: Context) -> Hit | None:
+    """Unencoded 8-bit bytes in a header: valid only as UTF-8 under SMTPUTF8 (RFC 6532)."""
+    found = [
+        (name, info.raw_codec or "unknown")
+        for name, info in msg.header_decoding
+        if info.raw_8bit and name.lower() not in ("received", "x-received")
+    ]
+    if not found:
+        return None
+    worst = 2.0 if any(codec != "utf-8" for _, codec in found) else 1.0
+    return Hit(
+        evidence=[f"{name} ({codec})" for name, codec in found][:8],
+        params={"headers": [n for n, _ in found]},
+        value=worst,
+    )
+
+
+@check("HDR_EW_IN_ADDRESS")
+def encoded_word_in_address(msg: Message, ctx: Context) -> Hit | None:
+    """An encoded-word inside an addr-spec: RFC 2047 §5 forbids it; only spamware writes it."""
+    for name, raw in msg.raw_headers:
+        if name.lower() in ("from", "reply-to", "to", "sender") and _EW_IN_ADDR.search(raw):
+            return Hit(evidence=[f"{name}: {raw[:200]}"], params={"header": name})
+    return None
+
+
+def _subject_letters(subject: str) -> tuple[int, int]:
+    upper = lower = 0
+    for word in subject.split():
+        if word.startswith(("http", "www.")) or len(word) < 2:
+            continue
+        for char in word:
+            if char.isupper():
+                upper += 1
+            elif char.islower():
+                lower += 1
+    return upper, lower
+
+
+@check("SUBJ_ALL_CAPS")
+def subject_all_caps(msg: Message, ctx: Context) -> Hit | None:
+    """Subject letters mostly capitals (SA SUBJ_ALL_CAPS, rspamd 3.0): reads as shouting."""
+    subject = msg.subject_nfkc
+    upper, lower = _subject_letters(subject)
+    if upper < 10 or upper / (upper + lower) < 0.8 or len(subject.split()) < 2:
+        return None
+    return Hit(evidence=[subject[:200]])
+
+
+@check("SUBJ_EXCESS_PUNCT")
+def subject_punctuation(msg: Message, ctx: Context) -> Hit | None:
+    """Runs of !, ?, currency signs or decorative symbols in the subject."""
+    subject = msg.subject_nfkc
+    runs = [m.group(0) for m in _PUNCT_RUN.finditer(subject)]
+    bangs = subject.count("!")
+    if not runs and bangs < 3:
+        return None
+    return Hit(
+        evidence=[subject[:200]],
+        params={"runs": runs[:5] or ["!" * bangs]},
+        value=len(runs) + (1 if bangs >= 3 else 0),
+    )
+
+
+@check("SUBJ_TOO_LONG")
+def subject_too_long(msg: Message, ctx: Context) -> Hit | None:
+    subject = msg.subject_nfkc
+    if len(subject) <= 150:
+        return None
+    return Hit(evidence=[subject[:200]], params={"length": len(subject)}, value=len(subject))
+
+
+@check("SUBJ_FAKE_REPLY")
+def subject_fake_reply(msg: Message, ctx: Context) -> Hit | None:
+    """`Re:`/`Fwd:` with no In-Reply-To or References: a fake conversation to win the open."""
+    subject = msg.subject_nfkc
+    if not _REPLY_PREFIX.match(subject):
+        return None
+    if msg.header("In-Reply-To") or msg.header("References") or msg.header("Thread-Index"):
+        return None
+    return Hit(evidence=[subject[:200]])

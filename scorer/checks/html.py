@@ -1,0 +1,245 @@
+"""HTML checks: hidden text, image-heavy layouts, missing alt text, size, active content.
+
+Everything comes from the one `HtmlDoc` built at parse time. Legitimate templates hide a short
+preheader at the top and hide mobile-only blocks that a @media rule shows; neither is hidden
+text in the spam sense, so both are left out here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scorer.checks._lists import host_in
+from scorer.context import Context
+from scorer.htmldoc import HtmlDoc, HtmlImage
+from scorer.message import Message
+from scorer.registry import Hit, check
+from scorer.urls import make_url
+
+_GMAIL_CLIP_BYTES = 102 * 1024
+_PREHEADER_MAX_CHARS = 600
+_PREHEADER_MAX_POSITION = 40
+_FILLER = re.compile(r"[\s\u200b-\u200d\u2060\u034f\u00ad\ufeff\u00a0&;|.·͏‌ ]+")
+_MERGE_TAG = re.compile(r"\*\|[^|]{1,60}\|\*|\{\{[^{}]{1,80}\}\}|\{%[^%]{1,80}%\}|%%[^%]{1,60}%%")
+_FONT_HOSTS = frozenset(
+    {
+        "fonts.googleapis.com",
+        "use.typekit.net",
+        "fonts.bunny.net",
+        "use.fontawesome.com",
+        "fast.fonts.net",
+        "cloud.typography.com",
+    }
+)
+_DEFAULT_IMAGE_AREA = 200 * 150
+
+
+def _doc(msg: Message) -> HtmlDoc | None:
+    return msg.html_doc if msg.html_doc is not None and msg.html_parts else None
+
+
+def hidden_content(doc: HtmlDoc) -> list[tuple[str, str]]:
+    """(text, reason) of hidden text that is not a preheader, filler or template markup."""
+    out = []
+    first = True
+    for block in doc.hidden:
+        text = _MERGE_TAG.sub(" ", block.text)
+        meaningful = _FILLER.sub("", text)
+        if not meaningful:
+            continue
+        is_preheader = (
+            first
+            and block.position <= _PREHEADER_MAX_POSITION
+            and len(text) <= _PREHEADER_MAX_CHARS
+            and block.reason != "text colour equals background"
+        )
+        first = False
+        if is_preheader:
+            continue
+        out.append((text.strip(), block.reason))
+    return out
+
+
+@check("HTML_HIDDEN_TEXT")
+def hidden_text(msg: Message, ctx: Context) -> Hit | None:
+    """Text hidden by display:none, visibility, zero or tiny font, or colour equal to background."""
+    doc = _doc(msg)
+    if doc is None:
+        return None
+    blocks = hidden_content(doc)
+    if not blocks:
+        return None
+    chars = sum(len(_FILLER.sub("", text)) for text, _ in blocks)
+    if chars < 20:
+        return None
+    reasons = list(dict.fromkeys(reason for _, reason in blocks))
+    evidence = [f"{reason}: {text[:100]}" for text, reason in blocks[:5]]
+    return Hit(evidence=evidence, params={"chars": chars, "reasons": reasons[:3]}, value=chars)
+
+
+def _content_images(doc: HtmlDoc) -> list[HtmlImage]:
+    return [
+        i
+        for i in doc.images
+        if not i.hidden
+        and not i.is_tracking_pixel
+        and not (i.width is not None and i.width <= 2)
+        and not (i.height is not None and i.height <= 2)
+    ]
+
+
+@check("HTML_IMAGE_HEAVY")
+def image_heavy(msg: Message, ctx: Context) -> Hit | None:
+    """Little visible text against the image area: image-only mail hides its words from filters."""
+    doc = _doc(msg)
+    if doc is None:
+        return None
+    images = _content_images(doc)
+    if not images:
+        return None
+    text_chars = len("".join(_MERGE_TAG.sub("", doc.visible_text).split()))
+    area = sum((i.width or 200) * (i.height or 150) for i in images)
+    if text_chars >= 400 or (text_chars >= 150 and area < 250_000):
+        return None
+    # value: 3 = no text at all, 2 = a line or two, 1 = short text beside large images
+    if text_chars < 20:
+        value = 3
+    elif text_chars < 150:
+        value = 2
+    else:
+        value = 1
+    return Hit(
+        evidence=[
+            f"{len(images)} image(s), about {area // 1000}k px², "
+            f"{text_chars} characters of visible text"
+        ],
+        params={"images": len(images), "chars": text_chars},
+        value=value,
+    )
+
+
+@check("HTML_IMG_NO_ALT")
+def images_without_alt(msg: Message, ctx: Context) -> Hit | None:
+    """Images with no alt attribute: blocked images leave a blank; screen readers say nothing."""
+    doc = _doc(msg)
+    if doc is None:
+        return None
+    missing = [i for i in _content_images(doc) if i.alt is None]
+    if not missing:
+        return None
+    return Hit(
+        evidence=[i.src[:150] or "(no src)" for i in missing[:6]],
+        params={"count": len(missing)},
+        value=len(missing),
+    )
+
+
+@check("HTML_GMAIL_CLIP")
+def gmail_clip(msg: Message, ctx: Context) -> Hit | None:
+    """An HTML part over ~102 KB: Gmail clips it, hiding the footer, unsubscribe link and pixel."""
+    largest = max((p.size for p in msg.html_parts), default=0)
+    if largest <= _GMAIL_CLIP_BYTES:
+        return None
+    kb = round(largest / 1024)
+    return Hit(evidence=[f"HTML part is {kb} KB"], params={"kb": kb}, value=kb)
+
+
+@check(
+    "active_content",
+    emits=(
+        "HTML_SCRIPT",
+        "HTML_IFRAME",
+        "HTML_EMBED",
+        "HTML_FORM",
+        "HTML_FORM_PASSWORD",
+        "HTML_META_REFRESH",
+    ),
+)
+def active_content(msg: Message, ctx: Context) -> list[Hit]:
+    """Scripts, frames, plug-ins, forms, refresh redirects: stripped by clients, used by phish."""
+    doc = _doc(msg)
+    if doc is None:
+        return []
+    hits = []
+    tags = doc.risky_tags
+    js_links = [link.href for link in doc.links if link.href.lower().startswith("javascript:")]
+    if tags.get("script") or doc.event_handlers or js_links:
+        evidence = []
+        if tags.get("script"):
+            evidence.append(f"{tags['script']} <script> element(s)")
+        if doc.event_handlers:
+            evidence.append(f"{doc.event_handlers} on* event handler attribute(s)")
+        evidence += js_links[:2]
+        hits.append(Hit("HTML_SCRIPT", evidence))
+    frames = tags.get("iframe", 0) + tags.get("frame", 0) + tags.get("frameset", 0)
+    if frames:
+        hits.append(
+            Hit(
+                "HTML_IFRAME",
+                [s or "(no src)" for s in doc.frame_sources[:4]] or [f"{frames} frame(s)"],
+            )
+        )
+    embeds = tags.get("embed", 0) + tags.get("object", 0) + tags.get("applet", 0)
+    if embeds:
+        hits.append(Hit("HTML_EMBED", [f"{embeds} <embed>/<object>/<applet> element(s)"]))
+    if "password" in doc.input_types:
+        hits.append(
+            Hit(
+                "HTML_FORM_PASSWORD",
+                [f"form action: {a or '(none)'}" for a in doc.form_actions[:3]]
+                or ["password input"],
+            )
+        )
+    elif tags.get("form") or doc.input_types:
+        hits.append(
+            Hit(
+                "HTML_FORM",
+                [f"form action: {a or '(none)'}" for a in doc.form_actions[:3]] or ["input fields"],
+            )
+        )
+    refresh = [c for c in doc.meta_refresh if "url=" in c.lower()]
+    if refresh:
+        hits.append(Hit("HTML_META_REFRESH", refresh[:2]))
+    return hits
+
+
+@check("HTML_EXTERNAL_CSS")
+def external_css(msg: Message, ctx: Context) -> Hit | None:
+    """Linked or @import-ed stylesheets: most clients drop them, so the layout falls apart."""
+    doc = _doc(msg)
+    if doc is None:
+        return None
+    sheets = []
+    for href in doc.external_css:
+        url = make_url(href, "css")
+        if url.host and host_in(url.host, _FONT_HOSTS):
+            continue  # web fonts degrade gracefully
+        sheets.append(href)
+    if not sheets:
+        return None
+    return Hit(evidence=sheets[:4], params={"count": len(sheets)})
+
+
+@check("HTML_DATA_URI")
+def data_uris(msg: Message, ctx: Context) -> Hit | None:
+    """data: URIs: Gmail and Outlook block data: images, and phishing kits embed pages this way."""
+    doc = _doc(msg)
+    if doc is None or not doc.data_uris:
+        return None
+    return Hit(
+        evidence=[f"{doc.data_uris} data: URI(s)"],
+        params={"count": doc.data_uris},
+        value=doc.data_uris,
+    )
+
+
+@check("HTML_TRACKING_PIXEL")
+def tracking_pixel(msg: Message, ctx: Context) -> Hit | None:
+    """Information: a remote 1x1 or hidden image (open tracking). Normal; clipping hides it."""
+    doc = _doc(msg)
+    if doc is None:
+        return None
+    pixels = [i.src for i in doc.images if i.is_tracking_pixel]
+    if not pixels:
+        return None
+    return Hit(evidence=[p[:150] for p in pixels[:3]], params={"count": len(pixels)})

@@ -1,0 +1,420 @@
+"""MIME structure checks: parts, attachments, line length, transfer encodings and charsets.
+
+Charset facts come from `scorer.charsets` through `Part.decoded` (what the decoder had to do), so
+Japanese mislabels (Shift_JIS labelled ISO-2022-JP, CP5022x vendor characters, half-width kana)
+become findings here without re-reading any bytes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scorer.context import Context
+from scorer.message import Message, Part
+from scorer.registry import Hit, check
+
+_RISKY_EXT = frozenset(
+    [
+        "exe",
+        "scr",
+        "com",
+        "pif",
+        "bat",
+        "cmd",
+        "vbs",
+        "vbe",
+        "js",
+        "jse",
+        "wsf",
+        "wsh",
+        "wsc",
+        "hta",
+        "msi",
+        "msp",
+        "mst",
+        "jar",
+        "ps1",
+        "psm1",
+        "psd1",
+        "lnk",
+        "reg",
+        "cpl",
+        "dll",
+        "sys",
+        "inf",
+        "iso",
+        "img",
+        "vhd",
+        "vhdx",
+        "docm",
+        "dotm",
+        "xlsm",
+        "xltm",
+        "xlam",
+        "xlsb",
+        "pptm",
+        "potm",
+        "ppam",
+        "ppsm",
+        "sldm",
+        "one",
+        "onepkg",
+        "chm",
+        "appx",
+        "appxbundle",
+        "msix",
+        "msixbundle",
+        "apk",
+        "app",
+        "dmg",
+        "pkg",
+        "sh",
+        "ace",
+        "arj",
+        "scf",
+        "url",
+        "website",
+        "settingcontent-ms",
+        "library-ms",
+        "xll",
+        "gadget",
+        "application",
+    ]
+)
+_HTML_EXT = frozenset({"htm", "html", "shtml", "xhtml", "mht", "mhtml", "svg", "svgz"})
+_DOC_EXT = frozenset(
+    [
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "txt",
+        "rtf",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "zip",
+        "rar",
+        "csv",
+        "odt",
+        "jpg",
+        "mp3",
+        "mp4",
+        "wav",
+    ]
+)
+_RISKY_TYPES = (
+    "application/x-msdownload",
+    "application/x-msdos-program",
+    "application/x-ms-",
+    "application/hta",
+    "application/x-sh",
+    "application/java-archive",
+    "application/vnd.ms-word.document.macroenabled",
+    "application/vnd.ms-excel.sheet.macroenabled",
+)
+_WORD = re.compile(r"[a-z0-9]{2,}|[\u3040-\u30ff\u4e00-\u9fff]", re.IGNORECASE)
+_MERGE_TAG = re.compile(r"\*\|[^|]{1,60}\|\*|\{\{[^{}]{1,80}\}\}|\{%[^%]{1,80}%\}|%%[^%]{1,60}%%")
+
+
+@check("MIME_HTML_ONLY")
+def html_only(msg: Message, ctx: Context) -> Hit | None:
+    """HTML with no text/plain alternative: filters (SA, rspamd) and screen readers prefer both."""
+    if not msg.html_parts or msg.text_parts:
+        return None
+    return Hit(evidence=[f"part {p.path}: text/html" for p in msg.html_parts][:3])
+
+
+def _tokens(text: str, limit: int = 20_000) -> set[str]:
+    text = _MERGE_TAG.sub(" ", text[:limit]).lower()
+    tokens: set[str] = set()
+    previous = ""
+    for match in _WORD.finditer(text):
+        token = match.group(0)
+        if len(token) == 1 and not token.isascii():  # CJK: character bigrams
+            if previous:
+                tokens.add(previous + token)
+            previous = token
+            continue
+        previous = ""
+        tokens.add(token)
+    return tokens
+
+
+@check("MIME_ALT_PARTS_DIFFER")
+def alternative_parts_differ(msg: Message, ctx: Context) -> Hit | None:
+    """text/plain and text/html alternatives that say different things (SA MPART_ALT_DIFF)."""
+    if not msg.text_parts or not msg.html_parts or msg.html_doc is None:
+        return None
+    html_tokens = _tokens(
+        msg.html_doc.visible_text + " " + " ".join(img.alt or "" for img in msg.html_doc.images)
+    )
+    text_tokens = _tokens(msg.plain_text)
+    if len(html_tokens) < 20:
+        return None  # image-only HTML is judged by the HTML checks
+    common = len(html_tokens & text_tokens)
+    # Share of the HTML's words the text part also has: a stub text part scores near 0.
+    coverage = common / len(html_tokens)
+    if coverage >= 0.5:
+        return None
+    percent = round(coverage * 100)
+    return Hit(
+        evidence=[
+            f"the text part has {percent}% of the HTML part's words",
+            f"text part: {msg.plain_text.strip()[:120]!r}",
+        ],
+        params={"percent": percent},
+        value=100 - percent,
+    )
+
+
+@check("MIME_LINE_TOO_LONG")
+def line_too_long(msg: Message, ctx: Context) -> Hit | None:
+    """A line over 998 octets (RFC 5322 §2.1.1): MTAs may break it mid-tag or bounce."""
+    if not msg.long_lines:
+        return None
+    return Hit(
+        evidence=[f"{msg.long_lines} line(s) over 998 octets, longest {msg.max_line_length}"],
+        params={"count": msg.long_lines, "longest": msg.max_line_length},
+    )
+
+
+def _extensions(filename: str) -> list[str]:
+    name = filename.strip().strip(".").lower()
+    parts = name.split(".")
+    return [p.strip() for p in parts[1:]] if len(parts) > 1 else []
+
+
+def _risky_reason(part: Part) -> str | None:
+    filename = part.filename or ""
+    if "\u202e" in filename:
+        return "right-to-left override hides the real extension"
+    exts = _extensions(filename)
+    if exts and exts[-1] in _RISKY_EXT:
+        if len(exts) >= 2 and exts[-2] in _DOC_EXT:
+            return f"double extension .{exts[-2]}.{exts[-1]}"
+        return f".{exts[-1]} file"
+    if len(exts) >= 2 and exts[-2] in _DOC_EXT and exts[-1] in _HTML_EXT:
+        return f"double extension .{exts[-2]}.{exts[-1]}"
+    if re.search(r"\.(?:pdf|docx?|xlsx?|jpe?g)\s{3,}\S", filename, re.IGNORECASE):
+        return "spaces hide the real extension"
+    if part.content_type.startswith(_RISKY_TYPES):
+        return part.content_type
+    return None
+
+
+@check("attachments", emits=("MIME_RISKY_ATTACHMENT", "MIME_HTML_ATTACHMENT"))
+def risky_attachments(msg: Message, ctx: Context) -> list[Hit]:
+    """Executable, script, macro-enabled, disk-image, double-extension or HTML attachments."""
+    risky: list[str] = []
+    html: list[str] = []
+    for part in msg.attachments:
+        reason = _risky_reason(part)
+        if reason:
+            risky.append(f"{part.filename or part.content_type}: {reason}")
+            continue
+        exts = _extensions(part.filename or "")
+        if (exts and exts[-1] in _HTML_EXT) or (
+            part.content_type in ("text/html", "image/svg+xml") and part.disposition == "attachment"
+        ):
+            html.append(part.filename or part.content_type)
+    hits = []
+    if risky:
+        hits.append(Hit("MIME_RISKY_ATTACHMENT", risky[:8], {"files": risky[:3]}))
+    if html:
+        hits.append(Hit("MIME_HTML_ATTACHMENT", html[:8], {"files": html[:3]}))
+    return hits
+
+
+@check("MIME_BASE64_ASCII_TEXT")
+def base64_ascii_text(msg: Message, ctx: Context) -> Hit | None:
+    """A text part in base64 although it is plain ASCII: hides words from naive filters."""
+    parts = [p for p in msg.parts if p.base64_ascii_text and p.is_body_text and p.size > 0]
+    if not parts:
+        return None
+    return Hit(evidence=[f"part {p.path}: {p.content_type}, {p.size} bytes" for p in parts][:4])
+
+
+def _text_parts(msg: Message) -> list[Part]:
+    return [p for p in msg.parts if p.decoded is not None]
+
+
+@check("MIME_CHARSET_MISSING")
+def charset_missing(msg: Message, ctx: Context) -> Hit | None:
+    """8-bit text with no charset: every client guesses, and guesses differ (rspamd 0.5)."""
+    found = [
+        p
+        for p in _text_parts(msg)
+        if p.charset_label is None and not p.payload.isascii() and p.decoded is not None
+    ]
+    if not found:
+        return None
+    return Hit(
+        evidence=[
+            f"part {p.path}: {p.content_type}, decoded as {p.decoded.codec}"
+            for p in found
+            if p.decoded
+        ][:4]
+    )
+
+
+@check("MIME_CHARSET_UNKNOWN")
+def charset_unknown(msg: Message, ctx: Context) -> Hit | None:
+    found = [p for p in _text_parts(msg) if p.decoded and p.decoded.unknown_label]
+    if not found:
+        return None
+    labels = sorted({p.charset_label or "" for p in found})
+    return Hit(
+        evidence=[f"part {p.path}: charset={p.charset_label}" for p in found][:4],
+        params={"labels": labels},
+    )
+
+
+@check("MIME_CHARSET_MISLABELLED")
+def charset_mislabelled(msg: Message, ctx: Context) -> Hit | None:
+    """The bytes are not in the declared charset (the decoder had to fall back to another)."""
+    found = [
+        p
+        for p in _text_parts(msg)
+        if p.decoded
+        and p.decoded.mislabelled
+        and not p.decoded.jis_8bit
+        and p.charset_label is not None
+        and not p.decoded.unknown_label
+    ]
+    if not found:
+        return None
+    return Hit(
+        evidence=[
+            f"part {p.path}: labelled {p.charset_label}, bytes are {p.decoded.codec}"
+            for p in found
+            if p.decoded
+        ][:4],
+        params={"label": found[0].charset_label, "codec": found[0].decoded.codec},
+    )
+
+
+@check("MIME_BAD_CTE_7BIT")
+def eight_bit_in_7bit(msg: Message, ctx: Context) -> Hit | None:
+    """8-bit bytes under `7bit` (or no) transfer encoding: RFC 2045 §2.7 (rspamd R_BAD_CTE_7BIT)."""
+    found = [p for p in msg.parts if p.eight_bit_in_7bit and not p.is_multipart]
+    if not found:
+        return None
+    return Hit(
+        evidence=[f"part {p.path}: {p.content_type}, CTE {p.cte or 'none'}" for p in found][:4]
+    )
+
+
+@check("MIME_JIS_8BIT")
+def jis_8bit(msg: Message, ctx: Context) -> Hit | None:
+    """A part labelled ISO-2022-JP holding 8-bit bytes: really Shift_JIS, UTF-8 or EUC-JP."""
+    found = [p for p in _text_parts(msg) if p.decoded and p.decoded.jis_8bit]
+    if not found:
+        return None
+    codec = found[0].decoded.codec if found[0].decoded else "?"
+    return Hit(
+        evidence=[
+            f"part {p.path}: labelled {p.charset_label}, decoded as {p.decoded.codec}"
+            for p in found
+            if p.decoded
+        ][:4],
+        params={"codec": codec},
+    )
+
+
+@check("MIME_JIS_HALFWIDTH_KANA")
+def halfwidth_kana_in_body(msg: Message, ctx: Context) -> Hit | None:
+    """Half-width katakana in the body (`ESC ( I`, SO/SI or U+FF61-FF9F): mojibake risk."""
+    found = [p for p in _text_parts(msg) if p.decoded and p.decoded.halfwidth_kana]
+    if not found:
+        return None
+    count = sum(p.decoded.halfwidth_kana for p in found if p.decoded)
+    return Hit(
+        evidence=[
+            f"part {p.path}: {p.decoded.halfwidth_kana} half-width kana" for p in found if p.decoded
+        ][:4],
+        params={"count": count},
+        value=count,
+    )
+
+
+@check("MIME_JIS_VENDOR_CHARS")
+def vendor_chars(msg: Message, ctx: Context) -> Hit | None:
+    """NEC/IBM vendor characters (①, ㈱, Ⅰ...): outside JIS X 0208, garbled by strict decoders."""
+    chars: list[str] = []
+    where: list[str] = []
+    for part in _text_parts(msg):
+        # Only legacy Japanese decodes record vendor characters; in UTF-8 they render fine.
+        if part.decoded and part.decoded.vendor_chars:
+            chars.extend(part.decoded.vendor_chars)
+            where.append(f"part {part.path} ({part.charset_label})")
+    for name, info in msg.header_decoding:
+        if info.vendor_chars:
+            chars.extend(info.vendor_chars)
+            where.append(name)
+    if not chars:
+        return None
+    shown = "".join(dict.fromkeys(chars))[:20]
+    return Hit(evidence=[f"{w}: {shown}" for w in where][:6], params={"chars": shown})
+
+
+@check("MIME_CHARSET_NONSTANDARD")
+def nonstandard_charset(msg: Message, ctx: Context) -> Hit | None:
+    """Vendor labels (cp932, x-sjis, _iso-2022-jp$ESC, cp5022x): work in some clients only."""
+    labels = sorted(
+        {
+            p.charset_label
+            for p in _text_parts(msg)
+            if p.decoded and p.decoded.nonstandard_label and p.charset_label
+        }
+    )
+    if not labels:
+        return None
+    return Hit(evidence=[f"charset={label}" for label in labels], params={"labels": labels})
+
+
+_DEFECT_WEIGHT = {
+    "StartBoundaryNotFoundDefect": 2,
+    "CloseBoundaryNotFoundDefect": 1,
+    "NoBoundaryInMultipartDefect": 2,
+    "MultipartInvariantViolationDefect": 2,
+    "MissingHeaderBodySeparatorDefect": 1,
+    "FirstHeaderLineIsContinuationDefect": 1,
+    "InvalidMultipartContentTransferEncodingDefect": 1,
+    "InvalidBase64CharactersDefect": 1,
+    "InvalidBase64PaddingDefect": 1,
+    "InvalidBase64LengthDefect": 1,
+    "UndecodableBytesDefect": 1,
+    "HtmlParseError": 1,
+}
+
+
+@check("MIME_STRUCTURE_DEFECT")
+def structure_defects(msg: Message, ctx: Context) -> Hit | None:
+    """MIME defects the parser recorded (lost boundaries, bad base64, ...): broken or hostile."""
+    kinds: dict[str, list[str]] = {}
+    for path, name in msg.defects:
+        base = name.split(":", 1)[0]
+        if base in _DEFECT_WEIGHT:
+            kinds.setdefault(base, []).append(path)
+    if not kinds:
+        return None
+    weight = sum(_DEFECT_WEIGHT[k] for k in kinds)
+    evidence = [f"{k} (part {', '.join(v[:3])})" for k, v in kinds.items()]
+    return Hit(evidence=evidence, params={"defects": list(kinds)}, value=weight)
+
+
+@check("MIME_MISSING_VERSION")
+def missing_mime_version(msg: Message, ctx: Context) -> Hit | None:
+    """MIME content (multipart or an encoding) without `MIME-Version: 1.0` (RFC 2045 §4)."""
+    if msg.header("MIME-Version") is not None:
+        return None
+    ctype = (msg.header("Content-Type") or "").lower()
+    cte = (msg.header("Content-Transfer-Encoding") or "").lower().strip()
+    if not (ctype.startswith("multipart/") or cte in ("base64", "quoted-printable")):
+        return None
+    return Hit(evidence=[f"Content-Type: {ctype[:80]}" if ctype else f"CTE: {cte}"])
