@@ -19,7 +19,11 @@ def eml(tmp_path):
     path.write_bytes(
         compose_message(
             subject="Hello",
-            text="A short note.\n\nUnsubscribe: https://example.com/u/1\n",
+            text=(
+                "Hi Sam,\n\nThanks for coming to the workshop on Tuesday. The slides and the "
+                "recording are on the course page, and the next session is on the 14th.\n\n"
+                "Best regards,\nThe Example team\n\nUnsubscribe: https://example.com/u/1\n"
+            ),
             headers={
                 "List-Unsubscribe": "<https://example.com/u/1>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
