@@ -111,9 +111,10 @@ def _limiter(app: Flask, config: WebConfig, keys: ApiKeys) -> Limiter:
     return Limiter(
         key,
         app=app,
-        default_limits=[config.rate_limit] if config.rate_limit else [],
-        default_limits_exempt_when=lambda: request.endpoint not in _LIMITED_ENDPOINTS,
-        default_limits_cost=cost,
+        # One allowance per caller shared by every endpoint that analyses (not one per route).
+        application_limits=[config.rate_limit] if config.rate_limit else [],
+        application_limits_exempt_when=lambda: request.endpoint not in _LIMITED_ENDPOINTS,
+        application_limits_cost=cost,
         storage_uri=config.redis_url or "memory://",
         headers_enabled=True,
         enabled=config.rate_limit is not None,

@@ -40,16 +40,21 @@ def highlight(text: str, top_features: Iterable[dict[str, Any]]) -> tuple[Markup
     if not words:
         return Markup(html.escape(text)), cut
     weights = {word.lower(): weight for word, weight in words}
-    # Longest first, so a phrase wins over a word inside it. Latin words match on word
-    # boundaries; Japanese (no spaces) anywhere.
+    # Longest first, so a phrase wins over a word inside it; Japanese (no spaces) anywhere.
     alternatives = []
     for word in sorted(weights, key=len, reverse=True):
         escaped = regex.escape(word).replace(r"\ ", r"\s+")
-        alternatives.append(rf"\b{escaped}\b" if word.isascii() else escaped)
+        # ASCII words end where ASCII letters end, so "act" matches in "でact" but not "react".
+        boxed = rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])"
+        alternatives.append(boxed if word.isascii() else escaped)
     pattern = regex.compile("|".join(alternatives), regex.IGNORECASE)
-    out = []
+    out: list[str] = []
     last = 0
-    for match in pattern.finditer(text, timeout=0.5):
+    try:
+        matches = list(pattern.finditer(text, timeout=0.5))
+    except TimeoutError:
+        return Markup(html.escape(text)), cut
+    for match in matches:
         out.append(html.escape(text[last : match.start()]))
         key = " ".join(match.group(0).lower().split())
         weight = weights.get(key, 0.0)

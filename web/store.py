@@ -81,8 +81,11 @@ class ReportStore:
         self.retention = timedelta(days=retention_days)
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        if self.is_sqlite and parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        self._sqlite_file = (
+            Path(parsed.database).expanduser()
+            if self.is_sqlite and parsed.database and parsed.database != ":memory:"
+            else None
+        )
         self._engine: DbEngine | None = None
         self._lock = threading.Lock()
         self._last_purge = 0.0
@@ -97,6 +100,8 @@ class ReportStore:
         return self._engine
 
     def _connect(self) -> DbEngine:
+        if self._sqlite_file is not None:
+            self._sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         if self.is_sqlite:
             engine = sa.create_engine(self.url, connect_args={"timeout": 30})
 
