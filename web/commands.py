@@ -116,6 +116,8 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
         "proc_name": "spamscore",
         "forwarded_allow_ips": "*" if config.trusted_proxies else "127.0.0.1",
         "limit_request_line": 8190,
+        # gunicorn >= 24 opens a control socket in $HOME; we have no use for it.
+        "control_socket_disable": True,
         "post_fork": lambda _server, _worker: store.dispose(),
         "child_exit": lambda _server, worker: mark_process_dead(worker.pid),
         "when_ready": lambda _server: print(
@@ -129,7 +131,7 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
     class _Gunicorn(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             for key, value in options.items():
-                if value is not None:
+                if value is not None and key in self.cfg.settings:
                     self.cfg.set(key, value)
 
         def load(self) -> Any:
