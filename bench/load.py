@@ -205,8 +205,16 @@ def start_server(workers: int, threads: int, data_dir: str) -> tuple[subprocess.
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     exe = Path(sys.executable).with_name("spamscore")
     proc = subprocess.Popen(
-        [str(exe), "serve", "--port", str(port), "--workers", str(workers),
-         "--threads", str(threads)],
+        [
+            str(exe),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

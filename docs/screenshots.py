@@ -33,6 +33,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _wait_for_preview(page) -> None:  # type: ignore[no-untyped-def]
+    page.frame_locator("#preview iframe").locator("body").wait_for()
+    page.wait_for_timeout(300)
+
+
+def _whole_page(page, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The whole page, frames included: Chromium leaves the sandboxed preview frame blank in
+    Playwright's full_page captures, so the viewport is made as tall as the page instead."""
+    width = page.viewport_size["width"]
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": 900})
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", action="store_true", help="use the shipped engine")
@@ -72,10 +88,12 @@ def main() -> int:
             page.fill("#raw", sample)
             page.click("#panel-paste button[type=submit]")
             page.wait_for_selector(".summary")
-            page.screenshot(path=str(out / "report-en.png"), full_page=True)
+            _wait_for_preview(page)
+            _whole_page(page, out / "report-en.png")
             report_url = page.url.split("?")[0]
             page.goto(f"{report_url}?lang=ja")
-            page.screenshot(path=str(out / "report-ja.png"), full_page=True)
+            _wait_for_preview(page)
+            _whole_page(page, out / "report-ja.png")
             page.goto(f"{base}/?lang=ja")
             page.screenshot(path=str(out / "form-ja.png"), full_page=True)
             phone = context.new_page()

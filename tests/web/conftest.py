@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from webdemo import demo_engine
 
-from web import create_app
+from web import create_app, services_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "web" / "samples"
@@ -41,17 +41,22 @@ def engine():
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, engine) -> Callable[..., Any]:
+def make_app(tmp_path: Path, engine) -> Iterator[Callable[..., Any]]:
     """Build an app; keyword arguments go into test_config (engine, api_keys, rate_limit...)."""
+    apps = []
 
     def build(**config: Any):
         config.setdefault("engine", engine)
         config.setdefault("database_url", f"sqlite:///{tmp_path / 'reports.sqlite3'}")
         config.setdefault("rate_limit", None)
         config.setdefault("TESTING", True)
-        return create_app(config)
+        app = create_app(config)
+        apps.append(app)
+        return app
 
-    return build
+    yield build
+    for app in apps:
+        services_of(app).store.dispose()
 
 
 @pytest.fixture
