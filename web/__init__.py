@@ -82,8 +82,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter = _limiter(app, config, keys)
     app.extensions["spamscore"] = Services(config, engine, store, checker, keys, limiter)
 
-    from web import api, ui
+    from web import api, filters, ui
 
+    filters.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(ui.bp)
     metrics.instrument(app)

@@ -194,3 +194,12 @@ def test_every_literal_text_key_in_the_templates_exists():
     keys = {k for k in keys if not k.endswith(".")}  # prefixes of keys built at run time
     missing = [k for k in keys if k not in catalog("en") and text(k, "en") == k]
     assert missing == []
+
+
+def test_docs_markdown_is_escaped_and_rule_placeholders_are_hidden():
+    from web.filters import inline_markdown, unfilled
+
+    assert str(inline_markdown("Send `message/rfc822`, **not** <b>this</b>")) == (
+        "Send <code>message/rfc822</code>, <strong>not</strong> &lt;b&gt;this&lt;/b&gt;"
+    )
+    assert unfilled("Rephrase: {phrases} ({count})") == "Rephrase: … (…)"
