@@ -8,10 +8,14 @@ Reports are kept for a retention period and purged after it.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -88,6 +92,7 @@ class ReportStore:
         )
         self._engine: DbEngine | None = None
         self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
         self._last_purge = 0.0
 
     # The engine is made on first use, after gunicorn forks, so no connection crosses a fork.
@@ -120,6 +125,26 @@ class ReportStore:
         metadata.create_all(engine)
         return engine
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Any]:
+        """A write transaction. SQLite has one writer at a time, and a writer that finds the
+        database locked sleeps in growing steps (up to 100 ms) before it tries again; so the
+        writers of all processes queue on a lock file instead, which wakes the next one at
+        once. PostgreSQL needs none of this."""
+        engine = self.db  # connects first: makes the data directory and the table
+        if self._sqlite_file is None:
+            with engine.begin() as conn:
+                yield conn
+            return
+        with self._write_lock:
+            fd = os.open(f"{self._sqlite_file}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                with engine.begin() as conn:
+                    yield conn
+            finally:
+                os.close(fd)
+
     def dispose(self) -> None:
         """Drop pooled connections (after a fork, and at shutdown)."""
         if self._engine is not None:
@@ -131,7 +156,7 @@ class ReportStore:
         """Store a submitted message before it is analysed; returns its new id and dates."""
         now = datetime.now(UTC)
         report_id = new_id()
-        with self.db.begin() as conn:
+        with self._writing() as conn:
             conn.execute(
                 reports.insert().values(
                     id=report_id,
@@ -147,7 +172,7 @@ class ReportStore:
         return NewReport(report_id, now, now + self.retention)
 
     def set_report(self, report_id: str, storage: dict[str, Any]) -> None:
-        with self.db.begin() as conn:
+        with self._writing() as conn:
             conn.execute(
                 reports.update()
                 .where(reports.c.id == report_id)
@@ -160,7 +185,7 @@ class ReportStore:
             )
 
     def set_failed(self, report_id: str, error: str) -> None:
-        with self.db.begin() as conn:
+        with self._writing() as conn:
             conn.execute(
                 reports.update()
                 .where(reports.c.id == report_id)
@@ -170,7 +195,7 @@ class ReportStore:
     def delete(self, report_id: str) -> bool:
         if not valid_id(report_id):
             return False
-        with self.db.begin() as conn:
+        with self._writing() as conn:
             result = conn.execute(reports.delete().where(reports.c.id == report_id))
         return bool(result.rowcount)
 
@@ -207,7 +232,7 @@ class ReportStore:
     def purge_expired(self) -> int:
         """Delete every report past its retention; returns how many."""
         self._last_purge = time.monotonic()
-        with self.db.begin() as conn:
+        with self._writing() as conn:
             result = conn.execute(reports.delete().where(reports.c.expires_at <= datetime.now(UTC)))
         return int(result.rowcount or 0)
 
