@@ -9,6 +9,7 @@ API keys and rate limits.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -97,8 +98,6 @@ def _limiter(app: Flask, config: WebConfig, keys: ApiKeys) -> Limiter:
     def key() -> str:
         presented = presented_key(request)
         if presented and keys.required and keys.valid(presented):
-            import hashlib
-
             return "key:" + hashlib.sha256(presented.encode()).hexdigest()[:24]
         return "ip:" + (request.remote_addr or "unknown")
 

@@ -59,9 +59,11 @@ def _in_request() -> bool:
 
 
 def _lang_url(lang: str) -> str:
+    if request.method != "GET" or request.endpoint is None:
+        return url_for("ui.index", lang=lang)  # e.g. a form error page: back to the form
     args = request.args.to_dict()
     args["lang"] = lang
-    endpoint = request.endpoint or "ui.index"
+    endpoint = request.endpoint
     try:
         return url_for(endpoint, **(request.view_args or {}), **args)
     except Exception:

@@ -203,3 +203,8 @@ def test_docs_markdown_is_escaped_and_rule_placeholders_are_hidden():
         "Send <code>message/rfc822</code>, <strong>not</strong> &lt;b&gt;this&lt;/b&gt;"
     )
     assert unfilled("Rephrase: {phrases} ({count})") == "Rephrase: … (…)"
+
+
+def test_language_links_on_a_form_error_page_lead_back_to_the_form(client):
+    page = client.post("/check?lang=en", data={"mode": "paste", "raw": ""}).get_data(as_text=True)
+    assert 'href="/?lang=ja"' in page
