@@ -95,6 +95,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _limiter(app: Flask, config: WebConfig, keys: ApiKeys) -> Limiter:
+    from web import ratelimit
+
     def key() -> str:
         presented = presented_key(request)
         if presented and keys.required and keys.valid(presented):
@@ -115,7 +117,7 @@ def _limiter(app: Flask, config: WebConfig, keys: ApiKeys) -> Limiter:
         application_limits=[config.rate_limit] if config.rate_limit else [],
         application_limits_exempt_when=lambda: request.endpoint not in _LIMITED_ENDPOINTS,
         application_limits_cost=cost,
-        storage_uri=config.redis_url or "memory://",
+        storage_uri=config.redis_url or f"{ratelimit.SCHEME}://",
         headers_enabled=True,
         enabled=config.rate_limit is not None,
         # If Redis is down, limit in-process rather than refusing every request.

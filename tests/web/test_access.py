@@ -117,3 +117,43 @@ def test_keys_file(monkeypatch, tmp_path):
     monkeypatch.setenv("SPAMSCORE_API_KEYS_FILE", str(path))
     monkeypatch.setenv("SPAMSCORE_API_KEYS", "")
     assert WebConfig.from_env().api_keys == (KEY, OTHER)
+
+
+def test_in_process_counters_start_no_thread_per_request(make_app):
+    """limits' own memory storage restarts a timer thread on nearly every hit; ours does not."""
+    import threading
+
+    client = make_app(rate_limit="1000 per minute").test_client()
+    _post(client)
+    before = threading.active_count()
+    started = []
+    original = threading.Thread.start
+
+    def counting_start(self, *args, **kwargs):
+        started.append(self.name)
+        return original(self, *args, **kwargs)
+
+    threading.Thread.start = counting_start
+    try:
+        for _ in range(5):
+            assert _post(client).status_code == 200
+            threading.Event().wait(0.02)  # past the 10 ms timer of limits' memory storage
+    finally:
+        threading.Thread.start = original
+    assert started == []
+    assert threading.active_count() <= before
+
+
+def test_stale_counters_are_swept(monkeypatch):
+    import time
+
+    from web import ratelimit
+
+    storage = ratelimit.SweepingMemoryStorage()
+    storage.incr("a", expiry=0.01)
+    storage.incr("b", expiry=60)
+    time.sleep(0.05)
+    monkeypatch.setattr(ratelimit, "_SWEEP_EVERY_S", 0.0)
+    storage._next_sweep = 0.0
+    storage.incr("c", expiry=60)
+    assert set(storage.storage) == {"b", "c"}
