@@ -164,6 +164,16 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process (and its reaped children), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _tree(pid: int) -> list[int]:
     pids = [pid]
     for task in Path(f"/proc/{pid}/task").glob("*"):
@@ -264,9 +274,14 @@ def main() -> int:
             asyncio.run(_run(url, body, args.clients, args.warmup, not args.no_store))
         if sampler:
             sampler.start()
+        pids = _tree(proc.pid) if proc else []
+        server_cpu0 = sum(_cpu_seconds(p) for p in pids)
+        client_cpu0 = time.process_time()
         latencies, errors, statuses, elapsed = asyncio.run(
             _run(url, body, args.clients, args.seconds, not args.no_store)
         )
+        server_cpu = sum(_cpu_seconds(p) for p in pids) - server_cpu0
+        client_cpu = time.process_time() - client_cpu0
     finally:
         if sampler:
             sampler.stop_event.set()
@@ -300,6 +315,18 @@ def main() -> int:
         "errors": len(errors),
         "error_kinds": sorted(set(errors))[:5],
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        # CPU actually used, and what the server would answer with the machine's cores to
+        # itself and the client (useful when other work shares the machine during a run).
+        "server_cpu_ms_per_request": round(server_cpu / max(len(latencies), 1) * 1000, 2)
+        if proc
+        else None,
+        "client_cpu_ms_per_request": round(client_cpu / max(len(latencies), 1) * 1000, 2),
+        "cpu_bound_capacity_rps": round(
+            (os.cpu_count() or 1) * len(latencies) / (server_cpu + client_cpu), 1
+        )
+        if proc and server_cpu + client_cpu > 0
+        else None,
+        "loadavg_after": os.getloadavg()[0],
         "peak_rss_mib_total": round(sampler.peak_total / 1024, 1) if sampler else None,
         "peak_rss_mib_per_process": sorted(
             (round(v / 1024, 1) for v in sampler.peak_each.values()), reverse=True
