@@ -157,11 +157,13 @@ def _errors(app: Flask) -> None:
 
 
 def warm_up(app: Flask) -> None:
-    """Load checks, rules and the model now, so the first real request is not the slow one."""
-    from scorer.compose import compose_message
+    """Load checks, rules, the model and the parsers' lazy tables (public suffixes, HTML) now,
+    in the gunicorn master before it forks, so no worker's first request is the slow one."""
+    from pathlib import Path
 
     engine = services_of(app).engine
-    engine.analyze(compose_message(subject="warm-up"), offline=True)
+    for sample in sorted((Path(__file__).with_name("samples")).glob("*.eml")):
+        engine.analyze(sample.read_bytes(), offline=True)
 
 
 def services_of(app: Flask) -> Services:
