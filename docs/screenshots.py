@@ -1,0 +1,112 @@
+"""Take the README's screenshots of the form and a report page (English and Japanese).
+
+    .venv/bin/python docs/screenshots.py            # demo engine (tests/web/webdemo.py)
+    .venv/bin/python docs/screenshots.py --real     # the shipped rules and model
+
+Runs the app on a loopback port in this process and drives Debian's Chromium with Playwright
+(no browser download). The demo engine is the real engine on the web tests' small rule set,
+with a constructed checklist and classifier section; `--real` shows what the shipped engine
+reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "web"))
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _wait_for_preview(page) -> None:  # type: ignore[no-untyped-def]
+    page.frame_locator("#preview iframe").locator("body").wait_for()
+    page.wait_for_timeout(300)
+
+
+def _whole_page(page, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The whole page, frames included: Chromium leaves the sandboxed preview frame blank in
+    Playwright's full_page captures, so the viewport is made as tall as the page instead."""
+    width = page.viewport_size["width"]
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": 900})
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--real", action="store_true", help="use the shipped engine")
+    parser.add_argument("--out", default=str(ROOT / "docs"), help="output directory")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    from web import create_app
+
+    tmp = Path(tempfile.mkdtemp(prefix="spamscore-shots-"))
+    config: dict[str, object] = {"database_url": f"sqlite:///{tmp / 'r.sqlite3'}"}
+    if not args.real:
+        from webdemo import demo_engine
+
+        config["engine"] = demo_engine()
+    app = create_app(config)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    sample = (ROOT / "web" / "samples" / "promo.eml").read_text(encoding="utf-8")
+    try:
+        with sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                str(tmp / "profile"),
+                executable_path="/usr/bin/chromium",
+                args=CHROMIUM_ARGS,
+                headless=True,
+                viewport={"width": 1280, "height": 900},
+                device_scale_factor=1,
+            )
+            page = context.new_page()
+            page.goto(f"{base}/?lang=en")
+            page.screenshot(path=str(out / "form-en.png"), full_page=True)
+            page.fill("#raw", sample)
+            page.click("#panel-paste button[type=submit]")
+            page.wait_for_selector(".summary")
+            _wait_for_preview(page)
+            _whole_page(page, out / "report-en.png")
+            report_url = page.url.split("?")[0]
+            page.goto(f"{report_url}?lang=ja")
+            _wait_for_preview(page)
+            _whole_page(page, out / "report-ja.png")
+            page.goto(f"{base}/?lang=ja")
+            page.screenshot(path=str(out / "form-ja.png"), full_page=True)
+            phone = context.new_page()
+            phone.set_viewport_size({"width": 390, "height": 844})
+            phone.goto(f"{report_url}?lang=en")
+            phone.screenshot(path=str(out / "report-phone.png"), full_page=False)
+            context.close()
+    finally:
+        server.shutdown()
+    for name in ("form-en", "form-ja", "report-en", "report-ja", "report-phone"):
+        print(out / f"{name}.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

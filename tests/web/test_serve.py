@@ -1,0 +1,125 @@
+"""`spamscore serve` for real: gunicorn with two workers on a free loopback port."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from conftest import SPAMSCORE
+
+pytestmark = pytest.mark.slow
+
+
+def _request(url: str, data: bytes | None = None, *, method: str | None = None, **headers: str):
+    req = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+def _check(base: str, raw: bytes, query: str = "") -> tuple[int, dict]:
+    status, _headers, body = _request(
+        f"{base}/api/v1/check{query}", raw, **{"Content-Type": "message/rfc822"}
+    )
+    return status, json.loads(body)
+
+
+def test_serve_answers_the_form_and_the_api(spamscore_server, sample_bytes):
+    server = spamscore_server()
+    status, report = _check(server.base, sample_bytes("promo"))
+    assert status == 200
+    assert report["version"] == 1
+    assert report["id"]
+    status, headers, page = _request(f"{server.base}/r/{report['id']}?lang=ja")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/html")
+    assert "スパムスコア".encode() in page
+    status, _h, form = _request(f"{server.base}/")
+    assert status == 200 and b'name="raw"' in form
+    status, _h, body = _request(
+        f"{server.base}/api/v1/check", b"{bad", **{"Content-Type": "application/json"}
+    )
+    assert status == 400
+    assert json.loads(body)["error"]["code"] == "invalid_json"
+    status, _h, garbage = _request(
+        f"{server.base}/api/v1/check", b"\x00\xff garbage", **{"Content-Type": "message/rfc822"}
+    )
+    assert status == 200 and json.loads(garbage)["version"] == 1
+
+
+def test_metrics_add_up_over_the_workers(spamscore_server, sample_bytes):
+    server = spamscore_server()
+    raw = sample_bytes("newsletter")
+    count = 24
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(
+            pool.map(lambda _i: _check(server.base, raw, "?store=false")[0], range(count))
+        )
+    assert statuses == [200] * count
+    status, _h, body = _request(f"{server.base}/metrics")
+    text = body.decode()
+    assert status == 200
+    line = next(
+        line
+        for line in text.splitlines()
+        if line.startswith('spamscore_http_requests_total{method="POST",route="/api/v1/check"')
+        and 'status="200"' in line
+    )
+    assert float(line.rsplit(" ", 1)[1]) == count
+    # Served from the shared multiprocess directory, not one worker's own registry.
+    assert "python_gc_objects_collected_total" not in text
+    assert 'spamscore_analyses_total{verdict="ham"}' in text
+
+
+def test_stored_reports_survive_a_restart(spamscore_server, sample_bytes, tmp_path):
+    data_dir = tmp_path / "persist"
+    first = spamscore_server(data_dir)
+    status, made = _check(first.base, sample_bytes("promo"))
+    assert status == 200
+    assert first.stop() == 0
+    assert (data_dir / "reports.sqlite3").exists()
+    second = spamscore_server(data_dir)
+    status, _h, body = _request(f"{second.base}/api/v1/reports/{made['id']}")
+    assert status == 200
+    again = json.loads(body)
+    assert again["score"] == made["score"]
+    assert [f["id"] for f in again["findings"]] == [f["id"] for f in made["findings"]]
+    status, _h, raw = _request(f"{second.base}/api/v1/reports/{made['id']}/raw")
+    assert raw == sample_bytes("promo")
+    status, _h, _b = _request(f"{second.base}/api/v1/reports/{made['id']}", method="DELETE")
+    assert status == 204
+
+
+def test_api_keys_and_limits_from_the_environment(spamscore_server, sample_bytes):
+    key = "test-key-0123456789abcdef"
+    server = spamscore_server(SPAMSCORE_API_KEYS=key, SPAMSCORE_RATE_LIMIT="1000 per minute")
+    status, body = _check(server.base, sample_bytes("promo"))
+    assert status == 401 and body["error"]["code"] == "unauthorized"
+    status, _h, body = _request(
+        f"{server.base}/api/v1/check",
+        sample_bytes("promo"),
+        **{"Content-Type": "message/rfc822", "X-API-Key": key},
+    )
+    assert status == 200 and json.loads(body)["version"] == 1
+    status, headers, _b = _request(f"{server.base}/api/v1/healthz")
+    assert status == 200
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_serve_usage_errors_exit_2():
+    help_text = subprocess.run(
+        [str(SPAMSCORE), "serve", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for option in ("--host", "--port", "--workers", "--threads"):
+        assert option in help_text
+    bad = subprocess.run(
+        [str(SPAMSCORE), "serve", "--port", "70000"], capture_output=True, text=True
+    )
+    assert bad.returncode == 2
+    assert "--port" in bad.stderr

@@ -1,0 +1,170 @@
+"""The spamscore web service: a form for marketers (`ui`) and a JSON API for senders (`api`).
+
+`create_app()` builds the Flask app on settings from the environment (web.config) and the
+engine's own settings (scorer.settings). Tests pass `test_config` to hand it a small rule set, a
+resolver pointed at a test DNS server or a tiny model (as an `engine`), a temporary database,
+API keys and rate limits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from scorer.pipeline import Engine
+from scorer.settings import Settings
+from web.config import WebConfig
+from web.security import ApiKeys, add_security_headers, presented_key
+from web.service import Checker
+from web.store import ReportStore
+
+log = logging.getLogger(__name__)
+
+# Requests that do an analysis count against the rate limit; reading is free.
+_LIMITED_ENDPOINTS = {"api.check", "api.check_batch", "ui.check"}
+
+
+@dataclass
+class Services:
+    config: WebConfig
+    engine: Engine
+    store: ReportStore
+    checker: Checker
+    keys: ApiKeys
+    limiter: Limiter
+
+
+def services() -> Services:
+    """The current app's engine, store, checker, keys and limiter."""
+    return current_app.extensions["spamscore"]
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. `test_config` keys: `engine` (an scorer Engine), and any WebConfig field
+    (`database_url`, `api_keys`, `rate_limit`, `batch_max`, ...), plus Flask config keys."""
+    test_config = dict(test_config or {})
+    engine = test_config.pop("engine", None) or test_config.pop("ENGINE", None)
+    config = WebConfig.from_env()
+    fields = {f.name for f in dataclasses.fields(WebConfig)}
+    overrides = {k.lower(): test_config.pop(k) for k in list(test_config) if k.lower() in fields}
+    if overrides:
+        config = dataclasses.replace(config, **overrides)
+    engine = engine or Engine(Settings.from_env())
+
+    app = Flask(__name__)
+    limit = config.request_limit(engine.settings.limits)
+    app.config.update(
+        MAX_CONTENT_LENGTH=limit,
+        MAX_FORM_MEMORY_SIZE=limit,
+        JSON_SORT_KEYS=False,
+        TEMPLATES_AUTO_RELOAD=False,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.config.update(test_config)
+    if config.trusted_proxies:
+        n = config.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    from web import metrics
+
+    store = ReportStore(config.database_url, retention_days=config.retention_days)
+    checker = Checker(engine, store, on_report=metrics.record_report)
+    keys = ApiKeys(config.api_keys, open_without_keys=config.api_open)
+    limiter = _limiter(app, config, keys)
+    app.extensions["spamscore"] = Services(config, engine, store, checker, keys, limiter)
+
+    from web import api, filters, ui
+
+    filters.register(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(ui.bp)
+    metrics.instrument(app)
+    _errors(app)
+    app.after_request(add_security_headers)
+    return app
+
+
+def _limiter(app: Flask, config: WebConfig, keys: ApiKeys) -> Limiter:
+    from web import ratelimit
+
+    def key() -> str:
+        presented = presented_key(request)
+        if presented and keys.required and keys.valid(presented):
+            return "key:" + hashlib.sha256(presented.encode()).hexdigest()[:24]
+        return "ip:" + (request.remote_addr or "unknown")
+
+    def cost() -> int:
+        if request.endpoint == "api.check_batch":
+            data = request.get_json(silent=True)
+            items = data.get("messages") if isinstance(data, dict) else None
+            return max(1, len(items)) if isinstance(items, list) else 1
+        return 1
+
+    return Limiter(
+        key,
+        app=app,
+        # One allowance per caller shared by every endpoint that analyses (not one per route).
+        application_limits=[config.rate_limit] if config.rate_limit else [],
+        application_limits_exempt_when=lambda: request.endpoint not in _LIMITED_ENDPOINTS,
+        application_limits_cost=cost,
+        storage_uri=config.redis_url or f"{ratelimit.SCHEME}://",
+        headers_enabled=True,
+        enabled=config.rate_limit is not None,
+        # If Redis is down, limit in-process rather than refusing every request.
+        swallow_errors=True,
+        in_memory_fallback_enabled=config.redis_url is not None,
+        key_prefix="spamscore",
+    )
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/metrics"
+
+
+def _errors(app: Flask) -> None:
+    from web.errors import ApiError, error_response, from_http_exception
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError) -> Response:
+        return error_response(exc.status, exc.code, exc.message, **exc.extra)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Any:
+        if _wants_json():
+            return from_http_exception(exc)
+        from web.ui import error_page
+
+        return error_page(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Any:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if _wants_json():
+            return error_response(500, "internal_error", "internal error; it has been logged")
+        from web.ui import error_page
+
+        return error_page(500, None)
+
+
+def warm_up(app: Flask) -> None:
+    """Load checks, rules, the model and the parsers' lazy tables (public suffixes, HTML) now,
+    in the gunicorn master before it forks, so no worker's first request is the slow one."""
+    from pathlib import Path
+
+    engine = services_of(app).engine
+    for sample in sorted((Path(__file__).with_name("samples")).glob("*.eml")):
+        engine.analyze(sample.read_bytes(), offline=True)
+
+
+def services_of(app: Flask) -> Services:
+    return app.extensions["spamscore"]

@@ -1,0 +1,366 @@
+"""The JSON API under /api/v1 (described by /api/v1/openapi.json, readable at /api/v1/docs).
+
+A sending platform posts a message (raw `message/rfc822` bytes, `{raw}` JSON, or composed
+fields) and gets the v1 report, stored under an id unless `store=false`. Every error is JSON
+`{"error": {"code", "message"}}` (web.errors); a malformed message is never an error: it gets
+a report.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from scorer import __version__
+from scorer.errors import MessageTooLargeError
+from scorer.rules import Rule
+from web import services
+from web.errors import ApiError
+from web.openapi import openapi_document
+from web.security import is_loopback, presented_key
+from web.service import AnalysisFailedError, CheckOptions
+from web.submission import DELIVERY_FIELDS, InputError, Submission, delivery_from, from_json
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+RAW_TYPES = ("message/rfc822", "application/octet-stream", "text/plain")
+_PUBLIC = {"api.healthz", "api.openapi", "api.docs"}
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+@bp.before_request
+def _authenticate() -> None:
+    if request.endpoint in _PUBLIC:
+        return
+    keys = services().keys
+    if keys.required:
+        presented = presented_key(request)
+        if presented is None:
+            raise ApiError(401, "unauthorized", "an API key is required (X-API-Key header)")
+        if not keys.valid(presented):
+            raise ApiError(401, "unauthorized", "the API key is not valid")
+    elif not keys.allows_without_key(request.remote_addr):
+        raise ApiError(
+            403,
+            "forbidden",
+            "no API keys are configured, so only loopback clients may call the API "
+            "(set SPAMSCORE_API_KEYS, or SPAMSCORE_API_OPEN=1)",
+        )
+
+
+@bp.after_request
+def _unauthorized_header(response: Response) -> Response:
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="spamscore"'
+    return response
+
+
+# --- checking ------------------------------------------------------------------------------
+
+
+@bp.post("/check")
+def check() -> Any:
+    submission = _submission_from_request()
+    options = _options()
+    checked = _run(submission, options)
+    return jsonify(checked)
+
+
+@bp.post("/check/batch")
+def check_batch() -> Any:
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "send application/json: {messages: [...]}")
+    data = _json_body()
+    if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
+        raise ApiError(
+            400, "invalid_request", "the body must be {messages: [...]}", field="messages"
+        )
+    items = data["messages"]
+    limit = services().config.batch_max
+    if not items:
+        raise ApiError(400, "invalid_request", "messages is empty", field="messages")
+    if len(items) > limit:
+        raise ApiError(
+            400,
+            "too_many_messages",
+            f"{len(items)} messages; a batch holds at most {limit} (SPAMSCORE_BATCH_MAX)",
+            field="messages",
+        )
+    options = _options()
+    results = []
+    for index, item in enumerate(items):
+        try:
+            result = _run(from_json(item), options)
+        except InputError as exc:
+            result = _item_error("invalid_request", exc.message, field=exc.field)
+        except ApiError as exc:
+            result = _item_error(exc.code, exc.message, **exc.extra)
+        result = {"index": index, **result}
+        results.append(result)
+    return jsonify({"results": results})
+
+
+def _item_error(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    body = {"code": code, "message": message}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return {"error": body}
+
+
+def _run(submission: Submission, options: CheckOptions) -> dict[str, Any]:
+    checker = services().checker
+    try:
+        checked = checker.check(submission, options, source="api")
+    except MessageTooLargeError as exc:
+        raise ApiError(413, "too_large", str(exc)) from None
+    except AnalysisFailedError as exc:
+        raise _analysis_failed(exc) from None
+    data = checked.report.to_dict(options.lang)
+    if checked.stored is not None:
+        new = checked.stored
+        data = {"id": new.id, **data, **_links(new.id, new.created_at, new.expires_at)}
+    return data
+
+
+def _analysis_failed(exc: AnalysisFailedError) -> ApiError:
+    kept = f"; the message is kept as {exc.report_id}" if exc.report_id else ""
+    return ApiError(
+        500, "analysis_failed", f"the analyzer failed on this message{kept}", id=exc.report_id
+    )
+
+
+def _links(report_id: str, created_at: datetime, expires_at: datetime) -> dict[str, Any]:
+    return {
+        "created_at": _iso(created_at),
+        "expires_at": _iso(expires_at),
+        "links": {
+            "self": url_for("api.get_report", report_id=report_id),
+            "html": url_for("ui.report", report_id=report_id),
+            "raw": url_for("api.get_raw", report_id=report_id),
+        },
+    }
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _submission_from_request() -> Submission:
+    mimetype = request.mimetype
+    try:
+        if mimetype == "application/json":
+            return from_json(_json_body())
+        if mimetype in RAW_TYPES:
+            raw = request.get_data(cache=False)
+            if not raw.strip():
+                raise InputError("the body is empty: send the raw message", field="body")
+            return Submission(raw, delivery_from(request.args))
+        if mimetype == "multipart/form-data":
+            upload = request.files.get("file") or request.files.get("message")
+            if upload is None:
+                raise InputError("multipart body without a file part named file", field="file")
+            raw = upload.read()
+            if not raw.strip():
+                raise InputError("the uploaded file is empty", field="file")
+            return Submission(raw, delivery_from(request.args))
+    except InputError as exc:
+        raise ApiError(400, exc.code, exc.message, field=exc.field) from None
+    raise ApiError(
+        415,
+        "unsupported_media_type",
+        f"Content-Type {mimetype or '(none)'} is not accepted: send message/rfc822 (the raw "
+        "message) or application/json",
+    )
+
+
+def _json_body() -> Any:
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "invalid_json", "the body is not valid JSON")
+    return data
+
+
+def _options() -> CheckOptions:
+    args = request.args
+    known = {"lang", "offline", "store", "threshold", *DELIVERY_FIELDS}
+    unknown = sorted(set(args) - known)
+    if unknown:
+        raise ApiError(
+            400, "invalid_request", f"unknown query parameter {unknown[0]}", field=unknown[0]
+        )
+    threshold = None
+    if "threshold" in args:
+        try:
+            threshold = float(args["threshold"])
+        except ValueError:
+            raise ApiError(
+                400, "invalid_request", "threshold must be a number", field="threshold"
+            ) from None
+        if not -1000 < threshold < 1000:
+            raise ApiError(400, "invalid_request", "threshold is out of range", field="threshold")
+    return CheckOptions(
+        lang=_lang(),
+        offline=_bool("offline"),
+        threshold=threshold,
+        store=_bool("store") is not False,
+    )
+
+
+def _lang() -> str:
+    from scorer.i18n import LANGS, pick_lang
+
+    asked = request.args.get("lang")
+    if asked is None:
+        return pick_lang(request.headers.get("Accept-Language"), services().engine.settings.lang)
+    if asked not in LANGS:
+        raise ApiError(400, "invalid_request", "lang must be en or ja", field="lang")
+    return asked
+
+
+def _bool(name: str) -> bool | None:
+    value = request.args.get(name)
+    if value is None:
+        return None
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ApiError(400, "invalid_request", f"{name} must be true or false", field=name)
+
+
+# --- stored reports --------------------------------------------------------------------------
+
+
+@bp.get("/reports/<report_id>")
+def get_report(report_id: str) -> Any:
+    lang = _lang()
+    try:
+        loaded = services().checker.load(report_id)
+    except AnalysisFailedError as exc:
+        raise _analysis_failed(exc) from None
+    if loaded is None:
+        raise _not_found(report_id)
+    row, report = loaded
+    return jsonify(
+        {"id": row.id, **report.to_dict(lang), **_links(row.id, row.created_at, row.expires_at)}
+    )
+
+
+@bp.get("/reports/<report_id>/raw")
+def get_raw(report_id: str) -> Any:
+    row = services().store.get(report_id)
+    if row is None:
+        raise _not_found(report_id)
+    return Response(
+        row.raw,
+        mimetype="message/rfc822",
+        headers={"Content-Disposition": f'attachment; filename="{row.id}.eml"'},
+    )
+
+
+@bp.delete("/reports/<report_id>")
+def delete_report(report_id: str) -> Any:
+    if not services().store.delete(report_id):
+        raise _not_found(report_id)
+    return Response(status=204)
+
+
+def _not_found(report_id: str) -> ApiError:
+    return ApiError(
+        404, "not_found", "no report with this id (it may have expired or been deleted)"
+    )
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+@bp.get("/rules")
+def rules() -> Any:
+    lang = _lang()
+    ruleset = services().engine.rules
+    category = request.args.get("category")
+    items = [
+        rule_dict(rule, lang) for rule in ruleset if category is None or rule.category == category
+    ]
+    categories = [
+        {
+            "name": cat.name,
+            "description": cat.description.get(lang) or cat.description.get("en", ""),
+            "cap": cat.cap,
+            "rules": len(cat.rule_ids),
+        }
+        for cat in ruleset.categories.values()
+    ]
+    return jsonify({"count": len(items), "categories": categories, "rules": items})
+
+
+@bp.get("/rules/<rule_id>")
+def rule(rule_id: str) -> Any:
+    found = services().engine.rules.get(rule_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"no rule {rule_id}")
+    return jsonify(rule_dict(found, _lang(), full=True))
+
+
+def rule_dict(rule: Rule, lang: str, *, full: bool = False) -> dict[str, Any]:
+    """A rule as the API and the rules page show it (texts in `lang`, placeholders unfilled)."""
+    data: dict[str, Any] = {
+        "id": rule.id,
+        "category": rule.category,
+        "score": rule.score,
+        "grades": [{"min": g.min, "score": g.score} for g in rule.grades],
+        "severity": rule.severity or rule.severity_for(rule.score),
+        "network": rule.network,
+        "status": rule.status,
+        "description": rule.text("description", lang),
+        "why": rule.text("why", lang),
+        "advice": rule.text("advice", lang),
+        "references": list(rule.references),
+    }
+    if full:
+        data["check"] = rule.check
+        data["old_names"] = list(rule.old_names)
+        data["replaces"] = list(rule.replaces)
+        data["examples"] = len(rule.examples)
+    return data
+
+
+# --- service -------------------------------------------------------------------------------
+
+
+@bp.get("/healthz")
+def healthz() -> Any:
+    svc = services()
+    try:
+        svc.store.ping()
+        store = "ok"
+    except Exception as exc:  # report, don't raise: a health check must always answer
+        store = f"error: {type(exc).__name__}"
+    body = {
+        "status": "ok" if store == "ok" else "degraded",
+        "version": __version__,
+        "rules": len(svc.engine.rules),
+        "store": store,
+    }
+    return jsonify(body), (200 if store == "ok" else 503)
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(openapi_document(services().config.batch_max))
+
+
+@bp.get("/docs")
+def docs() -> Any:
+    from web.texts import requested_lang
+
+    return render_template(
+        "api/docs.html",
+        spec=openapi_document(services().config.batch_max),
+        lang=requested_lang(),
+        keys_required=services().keys.required,
+        loopback=is_loopback(request.remote_addr),
+    )

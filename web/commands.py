@@ -1,0 +1,150 @@
+"""`spamscore serve`: the web service under gunicorn, on embedded defaults.
+
+Registered through the `spamscore.commands` entry point, so the engine's CLI never imports the
+web package. Nothing heavy is imported until the command runs: prometheus_client must see
+PROMETHEUS_MULTIPROC_DIR before it is first imported, so that the workers' metrics add up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from typing import Any
+
+DEFAULT_THREADS = 4
+
+
+def register_serve(sub: Any) -> None:
+    from web.config import DEFAULT_HOST, DEFAULT_PORT
+
+    parser = sub.add_parser(
+        "serve",
+        help="start the web form and JSON API (gunicorn)",
+        description="Start the web form and the JSON API. Settings: README 'Web service and API'.",
+    )
+    parser.add_argument(
+        "--host",
+        default=os.environ.get("SPAMSCORE_HOST", DEFAULT_HOST),
+        help=f"address to listen on (default {DEFAULT_HOST}; SPAMSCORE_HOST)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("SPAMSCORE_PORT", DEFAULT_PORT)),
+        help=f"port (default {DEFAULT_PORT}; SPAMSCORE_PORT)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("SPAMSCORE_WORKERS", "0")) or None,
+        help="worker processes (default: CPU cores, at most 8; SPAMSCORE_WORKERS)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("SPAMSCORE_THREADS", DEFAULT_THREADS)),
+        help=f"threads per worker, for requests waiting on DNS (default {DEFAULT_THREADS})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=int(os.environ.get("SPAMSCORE_WORKER_TIMEOUT", "60")),
+        help="seconds before a stuck worker is restarted (default 60)",
+    )
+    parser.set_defaults(func=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from scorer.cli import UsageError
+
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port must be 1-65535, not {args.port}")
+    workers = args.workers or min(os.cpu_count() or 1, 8)
+    if workers < 1 or args.threads < 1:
+        raise UsageError("--workers and --threads must be at least 1")
+    own_metrics_dir = None
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        own_metrics_dir = tempfile.mkdtemp(prefix="spamscore-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = own_metrics_dir
+    try:
+        serve(args.host, args.port, workers=workers, threads=args.threads, timeout=args.timeout)
+    finally:
+        if own_metrics_dir:
+            shutil.rmtree(own_metrics_dir, ignore_errors=True)
+    return 0
+
+
+def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> None:
+    """Run gunicorn in this process until it is stopped (SIGTERM/SIGINT)."""
+    from gunicorn.app.base import BaseApplication
+
+    from web import create_app, services_of, warm_up
+    from web.config import WebConfig
+    from web.metrics import mark_process_dead
+    from web.security import is_loopback
+
+    config = WebConfig.from_env()
+    if not config.api_keys and not config.api_open and not _loopback_host(host, is_loopback):
+        print(
+            f"spamscore: listening on {host} without API keys: the API answers loopback clients "
+            "only (set SPAMSCORE_API_KEYS, or SPAMSCORE_API_OPEN=1)",
+            file=sys.stderr,
+        )
+    # Preloaded: rules, checks and the model are loaded once and shared copy-on-write by the
+    # workers. The store connects lazily, after the fork.
+    app = create_app()
+    warm_up(app)
+    store = services_of(app).store
+    store.purge_expired()
+    store.dispose()
+
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": timeout,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        "preload_app": True,
+        "accesslog": os.environ.get("SPAMSCORE_ACCESS_LOG") or None,
+        "errorlog": "-",
+        "loglevel": os.environ.get("SPAMSCORE_LOG_LEVEL", "info"),
+        "proc_name": "spamscore",
+        "forwarded_allow_ips": "*" if config.trusted_proxies else "127.0.0.1",
+        "limit_request_line": 8190,
+        # gunicorn >= 24 opens a control socket in $HOME; we have no use for it.
+        "control_socket_disable": True,
+        "post_fork": lambda _server, _worker: store.dispose(),
+        "child_exit": lambda _server, worker: mark_process_dead(worker.pid),
+        "when_ready": lambda _server: print(
+            f"spamscore: serving on http://{_display(host)}:{port}/ "
+            f"({workers} workers x {threads} threads)",
+            file=sys.stderr,
+            flush=True,
+        ),
+    }
+
+    class _Gunicorn(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                if value is not None and key in self.cfg.settings:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return app
+
+    _Gunicorn().run()
+
+
+def _loopback_host(host: str, is_loopback: Any) -> bool:
+    return host in ("localhost",) or is_loopback(host)
+
+
+def _display(host: str) -> str:
+    if host in ("0.0.0.0", "::"):
+        return "localhost"
+    return f"[{host}]" if ":" in host else host

@@ -1,0 +1,109 @@
+"""The web service's settings, read once from the environment (README "Web service and API").
+
+Engine settings (threshold, limits, DNS) stay in `scorer.settings`; this holds what only the
+service needs: where reports are stored and for how long, who may call the API, how fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from scorer.errors import SettingsError
+from scorer.settings import Limits
+
+DEFAULT_PORT = 8025
+DEFAULT_HOST = "127.0.0.1"
+
+
+def default_data_dir(env: Mapping[str, str]) -> Path:
+    """`SPAMSCORE_DATA_DIR`, else the XDG data directory (~/.local/share/spamscore)."""
+    if env.get("SPAMSCORE_DATA_DIR"):
+        return Path(env["SPAMSCORE_DATA_DIR"]).expanduser()
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "spamscore"
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    data_dir: Path
+    database_url: str
+    retention_days: float = 30.0
+    """Stored reports (and their raw messages) are deleted this long after they were made."""
+    api_keys: tuple[str, ...] = ()
+    """When set, every API call needs one (X-API-Key or Authorization: Bearer)."""
+    api_open: bool = False
+    """Without keys the API answers loopback clients only, unless this opens it to everyone."""
+    rate_limit: str | None = "120 per minute"
+    """Per API key (or per client IP without one); None switches rate limiting off."""
+    redis_url: str | None = None
+    """Shared rate-limit counters across replicas; in-process counters without it."""
+    max_request_bytes: int = 0
+    """Largest request body; 0 means derived from the engine's message size limit."""
+    batch_max: int = 50
+    """Messages in one POST /api/v1/check/batch."""
+    trusted_proxies: int = 0
+    """Reverse proxies in front of us whose X-Forwarded-For/-Proto we believe."""
+
+    def request_limit(self, limits: Limits) -> int:
+        """A raw message at the limit, JSON-escaped (up to ~2x), plus room for the other fields."""
+        if self.max_request_bytes:
+            return self.max_request_bytes
+        return 2 * limits.max_message_bytes + 1024 * 1024
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WebConfig:
+        env = os.environ if env is None else env
+        data_dir = default_data_dir(env)
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'reports.sqlite3'}"
+        keys = [k.strip() for k in env.get("SPAMSCORE_API_KEYS", "").split(",") if k.strip()]
+        keys_file = env.get("SPAMSCORE_API_KEYS_FILE")
+        if keys_file:
+            try:
+                text = Path(keys_file).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise SettingsError(
+                    f"SPAMSCORE_API_KEYS_FILE: cannot read {keys_file}: {exc}"
+                ) from None
+            keys += [line.strip() for line in text.splitlines() if line.strip()]
+            keys = [k for k in keys if not k.startswith("#")]
+        for key in keys:
+            if len(key) < 16:
+                raise SettingsError("API keys must be at least 16 characters long")
+        rate = env.get("SPAMSCORE_RATE_LIMIT", "120 per minute").strip()
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            retention_days=_number(env, "SPAMSCORE_RETENTION_DAYS", 30.0),
+            api_keys=tuple(keys),
+            api_open=_flag(env, "SPAMSCORE_API_OPEN"),
+            rate_limit=None if rate.lower() in ("", "0", "off", "none") else rate,
+            redis_url=env.get("REDIS_URL") or None,
+            max_request_bytes=int(_number(env, "SPAMSCORE_MAX_REQUEST_BYTES", 0)),
+            batch_max=int(_number(env, "SPAMSCORE_BATCH_MAX", 50)),
+            trusted_proxies=int(_number(env, "SPAMSCORE_TRUSTED_PROXIES", 0)),
+        )
+
+
+def _number(env: Mapping[str, str], key: str, default: float) -> float:
+    value = env.get(key)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{key} must be a number, not {value!r}") from None
+    if number < 0:
+        raise SettingsError(f"{key} must not be negative, not {value!r}")
+    return number
+
+
+def _flag(env: Mapping[str, str], key: str) -> bool:
+    value = env.get(key, "0").strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise SettingsError(f"{key} must be 0 or 1, not {value!r}")

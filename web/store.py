@@ -1,0 +1,252 @@
+"""Stored reports: each with the raw message it was made from, under an unguessable id.
+
+SQLite in the data directory by default (created on first use); `DATABASE_URL` points the same
+code at PostgreSQL. The raw message is written before the analysis runs, so nothing a user
+submitted is lost even if the analyzer fails on it; the report is re-made from the raw then.
+Reports are kept for a retention period and purged after it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine as DbEngine
+from sqlalchemy.engine import make_url
+
+PENDING = "pending"
+DONE = "done"
+FAILED = "failed"
+
+metadata = sa.MetaData()
+reports = sa.Table(
+    "reports",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("raw", sa.LargeBinary, nullable=False),
+    sa.Column("options", sa.Text, nullable=False),
+    sa.Column("report", sa.Text, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("score", sa.Float, nullable=True),
+)
+
+_PURGE_EVERY_S = 600.0
+
+
+def new_id() -> str:
+    """128 random bits, URL-safe: ids are the only thing guarding a stored report."""
+    return secrets.token_urlsafe(16)
+
+
+def valid_id(report_id: str) -> bool:
+    return 16 <= len(report_id) <= 32 and all(c.isalnum() or c in "-_" for c in report_id)
+
+
+@dataclass(frozen=True)
+class NewReport:
+    id: str
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    id: str
+    created_at: datetime
+    expires_at: datetime
+    source: str
+    status: str
+    raw: bytes
+    options: dict[str, Any]
+    report: dict[str, Any] | None
+    error: str | None
+
+
+class ReportStore:
+    """Reports by id, behind SQLAlchemy Core (SQLite or PostgreSQL)."""
+
+    def __init__(self, url: str, *, retention_days: float = 30.0) -> None:
+        self.url = url
+        self.retention = timedelta(days=retention_days)
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self._sqlite_file = (
+            Path(parsed.database).expanduser()
+            if self.is_sqlite and parsed.database and parsed.database != ":memory:"
+            else None
+        )
+        self._engine: DbEngine | None = None
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._last_purge = 0.0
+
+    # The engine is made on first use, after gunicorn forks, so no connection crosses a fork.
+    @property
+    def db(self) -> DbEngine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = self._connect()
+        return self._engine
+
+    def _connect(self) -> DbEngine:
+        if self._sqlite_file is not None:
+            self._sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        if self.is_sqlite:
+            engine = sa.create_engine(self.url, connect_args={"timeout": 30})
+
+            @sa.event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cursor = dbapi_conn.cursor()
+                # WAL lets readers run beside the one writer; NORMAL is durable across crashes
+                # of the process (only a power loss can drop the last transactions).
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.execute("PRAGMA busy_timeout=30000")
+                cursor.close()
+
+        else:
+            engine = sa.create_engine(self.url, pool_pre_ping=True)
+        metadata.create_all(engine)
+        return engine
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Any]:
+        """A write transaction. SQLite has one writer at a time, and a writer that finds the
+        database locked sleeps in growing steps (up to 100 ms) before it tries again; so the
+        writers of all processes queue on a lock file instead, which wakes the next one at
+        once. PostgreSQL needs none of this."""
+        engine = self.db  # connects first: makes the data directory and the table
+        if self._sqlite_file is None:
+            with engine.begin() as conn:
+                yield conn
+            return
+        with self._write_lock:
+            fd = os.open(f"{self._sqlite_file}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                with engine.begin() as conn:
+                    yield conn
+            finally:
+                os.close(fd)
+
+    def dispose(self) -> None:
+        """Drop pooled connections (after a fork, and at shutdown)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    # --- writing -------------------------------------------------------------------------
+    def add_raw(self, raw: bytes, *, source: str, options: dict[str, Any]) -> NewReport:
+        """Store a submitted message before it is analysed; returns its new id and dates."""
+        now = datetime.now(UTC)
+        report_id = new_id()
+        with self._writing() as conn:
+            conn.execute(
+                reports.insert().values(
+                    id=report_id,
+                    created_at=now,
+                    expires_at=now + self.retention,
+                    source=source,
+                    status=PENDING,
+                    raw=raw,
+                    options=json.dumps(options),
+                )
+            )
+        self.maybe_purge()
+        return NewReport(report_id, now, now + self.retention)
+
+    def set_report(self, report_id: str, storage: dict[str, Any]) -> None:
+        with self._writing() as conn:
+            conn.execute(
+                reports.update()
+                .where(reports.c.id == report_id)
+                .values(
+                    status=DONE,
+                    report=json.dumps(storage, ensure_ascii=False),
+                    error=None,
+                    score=float(storage.get("score", 0.0)),
+                )
+            )
+
+    def set_failed(self, report_id: str, error: str) -> None:
+        with self._writing() as conn:
+            conn.execute(
+                reports.update()
+                .where(reports.c.id == report_id)
+                .values(status=FAILED, error=error[:2000])
+            )
+
+    def delete(self, report_id: str) -> bool:
+        if not valid_id(report_id):
+            return False
+        with self._writing() as conn:
+            result = conn.execute(reports.delete().where(reports.c.id == report_id))
+        return bool(result.rowcount)
+
+    # --- reading -------------------------------------------------------------------------
+    def get(self, report_id: str) -> StoredReport | None:
+        """The stored report, or None when unknown or past its retention."""
+        if not valid_id(report_id):
+            return None
+        with self.db.connect() as conn:
+            row = conn.execute(
+                sa.select(reports).where(
+                    reports.c.id == report_id, reports.c.expires_at > datetime.now(UTC)
+                )
+            ).first()
+        if row is None:
+            return None
+        return StoredReport(
+            id=row.id,
+            created_at=_aware(row.created_at),
+            expires_at=_aware(row.expires_at),
+            source=row.source,
+            status=row.status,
+            raw=bytes(row.raw),
+            options=json.loads(row.options or "{}"),
+            report=json.loads(row.report) if row.report else None,
+            error=row.error,
+        )
+
+    def count(self) -> int:
+        with self.db.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(reports)).scalar_one())
+
+    # --- retention -----------------------------------------------------------------------
+    def purge_expired(self) -> int:
+        """Delete every report past its retention; returns how many."""
+        self._last_purge = time.monotonic()
+        with self._writing() as conn:
+            result = conn.execute(reports.delete().where(reports.c.expires_at <= datetime.now(UTC)))
+        return int(result.rowcount or 0)
+
+    def maybe_purge(self) -> None:
+        """Purge at most every few minutes, from the request path, so no timer thread is needed."""
+        if time.monotonic() - self._last_purge >= _PURGE_EVERY_S:
+            self.purge_expired()
+
+    def ping(self) -> bool:
+        with self.db.connect() as conn:
+            conn.execute(sa.select(1))
+        return True
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything we wrote is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

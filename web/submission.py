@@ -1,0 +1,151 @@
+"""Turn what a caller sent (a raw message, an upload, composed fields) into raw bytes + delivery.
+
+The API and the form share this, so a message is accepted or refused the same way in both.
+Every refusal is an `InputError` naming the field, which the API answers with 400.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from scorer.compose import compose_message
+
+DELIVERY_FIELDS = ("sender_ip", "helo", "mail_from", "dkim_selector")
+COMPOSE_FIELDS = ("from", "to", "subject", "html", "text", "headers")
+RAW_FIELDS = ("raw", "raw_base64")
+_MAX_SHORT_FIELD = 998
+_MAX_HEADERS = 100
+
+
+class InputError(ValueError):
+    """A request field is missing, of the wrong type or out of range."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid_request"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Submission:
+    raw: bytes
+    delivery: dict[str, str] = field(default_factory=dict)
+
+    def options(self) -> dict[str, Any]:
+        return {"delivery": dict(self.delivery)}
+
+
+def from_json(data: Any) -> Submission:
+    """A JSON body: `{raw}` / `{raw_base64}`, or composed fields; delivery facts beside either."""
+    if not isinstance(data, Mapping):
+        raise InputError("the JSON body must be an object")
+    known = set(DELIVERY_FIELDS) | set(COMPOSE_FIELDS) | set(RAW_FIELDS)
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InputError(f"unknown field(s): {', '.join(unknown)}", field=unknown[0])
+    delivery = delivery_from(data)
+    given_raw = [name for name in RAW_FIELDS if data.get(name) is not None]
+    given_composed = [name for name in COMPOSE_FIELDS if data.get(name) is not None]
+    if given_raw and given_composed:
+        raise InputError(
+            f"send raw or composed fields, not both ({given_raw[0]} and {given_composed[0]})",
+            field=given_composed[0],
+        )
+    if len(given_raw) > 1:
+        raise InputError("send raw or raw_base64, not both", field="raw_base64")
+    if "raw" in given_raw:
+        raw = data["raw"]
+        if not isinstance(raw, str):
+            raise InputError("raw must be a string (the message source)", field="raw")
+        return Submission(raw_bytes(raw), delivery)
+    if "raw_base64" in given_raw:
+        encoded = data["raw_base64"]
+        if not isinstance(encoded, str):
+            raise InputError("raw_base64 must be a string", field="raw_base64")
+        try:
+            raw = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise InputError("raw_base64 is not valid base64", field="raw_base64") from None
+        return Submission(raw, delivery)
+    if not given_composed:
+        raise InputError("send raw, raw_base64, or composed fields (from, subject, html, text)")
+    return Submission(composed(data), delivery)
+
+
+def raw_bytes(text: str) -> bytes:
+    """A pasted message as bytes: lone surrogates kept byte-for-byte, bare LF left as sent."""
+    return text.encode("utf-8", "surrogateescape")
+
+
+def composed(data: Mapping[str, Any]) -> bytes:
+    """Raw bytes for composed fields (from, to, subject, html, text, headers)."""
+    fields: dict[str, Any] = {}
+    for name in ("from", "to", "subject"):
+        value = data.get(name)
+        if value is None or value == "":
+            continue
+        fields["from_" if name == "from" else name] = _short(value, name)
+    for name in ("html", "text"):
+        value = data.get(name)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise InputError(f"{name} must be a string", field=name)
+        fields[name] = value
+    headers = data.get("headers")
+    if headers is not None:
+        if not isinstance(headers, Mapping):
+            raise InputError("headers must be an object of name: value", field="headers")
+        if len(headers) > _MAX_HEADERS:
+            raise InputError(f"at most {_MAX_HEADERS} headers", field="headers")
+        clean: dict[str, str | None] = {}
+        for name, value in headers.items():
+            if not name or not all(33 <= ord(c) <= 126 and c != ":" for c in name):
+                raise InputError(f"bad header name {name!r}", field="headers")
+            if value is not None:
+                value = _short(value, f"headers.{name}")
+            clean[name] = value
+        fields["headers"] = clean
+    try:
+        return compose_message(**fields)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"cannot build a message from these fields: {exc}") from None
+
+
+def delivery_from(data: Mapping[str, Any]) -> dict[str, str]:
+    """Delivery facts (sender_ip, helo, mail_from, dkim_selector) from a JSON body or a query."""
+    delivery: dict[str, str] = {}
+    for name in DELIVERY_FIELDS:
+        value = data.get(name)
+        if value is None or value == "":
+            continue
+        delivery[name] = _short(value, name)
+    if "sender_ip" in delivery:
+        try:
+            delivery["sender_ip"] = str(ipaddress.ip_address(delivery["sender_ip"].strip()))
+        except ValueError:
+            raise InputError(
+                "sender_ip is not an IPv4 or IPv6 address", field="sender_ip"
+            ) from None
+    selector = delivery.get("dkim_selector")
+    if selector is not None and not all(c.isalnum() or c in "-_." for c in selector):
+        raise InputError(
+            "dkim_selector may hold letters, digits, '-', '_' and '.'", field="dkim_selector"
+        )
+    return delivery
+
+
+def _short(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise InputError(f"{name} must be a string", field=name)
+    if len(value) > _MAX_SHORT_FIELD:
+        raise InputError(f"{name} is longer than {_MAX_SHORT_FIELD} characters", field=name)
+    if "\r" in value or "\n" in value or "\x00" in value:
+        raise InputError(f"{name} must be one line", field=name)
+    return value

@@ -1,0 +1,341 @@
+"""The pages for people: the check form, the report page, the preview frame, the rule catalogue."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from scorer.errors import MessageTooLargeError
+from scorer.report import Report
+from web import services
+from web.gauge import gauge
+from web.highlight import highlight
+from web.preview import preview_csp, preview_document
+from web.service import AnalysisFailedError, CheckOptions
+from web.store import StoredReport
+from web.submission import InputError, Submission, composed, delivery_from, raw_bytes
+from web.texts import LANG_COOKIE, LANGS, requested_lang, text
+
+bp = Blueprint("ui", __name__)
+
+SAMPLES_DIR = Path(__file__).with_name("samples")
+SAMPLES = ("newsletter", "promo")
+MODES = ("paste", "upload", "compose")
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict[str, Any]:
+    lang = requested_lang(services().engine.settings.lang) if _in_request() else "en"
+
+    def t(key: str, **params: object) -> str:
+        return text(key, lang, **params)
+
+    retention = services().config.retention_days
+    return {
+        "t": t,
+        "lang": lang,
+        "langs": LANGS,
+        "lang_url": _lang_url,
+        "retention_days": f"{retention:g}",
+    }
+
+
+def _in_request() -> bool:
+    from flask import has_request_context
+
+    return has_request_context()
+
+
+def _lang_url(lang: str) -> str:
+    if request.method != "GET" or request.endpoint is None:
+        return url_for("ui.index", lang=lang)  # e.g. a form error page: back to the form
+    args = request.args.to_dict()
+    args["lang"] = lang
+    endpoint = request.endpoint
+    try:
+        return url_for(endpoint, **(request.view_args or {}), **args)
+    except Exception:
+        return url_for("ui.index", lang=lang)
+
+
+@bp.after_app_request
+def _remember_lang(response: Response) -> Response:
+    if g.get("lang_chosen"):
+        response.set_cookie(
+            LANG_COOKIE, g.lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    return response
+
+
+# --- the form ------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index() -> Any:
+    sample = request.args.get("sample")
+    values: dict[str, str] = {}
+    mode = "paste"
+    if sample in SAMPLES:
+        values["raw"] = (SAMPLES_DIR / f"{sample}.eml").read_text(encoding="utf-8")
+    elif request.args.get("mode") in MODES:
+        mode = request.args["mode"]
+    return render_template(
+        "ui/index.html",
+        mode=mode,
+        values=values,
+        error=None,
+        deleted=request.args.get("deleted") == "1",
+        samples=SAMPLES,
+    )
+
+
+@bp.post("/check")
+def check() -> Any:
+    mode = request.form.get("mode", "paste")
+    if mode not in MODES:
+        mode = "paste"
+    values = {k: v for k, v in request.form.items() if k != "mode"}
+    lang = requested_lang()
+    try:
+        submission = _submission(mode)
+        checked = services().checker.check(
+            submission,
+            CheckOptions(lang=lang, offline=_offline_choice()),
+            source="form",
+        )
+    except InputError as exc:
+        return _form_error(mode, values, exc.message, 400)
+    except MessageTooLargeError as exc:
+        return _form_error(mode, values, text("form.too_large", lang, detail=str(exc)), 413)
+    except AnalysisFailedError as exc:
+        if exc.report_id is None:
+            raise
+        return redirect(url_for("ui.report", report_id=exc.report_id), code=303)
+    return redirect(url_for("ui.report", report_id=checked.id), code=303)
+
+
+def _offline_choice() -> bool | None:
+    return True if request.form.get("offline") == "1" else None
+
+
+def _submission(mode: str) -> Submission:
+    form = request.form
+    delivery = delivery_from(form)
+    lang = requested_lang()
+    if mode == "upload":
+        upload = request.files.get("file")
+        raw = upload.read() if upload is not None else b""
+        if not raw.strip():
+            raise InputError(text("form.error.no_file", lang), field="file")
+        return Submission(raw, delivery)
+    if mode == "compose":
+        fields = {name: form.get(name, "") for name in ("from", "to", "subject", "html", "text")}
+        if not any(fields[name].strip() for name in ("subject", "html", "text")):
+            raise InputError(text("form.error.empty_compose", lang), field="subject")
+        return Submission(composed(fields), delivery)
+    raw_text = form.get("raw", "")
+    if not raw_text.strip():
+        raise InputError(text("form.error.no_message", lang), field="raw")
+    # Browsers send textarea line breaks as CRLF, which is what a message has on the wire.
+    return Submission(raw_bytes(raw_text), delivery)
+
+
+def _form_error(mode: str, values: dict[str, str], message: str, status: int) -> Any:
+    body = render_template(
+        "ui/index.html", mode=mode, values=values, error=message, deleted=False, samples=SAMPLES
+    )
+    return body, status
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+@bp.get("/r/<report_id>")
+def report(report_id: str) -> Any:
+    lang = requested_lang()
+    try:
+        loaded = services().checker.load(report_id)
+    except AnalysisFailedError as exc:
+        row = services().store.get(report_id)
+        if row is None:
+            abort(404)
+        return render_template("ui/failed.html", row=row, detail=exc.detail), 500
+    if loaded is None:
+        abort(404, text("error.no_report", lang))
+    row, made = loaded
+    return render_template("ui/report.html", **report_view(row, made, lang))
+
+
+def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
+    """Everything the report template shows, worked out here so the template stays plain."""
+    data = report.to_dict(lang)
+    findings = data["findings"]
+    problems = sorted((f for f in findings if f["score"] > 0), key=lambda f: -f["score"])
+    helping = sorted((f for f in findings if f["score"] < 0), key=lambda f: f["score"])
+    notes = [f for f in findings if f["score"] == 0]
+    categories = _categories(data, report)
+    requirements = _requirements(data["requirements"], lang)
+    classifier = data.get("classifier") or None
+    highlighted = None
+    text_cut = False
+    if classifier and classifier.get("top_features"):
+        from scorer.message import parse
+
+        msg = parse(row.raw, services().engine.settings.limits)
+        highlighted, text_cut = highlight(msg.visible_text, classifier["top_features"])
+    images = request.args.get("images") == "1"
+    return {
+        "row": row,
+        "report": data,
+        "gauge": gauge(data["score"], data["threshold"]),
+        "problems": problems,
+        "helping": helping,
+        "notes": notes,
+        "categories": categories,
+        "requirements": requirements,
+        "classifier": classifier,
+        "highlighted": highlighted,
+        "text_cut": text_cut,
+        "remote_images": images,
+        "preview_url": url_for("ui.preview", report_id=row.id, images="1" if images else None),
+        "permalink": url_for("ui.report", report_id=row.id, _external=True),
+        "lang": lang,
+    }
+
+
+def _categories(data: dict[str, Any], report: Report) -> list[dict[str, Any]]:
+    rules = report.rules
+    counts: dict[str, int] = {}
+    for finding in data["findings"]:
+        counts[finding["category"]] = counts.get(finding["category"], 0) + 1
+    items = []
+    scale = max([abs(v) for v in data["categories"].values()] + [data["threshold"], 1.0])
+    for name, value in data["categories"].items():
+        category = rules.categories.get(name) if rules is not None else None
+        items.append(
+            {
+                "name": name,
+                "value": value,
+                "count": counts.get(name, 0),
+                "width": round(min(abs(value) / scale, 1.0) * 100, 1),
+                "cap": category.cap if category is not None else None,
+                "capped": name in data.get("capped", {}),
+            }
+        )
+    items.sort(key=lambda c: (-c["value"], c["name"]))
+    return items
+
+
+def _requirements(requirements: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Requirements grouped by provider, failures first within each."""
+    order = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in requirements:
+        groups.setdefault(item.get("provider") or item["id"].split(".", 1)[0], []).append(item)
+    return [
+        {
+            "provider": provider,
+            "label": _provider_label(provider, lang),
+            "items": sorted(items, key=lambda r: order.get(r["status"], 9)),
+            "failing": sum(1 for r in items if r["status"] == "fail"),
+        }
+        for provider, items in groups.items()
+    ]
+
+
+def _provider_label(provider: str, lang: str) -> str:
+    key = f"provider.{provider}"
+    label = text(key, lang)
+    return provider.replace("_", " ").title() if label == key else label
+
+
+@bp.get("/r/<report_id>/preview")
+def preview(report_id: str) -> Any:
+    row = services().store.get(report_id)
+    if row is None:
+        abort(404)
+    remote = request.args.get("images") == "1"
+    document = preview_document(row.raw, services().engine.settings.limits)
+    response = Response(document, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = preview_csp(remote)
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/r/<report_id>.json")
+def report_json(report_id: str) -> Any:
+    lang = requested_lang()
+    try:
+        loaded = services().checker.load(report_id)
+    except AnalysisFailedError:
+        abort(500)
+    if loaded is None:
+        abort(404)
+    row, made = loaded
+    body = {"id": row.id, **made.to_dict(lang)}
+    return Response(
+        json.dumps(body, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="spamscore-{row.id}.json"'},
+    )
+
+
+@bp.get("/r/<report_id>.eml")
+def report_raw(report_id: str) -> Any:
+    row = services().store.get(report_id)
+    if row is None:
+        abort(404)
+    return Response(
+        row.raw,
+        mimetype="message/rfc822",
+        headers={"Content-Disposition": f'attachment; filename="{row.id}.eml"'},
+    )
+
+
+@bp.post("/r/<report_id>/delete")
+def delete(report_id: str) -> Any:
+    if not services().store.delete(report_id):
+        abort(404)
+    return redirect(url_for("ui.index", deleted="1"), code=303)
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+@bp.get("/rules")
+def rules() -> Any:
+    from web.api import rule_dict
+
+    lang = requested_lang()
+    ruleset = services().engine.rules
+    categories = []
+    for category in ruleset.categories.values():
+        items = [rule_dict(r, lang) for r in ruleset if r.category == category.name]
+        if items:
+            categories.append(
+                {
+                    "name": category.name,
+                    "description": category.description.get(lang)
+                    or category.description.get("en", ""),
+                    "cap": category.cap,
+                    "rules": sorted(items, key=lambda r: (-r["score"], r["id"])),
+                }
+            )
+    return render_template("ui/rules.html", categories=categories, total=len(ruleset))
+
+
+def error_page(status: int, detail: str | None) -> Any:
+    return render_template("ui/error.html", status=status, detail=detail), status
