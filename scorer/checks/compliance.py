@@ -109,6 +109,14 @@ def unsubscribe_no_one_click(msg: Message, ctx: Context) -> Hit | None:
 
 
 def has_visible_unsubscribe(msg: Message) -> bool:
+    """Unsubscribe wording or link in the body (computed once per message)."""
+    cached = msg.memo.get("visible_unsubscribe")
+    if cached is None:
+        cached = msg.memo["visible_unsubscribe"] = _find_visible_unsubscribe(msg)
+    return cached
+
+
+def _find_visible_unsubscribe(msg: Message) -> bool:
     text = msg.all_text[:200_000]
     if _UNSUB_WORDS.search(text) or _UNSUB_TAGS.search(text) or _UNSUB_TAGS.search(msg.html):
         return True

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import regex
+
 from scorer.checks._brands import brand_domains, brand_label, brands_in_text
 from scorer.checks._lists import PhraseHit, normalize, phrase_matcher
 from scorer.context import Context
@@ -74,14 +76,18 @@ def spam_phrases_ja(msg: Message, ctx: Context) -> Hit | None:
     return _phrase_hit(found, value, "BODY_SPAM_PHRASES_JA")
 
 
+_UPPER = regex.compile(r"\p{Lu}")
+_LOWER = regex.compile(r"\p{Ll}")
+
+
 @check("BODY_ALL_CAPS")
 def body_all_caps(msg: Message, ctx: Context) -> Hit | None:
     """Body letters mostly capitals (SA UPPERCASE_50_75 / _75_100)."""
     text = msg.visible_text[:50_000]
-    upper = sum(1 for c in text if c.isupper())
-    lower = sum(1 for c in text if c.islower())
+    upper = len(_UPPER.findall(text))
     if upper < 150:
         return None
+    lower = len(_LOWER.findall(text))
     ratio = upper / (upper + lower)
     if ratio < 0.5:
         return None

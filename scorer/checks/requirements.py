@@ -419,7 +419,12 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
         assert status in REQUIREMENT_STATUSES
         texts = details.get(detail_key) or {"en": detail_key, "ja": detail_key}
         values = _Defaulting({k: str(v) for k, v in params.items()})
-        detail = {lang: string.Formatter().vformat(texts[lang], (), values) for lang in LANGS}
+        detail = {
+            lang: string.Formatter().vformat(texts[lang], (), values)
+            if "{" in texts[lang]
+            else texts[lang]
+            for lang in LANGS
+        }
         entries.append(
             Requirement(
                 id=spec.id,
