@@ -138,6 +138,7 @@ def cross_validate(
     seed: int = 0,
     settings: Settings | None = None,
     pipeline: bool = True,
+    weights: np.ndarray | None = None,
     log: Log = None,
 ) -> dict[str, Any]:
     """Grouped, stratified K-fold CV: out-of-fold probabilities, classifier and pipeline metrics."""
@@ -153,7 +154,13 @@ def cross_validate(
     probabilities = np.zeros(len(labels))
     for number, (train, test) in enumerate(splitter.split(dataset.matrix, labels, groups), 1):
         assert not set(groups[train]) & set(groups[test])
-        coef, intercept = fit(dataset.matrix[train], labels[train], c=c, seed=seed)
+        coef, intercept = fit(
+            dataset.matrix[train],
+            labels[train],
+            c=c,
+            seed=seed,
+            sample_weight=None if weights is None else weights[train],
+        )
         probabilities[test] = _sigmoid(dataset.matrix[test] @ coef.astype(np.float64) + intercept)
         if log:
             log(f"  fold {number}/{folds}: trained on {len(train)}, tested on {len(test)}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fnmatch
 import json
 import shlex
 import sys
@@ -114,8 +115,41 @@ def fit(
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
 
-def train_model(dataset: Dataset, *, c: float, seed: int, meta: dict[str, Any]) -> Model:
-    coef, intercept = fit(dataset.matrix, dataset.labels, c=c, seed=seed)
+def sample_weights(samples: Sequence[corpus.Sample], rules: Sequence[str]) -> np.ndarray | None:
+    """Per-sample weights from `PATTERN=WEIGHT` rules, PATTERN a glob over `source/name`
+    (the last matching rule wins); None when no rule is given."""
+    if not rules:
+        return None
+    parsed = []
+    for rule in rules:
+        pattern, sep, value = rule.rpartition("=")
+        try:
+            weight = float(value)
+        except ValueError:
+            weight = -1.0
+        if not sep or not pattern or weight <= 0:
+            from scorer.cli import UsageError
+
+            raise UsageError(f"--weight needs PATTERN=POSITIVE_NUMBER, not {rule!r}")
+        parsed.append((pattern, weight))
+    weights = np.ones(len(samples))
+    for index, sample in enumerate(samples):
+        where = f"{sample.source}/{sample.name}"
+        for pattern, weight in parsed:
+            if fnmatch.fnmatchcase(where, pattern):
+                weights[index] = weight
+    return weights
+
+
+def train_model(
+    dataset: Dataset,
+    *,
+    c: float,
+    seed: int,
+    meta: dict[str, Any],
+    weights: np.ndarray | None = None,
+) -> Model:
+    coef, intercept = fit(dataset.matrix, dataset.labels, c=c, seed=seed, sample_weight=weights)
     return Model(coef, intercept, meta)
 
 
@@ -136,6 +170,8 @@ def command_line(args: argparse.Namespace) -> str:
     parts += ["--seed", str(args.seed), "--c", f"{args.c:g}"]
     if args.n_features != DEFAULT_N_FEATURES:
         parts += ["--n-features", str(args.n_features)]
+    for rule in args.weight:
+        parts += ["--weight", rule]
     if args.cv:
         parts += ["--cv", str(args.cv)]
     if args.out:
@@ -171,13 +207,18 @@ def run_train(args: argparse.Namespace) -> int:
         "sources": _sources_meta(args.ham, dataset.samples, 0)
         + _sources_meta(args.spam, dataset.samples, 1),
     }
+    weights = sample_weights(dataset.samples, args.weight)
+    if weights is not None:
+        meta["weights"] = list(args.weight)
     if args.cv:
         say(f"grouped {args.cv}-fold cross-validation ...")
-        result = evaluate.cross_validate(dataset, folds=args.cv, c=args.c, seed=args.seed, log=say)
+        result = evaluate.cross_validate(
+            dataset, folds=args.cv, c=args.c, seed=args.seed, weights=weights, log=say
+        )
         meta["cross_validation"] = {k: v for k, v in result.items() if k != "probabilities"}
         say(evaluate.format_cv(result))
     started = time.monotonic()
-    model = train_model(dataset, c=args.c, seed=args.seed, meta=meta)
+    model = train_model(dataset, c=args.c, seed=args.seed, meta=meta, weights=weights)
     say(f"trained in {time.monotonic() - started:.1f}s")
     if args.out:
         path = model.save(args.out)
@@ -201,6 +242,8 @@ def register(sub: Any) -> None:
                         help=f"inverse regularisation strength (default {DEFAULT_C})")
     parser.add_argument("--n-features", type=int, default=DEFAULT_N_FEATURES,
                         help="hashed feature slots (default 2**20)")
+    parser.add_argument("--weight", action="append", default=[], metavar="PATTERN=W",
+                        help="weight samples whose source/name matches the glob (repeatable)")
     parser.add_argument("--cv", type=int, default=0, metavar="K",
                         help="also run grouped K-fold cross-validation (classifier and pipeline)")
     parser.add_argument("--json", action="store_true", help="print the model metadata as JSON")
