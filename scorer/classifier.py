@@ -194,7 +194,9 @@ class Model:
         meta_path = where / META_FILE
         weights_path = where / WEIGHTS_FILE
         if not meta_path.is_file() or not weights_path.is_file():
-            raise ModelError(f"no classifier model in {where} (needs {META_FILE} and {WEIGHTS_FILE})")
+            raise ModelError(
+                f"no classifier model in {where} (needs {META_FILE} and {WEIGHTS_FILE})"
+            )
         try:
             meta = json.loads(meta_path.read_text("utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -232,13 +234,14 @@ def _explain(units: list[Unit], shares: np.ndarray, top: int) -> list[dict[str, 
     if not len(units):
         return []
     size = abs(shares)
-    if len(units) > top:
-        chosen = np.argpartition(-size, top)[:top]
-    else:
-        chosen = np.arange(len(units))
+    chosen = np.argpartition(-size, top)[:top] if len(units) > top else np.arange(len(units))
     order = sorted(chosen.tolist(), key=lambda i: (-size[i], units[i].id))
     return [
-        {"feature": units[i].display, "weight": round(float(shares[i]), 4), "source": units[i].source}
+        {
+            "feature": units[i].display,
+            "weight": round(float(shares[i]), 4),
+            "source": units[i].source,
+        }
         for i in order
         if size[i] >= 1e-4
     ]

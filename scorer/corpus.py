@@ -112,9 +112,7 @@ def normalise(raw: bytes) -> bytes:
 def _read_tar(path: Path) -> Iterator[tuple[str, bytes]]:
     try:
         with tarfile.open(path, "r:*") as archive:
-            members = sorted(
-                (m for m in archive.getmembers() if m.isfile()), key=lambda m: m.name
-            )
+            members = sorted((m for m in archive.getmembers() if m.isfile()), key=lambda m: m.name)
             for member in members:
                 if member.size > MAX_MESSAGE_BYTES or member.size == 0:
                     continue

@@ -174,7 +174,7 @@ def cross_validate(
         "classifier_thresholds": threshold_table(labels, probabilities, rules),
     }
     if pipeline:
-        base, rate = rules_scores(dataset.samples, settings, log)
+        base, _rate = rules_scores(dataset.samples, settings, log)
         total = base + bucket_scores(probabilities, rules)
         result["pipeline"] = {
             "threshold": settings.threshold,
@@ -245,8 +245,10 @@ def evaluate_model(
 
 
 def _pct(value: float | None) -> str:
-    return "  n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else (
-        f"{100 * value:6.2f}%"
+    return (
+        "  n/a"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else (f"{100 * value:6.2f}%")
     )
 
 
@@ -355,17 +357,35 @@ def run_eval(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     """Add `spamscore eval` (entry point of the `spamscore.commands` group)."""
     parser = sub.add_parser("eval", help="measure the classifier and the pipeline on corpora")
-    parser.add_argument("--ham", action="append", default=[], metavar="PATH",
-                        help="ham messages: folder, .tar.gz, or corpus source folder (repeatable)")
-    parser.add_argument("--spam", action="append", default=[], metavar="PATH",
-                        help="spam messages: folder, .tar.gz, or corpus source folder (repeatable)")
+    parser.add_argument(
+        "--ham",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="ham messages: folder, .tar.gz, or corpus source folder (repeatable)",
+    )
+    parser.add_argument(
+        "--spam",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="spam messages: folder, .tar.gz, or corpus source folder (repeatable)",
+    )
     parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped one)")
-    parser.add_argument("--cv", type=int, default=0, metavar="K",
-                        help="grouped K-fold cross-validation instead of measuring a model")
+    parser.add_argument(
+        "--cv",
+        type=int,
+        default=0,
+        metavar="K",
+        help="grouped K-fold cross-validation instead of measuring a model",
+    )
     parser.add_argument("--seed", type=int, default=0, help="CV split and solver seed (default 0)")
     parser.add_argument("--c", type=float, default=None, help="C for the CV fold models")
     parser.add_argument("--threshold", type=float, help="pipeline spam threshold (default 5.0)")
-    parser.add_argument("--scores-out", metavar="FILE",
-                        help="write per-message probability and score (TSV) for re-tuning")
+    parser.add_argument(
+        "--scores-out",
+        metavar="FILE",
+        help="write per-message probability and score (TSV) for re-tuning",
+    )
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
     parser.set_defaults(func=run_eval)

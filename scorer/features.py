@@ -1,4 +1,4 @@
-"""Turn a parsed Message into the classifier's tokens: what the author wrote, nothing the wire added.
+"""The classifier's features of a parsed Message: what the author wrote, not what the wire added.
 
 Features come from the subject, the text a reader sees (plain and rendered HTML), the link
 domains and the message's structure. Words are tokens for spaced scripts; runs of Japanese or
@@ -43,7 +43,9 @@ _ARTIFACT = regex.compile(
 _ARTIFACT_HINT = regex.compile(
     r"zzzz|yyyy@|qqqqqqq|taint\.org|jmason|@pot\b|example\.(?:com|org|net)", regex.IGNORECASE
 )
-_ARTIFACT_DOMAINS = frozenset({"taint.org", "jmason.org", "example.com", "example.org", "example.net"})
+_ARTIFACT_DOMAINS = frozenset(
+    {"taint.org", "jmason.org", "example.com", "example.org", "example.net"}
+)
 
 # Lines a mailing-list server appends (Mailman, SourceForge, Yahoo! Groups, ILUG): the author
 # never wrote them, and they appear only in the list traffic that makes up the old ham.
@@ -58,7 +60,9 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SEPARATOR = regex.compile(r"^\s*(?:_{10,}|-{10,}|={10,})\s*$")
 _FOOTER_WINDOW = 15
 
-_SUBJECT_PREFIX = regex.compile(r"^\s*(?:(?:re|fwd?|aw|wg)\s*(?:\[\d+\])?\s*:\s*|\[[^\]]{1,40}\]\s*)+", regex.I)
+_SUBJECT_PREFIX = regex.compile(
+    r"^\s*(?:(?:re|fwd?|aw|wg)\s*(?:\[\d+\])?\s*:\s*|\[[^\]]{1,40}\]\s*)+", regex.I
+)
 
 # Token classes: a run of CJK script, an amount of money, a word (letters/digits with inner
 # apostrophes or dots), or a run of exclamation marks. (The stdlib `re` is ~1.7x faster than
@@ -76,19 +80,19 @@ _TOKEN = re.compile(
 # mail speaks to the reader ("your order", "please confirm") as spam does, so these words
 # measured the era and the register, not spam: with them, half of the modern legitimate
 # templates scored p(spam) >= 0.5.
-STOP_WORDS = frozenset(
-    """
-    a about above after again against all am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further
-    had has have having he her here hers herself him himself his how i if in into is it its itself
-    just me more most my myself no nor not now of off on once only or other our ours ourselves out
-    over own same she should so some such than that the their theirs them themselves then there
-    these they this those through to too under until up very was we were what when where which
-    while who whom why will with would you your yours yourself yourselves please thank thanks
-    us let get got dear hi hello also may might must shall via per within without upon
-    i'm you're we're it's don't can't won't i've you've we've i'll you'll we'll
-    """.split()
-)
+_STOP_TEXT = """
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves please thank thanks us let get got dear hi hello also may might must
+    shall via per within without upon i'm you're we're it's don't can't won't i've you've
+    we've i'll you'll we'll
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 _DIGIT = regex.compile(r"\d")
 _SCRIPT_HAN = regex.compile(r"[\p{Han}々〆ヶ]")
 _SCRIPT_KATA = regex.compile(r"[\p{Katakana}ー]")
@@ -129,9 +133,7 @@ def strip_list_footer(text: str) -> str:
             break
     if cut is not None:
         # Take the separator and list-name lines just above the first marker with it.
-        while cut > start and (
-            _SEPARATOR.match(lines[cut - 1]) or not lines[cut - 1].strip()
-        ):
+        while cut > start and (_SEPARATOR.match(lines[cut - 1]) or not lines[cut - 1].strip()):
             cut -= 1
         lines = lines[:cut]
     return "\n".join(line for line in lines if not _LIST_LINE.search(line))
@@ -279,7 +281,7 @@ def structure_name(key: str) -> str:
             count = name[len(family) :].replace("_plus", " or more").replace("_", " to ")
             return f"{count} {label}"
     if name.startswith("attach_"):
-        return f"attachment type .{name[len('attach_'):]}"
+        return f"attachment type .{name[len('attach_') :]}"
     return name
 
 

@@ -231,20 +231,51 @@ def run_train(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     """Add `spamscore train` (entry point of the `spamscore.commands` group)."""
     parser = sub.add_parser("train", help="train the classifier from labelled corpora")
-    parser.add_argument("--ham", action="append", default=[], metavar="PATH",
-                        help="ham messages: folder, .tar.gz, or corpus source folder (repeatable)")
-    parser.add_argument("--spam", action="append", default=[], metavar="PATH",
-                        help="spam messages: folder, .tar.gz, or corpus source folder (repeatable)")
-    parser.add_argument("--out", metavar="DIR",
-                        help="directory to write classifier.json/.npz (default: none, dry run)")
+    parser.add_argument(
+        "--ham",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="ham messages: folder, .tar.gz, or corpus source folder (repeatable)",
+    )
+    parser.add_argument(
+        "--spam",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="spam messages: folder, .tar.gz, or corpus source folder (repeatable)",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        help="directory to write classifier.json/.npz (default: none, dry run)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default 0)")
-    parser.add_argument("--c", type=float, default=DEFAULT_C,
-                        help=f"inverse regularisation strength (default {DEFAULT_C})")
-    parser.add_argument("--n-features", type=int, default=DEFAULT_N_FEATURES,
-                        help="hashed feature slots (default 2**20)")
-    parser.add_argument("--weight", action="append", default=[], metavar="PATTERN=W",
-                        help="weight samples whose source/name matches the glob (repeatable)")
-    parser.add_argument("--cv", type=int, default=0, metavar="K",
-                        help="also run grouped K-fold cross-validation (classifier and pipeline)")
+    parser.add_argument(
+        "--c",
+        type=float,
+        default=DEFAULT_C,
+        help=f"inverse regularisation strength (default {DEFAULT_C})",
+    )
+    parser.add_argument(
+        "--n-features",
+        type=int,
+        default=DEFAULT_N_FEATURES,
+        help="hashed feature slots (default 2**20)",
+    )
+    parser.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="PATTERN=W",
+        help="weight samples whose source/name matches the glob (repeatable)",
+    )
+    parser.add_argument(
+        "--cv",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also run grouped K-fold cross-validation (classifier and pipeline)",
+    )
     parser.add_argument("--json", action="store_true", help="print the model metadata as JSON")
     parser.set_defaults(func=run_train)

@@ -16,6 +16,7 @@ from scorer.message import parse
 from scorer.paths import models_dir
 from scorer.pipeline import Engine
 from scorer.settings import Settings
+
 MESSAGES = Path(__file__).resolve().parents[1] / "data" / "messages"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scorer.compose import compose_message
-from scorer.features import clean_subject, clean_text, cjk_segments, extract, strip_list_footer
+from scorer.features import cjk_segments, clean_subject, clean_text, extract, strip_list_footer
 from scorer.message import parse
 
 

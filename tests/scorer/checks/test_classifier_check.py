@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from scorer.checks.classifier import ML_IDS, bucket_for, buckets
 from scorer.pipeline import Engine
 from scorer.rules import load_rules
 from scorer.settings import Settings
+
 MESSAGES = Path(__file__).resolve().parents[2] / "data" / "messages"
 
 
@@ -17,7 +19,7 @@ def test_buckets_are_data_ordered_and_disjoint():
     rules = load_rules()
     found = buckets(rules)
     assert [rule.id for rule, _, _ in found] == list(ML_IDS)
-    for (_, _, upper), (_, lower, _) in zip(found, found[1:], strict=False):
+    for (_, _, upper), (_, lower, _) in itertools.pairwise(found):
         assert upper <= lower
     assert found[-1][2] == 1.0
     assert bucket_for(1.0, rules).id == "ML_SPAM_99_100"
