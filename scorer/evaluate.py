@@ -1,0 +1,391 @@
+"""`spamscore eval`: how well the classifier, and the whole pipeline at its threshold, separate
+ham from spam, and how fast they are.
+
+    spamscore eval --ham PATH --spam PATH [--model DIR] [--json]
+    spamscore eval --ham PATH --spam PATH --cv 5 [--seed 0]
+
+Without --cv the shipped (or given) model is measured on the messages as they are. With --cv the
+messages are de-duplicated and split by near-duplicate group (`scorer.corpus.assign_groups`), so
+a campaign or thread never sits on both sides of a split; each fold trains its own model.
+
+The whole pipeline is the offline engine (`Engine(Settings(offline=True))`). In cross-validation
+its rules run once per message with the classifier off, and each fold model's bucket score (from
+rules/classifier.yaml, under the classifier category's cap) is added: the same sum the engine
+makes, without re-analysing every message five times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scorer import corpus
+from scorer.classifier import Model, default_model_dir
+from scorer.rules import RuleSet, load_rules
+from scorer.settings import Settings
+
+Log = Callable[[str], None] | None
+
+
+# --- metrics ---------------------------------------------------------------------------------
+
+
+def confusion(labels: Sequence[int] | np.ndarray, flagged: Sequence[bool] | np.ndarray) -> dict:
+    """Confusion matrix and the rates derived from it (None where a rate is undefined)."""
+    y = np.asarray(labels, dtype=bool)
+    f = np.asarray(flagged, dtype=bool)
+    tp = int((y & f).sum())
+    fp = int((~y & f).sum())
+    tn = int((~y & ~f).sum())
+    fn = int((y & ~f).sum())
+
+    def ratio(a: int, b: int) -> float | None:
+        return round(a / b, 5) if b else None
+
+    precision = ratio(tp, tp + fp)
+    recall = ratio(tp, tp + fn)
+    f1 = (
+        round(2 * precision * recall / (precision + recall), 5)
+        if precision and recall
+        else (0.0 if precision is not None and recall is not None else None)
+    )
+    return {
+        "messages": len(y),
+        "spam": int(y.sum()),
+        "ham": int((~y).sum()),
+        "tp": tp,
+        "fp": fp,
+        "tn": tn,
+        "fn": fn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "fpr": ratio(fp, fp + tn),
+        "flagged": ratio(tp + fp, len(y)),
+    }
+
+
+def bucket_scores(probabilities: np.ndarray, rules: RuleSet) -> np.ndarray:
+    """The classifier category's total for each probability, as the engine would score it."""
+    from scorer.checks.classifier import bucket_for
+
+    category = rules.categories.get("classifier")
+    scores = np.zeros(len(probabilities))
+    for index, probability in enumerate(probabilities.tolist()):
+        rule = bucket_for(probability, rules)
+        total = rule.score if rule is not None else 0.0
+        if category is not None and category.cap is not None:
+            total = min(total, category.cap)
+        if category is not None and category.floor is not None:
+            total = max(total, category.floor)
+        scores[index] = total
+    return scores
+
+
+def threshold_table(labels: np.ndarray, probabilities: np.ndarray, rules: RuleSet) -> list[dict]:
+    """Classifier alone, flagged at each bucket's lower bound: where to put the buckets."""
+    from scorer.checks.classifier import buckets
+
+    cuts = sorted({0.5, *(lo for _, lo, _ in buckets(rules) if lo > 0)})
+    rows = []
+    for cut in cuts:
+        row = confusion(labels, probabilities >= cut)
+        rows.append({"p_at_least": cut, **{k: row[k] for k in ("recall", "fpr", "fp", "fn")}})
+    return rows
+
+
+# --- pipeline --------------------------------------------------------------------------------
+
+
+def rules_scores(
+    samples: Sequence[corpus.Sample], settings: Settings, log: Log = None
+) -> tuple[np.ndarray, float]:
+    """Whole-pipeline score of each message with the classifier off, and messages per second."""
+    from scorer.pipeline import Engine
+
+    engine = Engine(settings.replace(use_classifier=False, offline=True))
+    scores = np.zeros(len(samples))
+    started = time.perf_counter()
+    try:
+        for index, sample in enumerate(samples):
+            scores[index] = engine.analyze(sample.raw).score
+            if log and index and index % 2000 == 0:
+                log(f"  rules: {index}/{len(samples)}")
+    finally:
+        engine.close()
+    elapsed = time.perf_counter() - started
+    return scores, len(samples) / elapsed if elapsed else 0.0
+
+
+def _sigmoid(values: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-values))
+
+
+def cross_validate(
+    dataset: Any,
+    *,
+    folds: int = 5,
+    c: float | None = None,
+    seed: int = 0,
+    settings: Settings | None = None,
+    pipeline: bool = True,
+    weights: np.ndarray | None = None,
+    log: Log = None,
+) -> dict[str, Any]:
+    """Grouped, stratified K-fold CV: out-of-fold probabilities, classifier and pipeline metrics."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from scorer.train import DEFAULT_C, fit
+
+    c = DEFAULT_C if c is None else c
+    settings = settings or Settings(offline=True)
+    labels = dataset.labels
+    groups = dataset.groups
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    probabilities = np.zeros(len(labels))
+    for number, (train, test) in enumerate(splitter.split(dataset.matrix, labels, groups), 1):
+        assert not set(groups[train]) & set(groups[test])
+        coef, intercept = fit(
+            dataset.matrix[train],
+            labels[train],
+            c=c,
+            seed=seed,
+            sample_weight=None if weights is None else weights[train],
+        )
+        probabilities[test] = _sigmoid(dataset.matrix[test] @ coef.astype(np.float64) + intercept)
+        if log:
+            log(f"  fold {number}/{folds}: trained on {len(train)}, tested on {len(test)}")
+    rules = load_rules()
+    result: dict[str, Any] = {
+        "folds": folds,
+        "seed": seed,
+        "C": c,
+        "groups": len(set(groups.tolist())),
+        "classifier": confusion(labels, probabilities >= 0.5),
+        "classifier_thresholds": threshold_table(labels, probabilities, rules),
+    }
+    if pipeline:
+        base, _rate = rules_scores(dataset.samples, settings, log)
+        total = base + bucket_scores(probabilities, rules)
+        result["pipeline"] = {
+            "threshold": settings.threshold,
+            **confusion(labels, total >= settings.threshold),
+            "rules_alone": confusion(labels, base >= settings.threshold),
+        }
+    result["probabilities"] = probabilities
+    return result
+
+
+# --- measuring a given model -----------------------------------------------------------------
+
+
+def evaluate_model(
+    samples: Sequence[corpus.Sample],
+    model_dir: Path,
+    *,
+    settings: Settings | None = None,
+    log: Log = None,
+) -> dict[str, Any]:
+    """Classifier and whole-pipeline metrics and speed for the model in `model_dir`."""
+    from scorer.pipeline import Engine
+
+    settings = (settings or Settings(offline=True)).replace(
+        offline=True, use_classifier=True, model_path=str(model_dir)
+    )
+    model = Model.load(model_dir)
+    labels = np.asarray([s.label for s in samples])
+    probabilities = np.zeros(len(samples))
+    classifier_ms: list[float] = []
+    for index, sample in enumerate(samples):
+        msg = sample.message
+        started = time.perf_counter()
+        probabilities[index] = model.analyze(msg).probability
+        classifier_ms.append((time.perf_counter() - started) * 1000)
+    engine = Engine(settings)
+    flagged = np.zeros(len(samples), dtype=bool)
+    scores = np.zeros(len(samples))
+    started = time.perf_counter()
+    try:
+        for index, sample in enumerate(samples):
+            report = engine.analyze(sample.raw)
+            flagged[index] = report.is_spam
+            scores[index] = report.score
+            if log and index and index % 2000 == 0:
+                log(f"  pipeline: {index}/{len(samples)}")
+    finally:
+        engine.close()
+    elapsed = time.perf_counter() - started
+    rules = engine.rules
+    return {
+        "model": str(model_dir),
+        "model_created": model.meta.get("created"),
+        "classifier": confusion(labels, probabilities >= 0.5),
+        "classifier_thresholds": threshold_table(labels, probabilities, rules),
+        "pipeline": {"threshold": settings.threshold, **confusion(labels, flagged)},
+        "speed": {
+            "classifier_ms_median": round(statistics.median(classifier_ms), 4),
+            "classifier_ms_p95": round(float(np.percentile(classifier_ms, 95)), 4),
+            "pipeline_messages_per_second": round(len(samples) / elapsed, 1) if elapsed else None,
+        },
+        "probabilities": probabilities,
+        "scores": scores,
+    }
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return (
+        "  n/a"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else (f"{100 * value:6.2f}%")
+    )
+
+
+def format_confusion(name: str, row: dict[str, Any]) -> str:
+    return (
+        f"{name:<22} precision {_pct(row['precision'])}  recall {_pct(row['recall'])}  "
+        f"F1 {_pct(row['f1'])}  FPR {_pct(row['fpr'])}  flagged {_pct(row['flagged'])}\n"
+        f"{'':<22} confusion: TP {row['tp']}  FP {row['fp']}  TN {row['tn']}  FN {row['fn']}"
+        f"  ({row['spam']} spam, {row['ham']} ham)"
+    )
+
+
+def _format_thresholds(rows: list[dict]) -> str:
+    lines = ["classifier alone by probability cut:"]
+    for row in rows:
+        lines.append(
+            f"  p >= {row['p_at_least']:<5}  recall {_pct(row['recall'])}  FPR {_pct(row['fpr'])}"
+            f"  (FP {row['fp']}, FN {row['fn']})"
+        )
+    return "\n".join(lines)
+
+
+def format_cv(result: dict[str, Any]) -> str:
+    lines = [
+        f"grouped {result['folds']}-fold CV (seed {result['seed']}, C {result['C']:g}, "
+        f"{result['groups']} groups)",
+        format_confusion("classifier (p>=0.5)", result["classifier"]),
+        _format_thresholds(result["classifier_thresholds"]),
+    ]
+    if "pipeline" in result:
+        pipe = result["pipeline"]
+        lines.append(format_confusion(f"pipeline (score>={pipe['threshold']:g})", pipe))
+        lines.append(format_confusion("rules without ML", pipe["rules_alone"]))
+    return "\n".join(lines)
+
+
+def format_eval(result: dict[str, Any]) -> str:
+    speed = result["speed"]
+    return "\n".join(
+        [
+            f"model {result['model']} (built {result['model_created']})",
+            format_confusion("classifier (p>=0.5)", result["classifier"]),
+            _format_thresholds(result["classifier_thresholds"]),
+            format_confusion(
+                f"pipeline (score>={result['pipeline']['threshold']:g})", result["pipeline"]
+            ),
+            f"speed: classifier {speed['classifier_ms_median']} ms/message median "
+            f"({speed['classifier_ms_p95']} p95); offline pipeline "
+            f"{speed['pipeline_messages_per_second']} messages/s",
+        ]
+    )
+
+
+def _write_scores(path: str, samples: Sequence[corpus.Sample], result: dict[str, Any]) -> None:
+    """Per-message label, probability (and pipeline score): for re-tuning buckets offline."""
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("source\tname\tlabel\tprobability\tscore\n")
+        scores = result.get("scores")
+        for index, sample in enumerate(samples):
+            score = "" if scores is None else f"{scores[index]:.2f}"
+            handle.write(
+                f"{sample.source}\t{sample.name}\t{sample.label}\t"
+                f"{result['probabilities'][index]:.5f}\t{score}\n"
+            )
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from scorer.cli import UsageError
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr)
+
+    if not args.ham and not args.spam:
+        raise UsageError("eval needs --ham and/or --spam paths")
+    settings = Settings.from_env()
+    if args.threshold is not None:
+        settings = settings.replace(threshold=args.threshold)
+    settings = settings.replace(offline=True)
+    if args.cv:
+        from scorer.train import prepare
+
+        if not args.ham or not args.spam:
+            raise UsageError("cross-validation needs both --ham and --spam")
+        dataset = prepare(args.ham, args.spam, log=say)
+        result = cross_validate(
+            dataset, folds=args.cv, c=args.c, seed=args.seed, settings=settings, log=say
+        )
+        samples = dataset.samples
+        text = format_cv(result)
+    else:
+        samples = corpus.load(args.ham, args.spam)
+        say(f"{len(samples)} messages")
+        model_dir = Path(args.model) if args.model else default_model_dir(settings)
+        result = evaluate_model(samples, model_dir, settings=settings, log=say)
+        text = format_eval(result)
+    if args.scores_out:
+        _write_scores(args.scores_out, samples, result)
+    result = {k: v for k, v in result.items() if k not in ("probabilities", "scores")}
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(text)
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add `spamscore eval` (entry point of the `spamscore.commands` group)."""
+    parser = sub.add_parser("eval", help="measure the classifier and the pipeline on corpora")
+    parser.add_argument(
+        "--ham",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="ham messages: folder, .tar.gz, or corpus source folder (repeatable)",
+    )
+    parser.add_argument(
+        "--spam",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="spam messages: folder, .tar.gz, or corpus source folder (repeatable)",
+    )
+    parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped one)")
+    parser.add_argument(
+        "--cv",
+        type=int,
+        default=0,
+        metavar="K",
+        help="grouped K-fold cross-validation instead of measuring a model",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="CV split and solver seed (default 0)")
+    parser.add_argument("--c", type=float, default=None, help="C for the CV fold models")
+    parser.add_argument("--threshold", type=float, help="pipeline spam threshold (default 5.0)")
+    parser.add_argument(
+        "--scores-out",
+        metavar="FILE",
+        help="write per-message probability and score (TSV) for re-tuning",
+    )
+    parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser.set_defaults(func=run_eval)

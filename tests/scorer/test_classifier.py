@@ -1,0 +1,140 @@
+"""The shipped model and the model files: loading, validation, prediction and explanation."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from scorer.classifier import META_FILE, WEIGHTS_FILE, Model, load_default
+from scorer.errors import ModelError
+from scorer.features import extract
+from scorer.message import parse
+from scorer.paths import models_dir
+from scorer.pipeline import Engine
+from scorer.settings import Settings
+
+MESSAGES = Path(__file__).resolve().parents[1] / "data" / "messages"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Model:
+    return Model.load(models_dir())
+
+
+def _message(name: str):
+    return parse((MESSAGES / name).read_bytes())
+
+
+def test_shipped_model_is_small_and_documented(shipped):
+    assert (models_dir() / WEIGHTS_FILE).stat().st_size < 20 * 1024 * 1024
+    meta = shipped.meta
+    assert meta["command"].startswith("spamscore train ")
+    assert "phishing-pot" not in meta["command"], "CC BY-NC data must not train the shipped model"
+    assert "legit-templates" not in meta["command"], "the modern-ham FP set is held out"
+    assert meta["cross_validation"]["classifier"]["recall"] > 0.9
+    card = (models_dir() / "README.md").read_text("utf-8")
+    assert meta["command"] in card, "the model card must show the exact train command"
+    assert meta["sklearn_version"] in card
+
+
+def test_shipped_model_puts_japanese_get_rich_spam_above_a_shop_newsletter(shipped):
+    spam = shipped.predict_proba(_message("classifier_ja_get_rich_spam.eml"))
+    newsletter = shipped.predict_proba(_message("classifier_ja_shop_newsletter.eml"))
+    assert spam > 0.5 > newsletter
+    assert spam - newsletter > 0.3
+
+
+def test_explanation_is_exact_and_names_words(shipped):
+    msg = _message("classifier_text_get_rich_quick.eml")
+    units = extract(msg)
+    vector = shipped.vectorize(units)
+    shares = shipped.shares(vector)
+    assert shares.sum() == pytest.approx(shipped.logit(vector) - shipped.intercept, abs=1e-6)
+    prediction = shipped.analyze(msg)
+    assert prediction.probability > 0.99
+    features = prediction.top_features
+    assert len(features) == 10
+    assert all(":" not in f["feature"] or f["source"] == "link" for f in features)
+    assert [abs(f["weight"]) for f in features] == sorted(
+        (abs(f["weight"]) for f in features), reverse=True
+    )
+    spammy = {f["feature"].lower() for f in features if f["weight"] > 0}
+    assert spammy & {"guaranteed", "click", "free", "removed"}
+
+
+def test_empty_message_predicts_from_the_intercept(shipped):
+    prediction = shipped.analyze(parse(b""))
+    assert 0.0 < prediction.probability < 1.0
+
+
+# --- model files ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def model_copy(tmp_path):
+    target = tmp_path / "model"
+    target.mkdir()
+    for name in (META_FILE, WEIGHTS_FILE):
+        shutil.copy(models_dir() / name, target / name)
+    return target
+
+
+def _edit_meta(directory, **changes):
+    path = directory / META_FILE
+    meta = json.loads(path.read_text("utf-8"))
+    meta.update(changes)
+    path.write_text(json.dumps(meta), "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"sklearn_version": "0.24.2"}, "scikit-learn '0.24.2'"),
+        ({"feature_version": 0}, "feature version 0"),
+        ({"format": "pickle"}, "not a spamscore classifier"),
+        ({"format_version": 99}, "file format 99"),
+        ({"weights_sha256": "0" * 64}, "different trainings"),
+        ({"n_features": 12}, "shape (12,)"),
+    ],
+)
+def test_a_model_from_another_version_fails_clearly(model_copy, changes, message):
+    _edit_meta(model_copy, **changes)
+    if "n_features" in changes:
+        # keep the checksum right so the shape check is what fails
+        pass
+    with pytest.raises(ModelError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Model.load(model_copy)
+
+
+def test_corrupt_or_missing_files_fail_clearly(model_copy):
+    (model_copy / META_FILE).write_text("{not json", "utf-8")
+    with pytest.raises(ModelError, match="not readable model metadata"):
+        Model.load(model_copy)
+    (model_copy / META_FILE).unlink()
+    with pytest.raises(ModelError, match="no classifier model"):
+        Model.load(model_copy)
+
+
+def test_weights_cannot_carry_pickles(model_copy):
+    np.savez(model_copy / WEIGHTS_FILE, coef=np.array([object()], dtype=object))
+    import hashlib
+
+    digest = hashlib.sha256((model_copy / WEIGHTS_FILE).read_bytes()).hexdigest()
+    _edit_meta(model_copy, weights_sha256=digest)
+    with pytest.raises(ModelError, match="not a readable weights file"):
+        Model.load(model_copy)
+
+
+def test_load_default_absent_switched_off_or_wrong(tmp_path, model_copy):
+    assert load_default(Settings(use_classifier=False)) is None
+    assert load_default(Settings()) is not None
+    with pytest.raises(ModelError, match="holds no model"):
+        load_default(Settings(model_path=str(tmp_path / "nowhere")))
+    _edit_meta(model_copy, feature_version=-1)
+    engine = Engine(Settings(offline=True, model_path=str(model_copy)))
+    with pytest.raises(ModelError, match="feature version"):
+        engine.analyze(b"Subject: hi\n\nhello\n")

@@ -1,0 +1,76 @@
+"""`spamscore eval`: metrics, and the cross-validation shortcut equals the real pipeline sum."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from scorer import corpus
+from scorer.classifier import Model
+from scorer.cli import main
+from scorer.evaluate import bucket_scores, confusion, rules_scores
+from scorer.paths import models_dir
+from scorer.pipeline import Engine
+from scorer.rules import load_rules
+from scorer.settings import Settings
+
+MESSAGES = Path(__file__).resolve().parents[1] / "data" / "messages"
+CLASSIFIER_FIXTURES = sorted(MESSAGES.glob("classifier_*.eml"))
+
+
+def test_confusion_matrix_and_rates():
+    row = confusion([1, 1, 1, 1, 0, 0, 0, 0, 0, 0], [1, 1, 1, 0, 1, 0, 0, 0, 0, 0])
+    assert (row["tp"], row["fp"], row["tn"], row["fn"]) == (3, 1, 5, 1)
+    assert row["precision"] == 0.75 and row["recall"] == 0.75 and row["f1"] == 0.75
+    assert row["fpr"] == pytest.approx(1 / 6, abs=1e-5)
+    spam_only = confusion([1, 1], [1, 0])
+    assert spam_only["fpr"] is None and spam_only["recall"] == 0.5
+
+
+def test_rules_once_plus_bucket_equals_the_whole_pipeline():
+    """The CV shortcut (rules with the classifier off, plus the bucket score) is the engine's
+    own total, so CV pipeline figures are what `spamscore check` would say."""
+    samples = [corpus.Sample("t", p.name, 1, p.read_bytes()) for p in CLASSIFIER_FIXTURES]
+    settings = Settings(offline=True)
+    base, rate = rules_scores(samples, settings)
+    assert rate > 0
+    model = Model.load(models_dir())
+    probabilities = np.asarray([model.predict_proba(s.message) for s in samples])
+    shortcut = base + bucket_scores(probabilities, load_rules())
+    engine = Engine(settings)
+    full = [engine.analyze(s.raw).score for s in samples]
+    assert shortcut == pytest.approx(full, abs=0.011)
+    assert len(set(np.round(shortcut, 2))) >= 4, "the fixtures cover several buckets"
+
+
+def test_eval_command_reports_classifier_pipeline_and_speed(tmp_path, capsys):
+    ham = tmp_path / "ham"
+    spam = tmp_path / "spam"
+    for folder, names in ((ham, ("team_meeting_notes", "ja_shop_newsletter")),
+                          (spam, ("get_rich_quick", "ja_get_rich_spam"))):  # fmt: skip
+        folder.mkdir()
+        for name in names:
+            source = MESSAGES / f"classifier_{'text_' if 'ja' not in name else ''}{name}.eml"
+            (folder / source.name).write_bytes(source.read_bytes())
+    scores = tmp_path / "scores.tsv"
+    code = main(
+        ["eval", "--ham", str(ham), "--spam", str(spam), "--json", "--scores-out", str(scores)]
+    )
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["classifier"]["tp"] == 2 and result["classifier"]["tn"] == 2
+    assert result["pipeline"]["threshold"] == 5.0
+    assert set(result["pipeline"]) >= {"precision", "recall", "f1", "fpr", "tp", "fp", "tn", "fn"}
+    assert result["speed"]["classifier_ms_median"] > 0
+    assert result["speed"]["pipeline_messages_per_second"] > 0
+    lines = scores.read_text("utf-8").splitlines()
+    assert lines[0].split("\t") == ["source", "name", "label", "probability", "score"]
+    assert len(lines) == 5
+
+
+def test_eval_needs_data(capsys):
+    assert main(["eval"]) == 2
+    assert main(["eval", "--ham", "x", "--cv", "5"]) == 2
