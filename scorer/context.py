@@ -75,6 +75,8 @@ class Context:
     memo: Memo = field(default_factory=Memo)
     sections: dict[str, Any] = field(default_factory=dict)
     """Extra report sections a check contributes (`classifier`, `engines`, ...)."""
+    offline_hits: tuple[Any, ...] = ()
+    """Hits of the offline checks and pattern rules, for `late` checks (set by the pipeline)."""
 
     @property
     def offline(self) -> bool:

@@ -169,11 +169,15 @@ class _Run:
 
     # --- running -------------------------------------------------------------------------
     def execute(self) -> None:
-        offline_checks = [c for c in self.engine.checks if not c.network]
+        offline_checks = [c for c in self.engine.checks if not c.network and not c.late]
+        late_checks = [c for c in self.engine.checks if not c.network and c.late]
         network_checks = [c for c in self.engine.checks if c.network]
         for spec in offline_checks:
             self._run_guarded(spec)
         self._run_patterns()
+        self.ctx.offline_hits = tuple(self.hits)
+        for spec in late_checks:
+            self._run_guarded(spec)
         self._run_network(network_checks)
 
     def _past_budget(self, name: str) -> bool:

@@ -48,6 +48,7 @@ class CheckSpec:
     emits: tuple[str, ...]
     network: bool
     module: str
+    late: bool = False
 
 
 _CHECKS: dict[str, CheckSpec] = {}
@@ -55,7 +56,7 @@ _REQUIREMENTS: list[RequirementsFunc] = []
 
 
 def check(
-    name: str, *, emits: Iterable[str] | None = None, network: bool = False
+    name: str, *, emits: Iterable[str] | None = None, network: bool = False, late: bool = False
 ) -> Callable[[CheckFunc], CheckFunc]:
     """Register a check. `name` is the finding id when the check emits only that id.
 
@@ -63,6 +64,8 @@ def check(
     offline and runs concurrently with the other network checks. It must raise `Skip` itself
     when what it needs is missing (`ctx.dns is None`: no resolver could be built).
     `emits=()` declares a check that adds only a report section (ctx.sections), no findings.
+    `late=True` runs an offline check after every other offline check and pattern rule, so it
+    can read their hits in `ctx.offline_hits` (the classifier may use them as features).
     """
 
     def decorate(func: CheckFunc) -> CheckFunc:
@@ -70,7 +73,7 @@ def check(
         existing = _CHECKS.get(name)
         if existing is not None and existing.func.__qualname__ != func.__qualname__:
             raise ValueError(f"check {name!r} registered twice")
-        _CHECKS[name] = CheckSpec(name, func, ids, network, func.__module__)
+        _CHECKS[name] = CheckSpec(name, func, ids, network, func.__module__, late)
         return func
 
     return decorate
