@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,18 @@ def network_engine(dns_server) -> Engine:
     engine = Engine(network_settings(dns_server))
     yield engine
     engine.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With SPAMSCORE_REQUIRE_ALL=1 (the test command sets it), a skipped test fails.
+
+    Skips are for a developer's partial machine (no PostgreSQL, no Chromium); on CI every
+    component is installed, so a skip there means the set-up broke and must not pass silently.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("SPAMSCORE_REQUIRE_ALL") == "1":
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but SPAMSCORE_REQUIRE_ALL=1 requires it to run: {reason}"
