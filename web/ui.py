@@ -263,7 +263,8 @@ _ENGINE_NAMES = {"spamassassin": "SpamAssassin", "rspamd": "rspamd"}
 
 def _engines(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Other engines' opinions (section `engines`), and those configured but not reached (their
-    `engine.*` skipped entries); empty when none is configured."""
+    `engine.*` skipped entries); empty when none is configured. An offline analysis skips every
+    network check, configured or not, so "offline" alone does not make an engine appear."""
     opinions = data.get("engines") or {}
     items = [
         {"key": key, "name": _ENGINE_NAMES.get(key, key), "opinion": opinion, "skipped": None}
@@ -273,7 +274,7 @@ def _engines(data: dict[str, Any]) -> list[dict[str, Any]]:
         check = str(skipped.get("check", ""))
         if check.startswith("engine."):
             key = check.removeprefix("engine.")
-            if key not in opinions:
+            if key not in opinions and skipped.get("reason") != "offline":
                 items.append(
                     {
                         "key": key,

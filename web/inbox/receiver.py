@@ -11,6 +11,7 @@ import ipaddress
 import logging
 import re
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -136,15 +137,27 @@ class Receiver:
         logged and left to the web service, which re-makes a pending report when fetched."""
         if not report_ids:
             return
+        started = time.monotonic()
         try:
             loaded = self.checker.load(report_ids[0])
         except AnalysisFailedError:
             return  # logged by the checker; the row says failed
         if loaded is None:
             return
-        storage = loaded[1].to_storage()
+        row, report = loaded
+        storage = report.to_storage()
         for report_id in report_ids[1:]:
             self.store.set_report(report_id, storage)
+        delivery = row.options.get("delivery", {})
+        log.info(
+            "report %s: %s bytes from %s (%s), score %.2f, analysed in %.0f ms",
+            ",".join(report_ids),
+            len(row.raw),
+            delivery.get("sender_ip"),
+            delivery.get("tls_version") or "no TLS",
+            report.score,
+            (time.monotonic() - started) * 1000,
+        )
 
     def as_stored(self, arrival: Arrival) -> bytes:
         """The bytes we keep and analyse: our Received line, then the message as received.

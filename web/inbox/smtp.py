@@ -111,7 +111,7 @@ class InboxHandler:
             content=content,
             peer_ip=canonical_ip(str(session.peer[0])) if session.peer else "",
             helo=session.host_name or "",
-            mail_from=envelope.mail_from or "",
+            mail_from="" if envelope.mail_from in (None, "<>") else envelope.mail_from,
             recipients=list(envelope.rcpt_tos),
             tls_version=_tls_version(session),
             tls_cipher=_tls_cipher(session),
