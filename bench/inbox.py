@@ -38,7 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.load import MemorySampler, _cpu_seconds, start_server, typical_message  # noqa: E402
+from bench.load import MemorySampler, _cpu_seconds, start_server, typical_message
 
 SPAMSCORE = Path(sys.executable).with_name("spamscore")
 
@@ -127,7 +127,9 @@ def send_all(
                 test = _api(f"{base}/api/v1/tests", "POST")
                 raw = _message(template, test["address"], token)
                 started = time.perf_counter()
-                with smtplib.SMTP("127.0.0.1", port, local_hostname="bench.example", timeout=120) as smtp:
+                with smtplib.SMTP(
+                    "127.0.0.1", port, local_hostname="bench.example", timeout=120
+                ) as smtp:
                     smtp.ehlo()
                     if tls:
                         smtp.starttls(context=_context())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ bp = Blueprint("ui", __name__)
 SAMPLES_DIR = Path(__file__).with_name("samples")
 SAMPLES = ("newsletter", "promo")
 MODES = ("paste", "upload", "compose", "send")
+_QUICK_REFRESH_FOR = timedelta(minutes=10)
 
 
 @bp.app_context_processor
@@ -187,6 +188,8 @@ def test_page(test_id: str) -> Any:
     if state.row is not None and state.status in (inbox_state.FINISHED, inbox_state.FAILED):
         return redirect(url_for("ui.report", report_id=state.row.id), code=303)
     refresh = {inbox_state.WAITING: 3, inbox_state.RECEIVED: 1}.get(state.status)
+    if refresh == 3 and datetime.now(UTC) - test.created_at > _QUICK_REFRESH_FOR:
+        refresh = 30  # a page left open all day asks every half minute, not every 3 s
     response = Response(
         render_template(
             "ui/test.html",

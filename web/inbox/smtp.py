@@ -128,8 +128,17 @@ class InboxHandler:
             return TEMPFAIL
         if not report_ids:
             return "550 5.2.1 The test address(es) no longer take mail; create a new test"
-        await loop.run_in_executor(self.analysis_pool, self.receiver.analyse, report_ids)
-        return f"250 2.0.0 Received and analysed: {' '.join(report_ids)}"
+        try:
+            await loop.run_in_executor(self.analysis_pool, self.receiver.analyse, report_ids)
+        except Exception:  # the message is stored: the web service makes its report later
+            log.exception("analysing %s failed", report_ids)
+            return "250 2.0.0 Received; the analysis will be retried"
+        return "250 2.0.0 Received and analysed"
+
+    async def handle_exception(self, error: Exception) -> str:
+        """Never tell a client about our internals (aiosmtpd would send the exception text)."""
+        log.error("SMTP session error: %s: %s", type(error).__name__, error)
+        return "451 4.3.0 Temporary failure on our side; please try again later"
 
 
 def _ssl_object(session: Session) -> ssl.SSLObject | None:
@@ -169,7 +178,8 @@ class InboxSMTP(SMTP):
             ident=IDENT,
             timeout=config.idle_timeout,
             auth_require_tls=True,
-            command_call_limit={"MAIL": 100, "RCPT": 1000, "NOOP": 20, "RSET": 100, "*": 30},
+            # per connection; a client past one gets 421 and is dropped
+            command_call_limit={"MAIL": 100, "RCPT": 1000, "DATA": 100, "RSET": 100, "*": 30},
             **kwargs,
         )
         self._config = config

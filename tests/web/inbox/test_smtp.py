@@ -248,3 +248,17 @@ def test_the_self_signed_certificate_is_made_once_and_reused(start_inbox, tmp_pa
     second = start_inbox()
     assert (tmp_path / "inbox-tls" / "cert.pem").read_bytes() == cert
     assert first.port != second.port
+
+
+def test_a_broken_tls_handshake_frees_its_connection_slot(start_inbox):
+    inbox = start_inbox(max_connections=1)
+    line = Line(inbox.port)
+    line.reply()
+    line.command("EHLO broken.example")
+    assert line.command("STARTTLS").startswith("220")
+    line.send(b"this is not a TLS ClientHello\r\n" * 4)
+    assert line.closed()
+    line.close()
+    time.sleep(0.2)
+    with smtp(inbox.port, tls=True) as client:  # the one slot is free again, TLS still works
+        assert client.noop()[0] == 250
