@@ -53,10 +53,10 @@ class Arrival:
         facts: dict[str, Any] = {
             "sender_ip": self.peer_ip,
             "helo": _clean(self.helo),
+            # "<>" (not "") for the null sender: SPF then checks the HELO name (RFC 7208 2.4)
+            "mail_from": _clean(self.mail_from) if self.mail_from else "<>",
             "tls": self.tls_version is not None,
         }
-        if self.mail_from:
-            facts["mail_from"] = _clean(self.mail_from)
         if self.tls_version:
             facts["tls_version"] = self.tls_version
         return facts

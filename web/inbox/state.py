@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from scorer.errors import MessageTooLargeError
 from scorer.report import Report
 from web.service import AnalysisFailedError, Checker
 from web.store import DONE, PENDING, StoredReport, StoredTest
@@ -52,6 +53,8 @@ def state_of(test: StoredTest, checker: Checker) -> State:
         loaded = checker.load(row.id)
     except AnalysisFailedError as exc:
         return State(test, FAILED, row, error=exc.detail)
+    except MessageTooLargeError as exc:  # this service's limit is lower than the inbox's
+        return State(test, FAILED, row, error=str(exc))
     if loaded is None:
         return State(test, DELETED)
     return State(test, FINISHED, loaded[0], loaded[1])

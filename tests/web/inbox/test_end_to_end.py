@@ -185,6 +185,17 @@ def test_a_tampered_body_fails_dkim(stack, dkim_key):
     assert requirements["gmail.dkim"] == "fail"
 
 
+def test_a_bounce_with_the_null_sender_is_checked_by_its_helo_name(stack, dkim_key):
+    web, inbox = stack
+    _status, created = _json(f"{web.base}/api/v1/tests", method="POST")
+    raw = signed_message(dkim_key, created["address"], text=RECEIPT)
+    _send(inbox.port, "", created["address"], raw)
+    test = _wait_done(web.base, created["id"])
+    assert test["delivery"]["mail_from"] == "<>"
+    spf = next(f for f in test["report"]["findings"] if f["id"] == "SPF_PASS")
+    assert f"127.0.0.1 for {SENDER_HELO}: pass" in spf["evidence"][0]
+
+
 def _send_test(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(SPAMSCORE), "send-test", *args],

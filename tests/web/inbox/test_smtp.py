@@ -47,7 +47,13 @@ def test_plain_delivery_is_recorded_as_unencrypted(start_inbox):
     with smtp(inbox.port) as client:
         client.sendmail("", [address], plain_message(address))
     row = inbox.store.get(inbox.store.get_test(test.id).report_id)
-    assert row.options["delivery"] == {"sender_ip": "127.0.0.1", "helo": SENDER_HELO, "tls": False}
+    assert row.options["delivery"] == {
+        "sender_ip": "127.0.0.1",
+        "helo": SENDER_HELO,
+        "mail_from": "<>",  # the null sender: SPF checks the HELO name
+        "tls": False,
+    }
+    assert row.report["delivery"]["mail_from"] == "<>"
     assert b"with ESMTP id " in row.raw.split(b"\r\n\r\n")[0]
 
 
