@@ -18,7 +18,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     SPAMSCORE_DATA_DIR=/data \
     SPAMSCORE_HOST=0.0.0.0 \
-    SPAMSCORE_PORT=8025
+    SPAMSCORE_PORT=8025 \
+    SPAMSCORE_INBOX_HOST=0.0.0.0
 RUN useradd --system --uid 10001 --user-group --home-dir /data --create-home spamscore
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir --no-index --find-links /wheels "spamscore[postgres,redis]" \
@@ -26,7 +27,8 @@ RUN pip install --no-cache-dir --no-index --find-links /wheels "spamscore[postgr
 USER spamscore
 WORKDIR /data
 VOLUME ["/data"]
-EXPOSE 8025
+# 2525: the SMTP test inbox, with `spamscore serve --inbox` (or SPAMSCORE_SERVE_INBOX=1)
+EXPOSE 8025 2525
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8025/api/v1/healthz', timeout=4)"]
 CMD ["spamscore", "serve"]

@@ -29,7 +29,14 @@ from web.store import ReportStore
 log = logging.getLogger(__name__)
 
 # Requests that do an analysis count against the rate limit; reading is free.
-_LIMITED_ENDPOINTS = {"api.check", "api.check_batch", "ui.check"}
+# Creating a test counts too: the inbox analyses what arrives for it.
+_LIMITED_ENDPOINTS = {
+    "api.check",
+    "api.check_batch",
+    "ui.check",
+    "api.create_test",
+    "ui.create_test",
+}
 
 
 @dataclass

@@ -8,7 +8,7 @@ a report.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
@@ -18,6 +18,8 @@ from scorer.errors import MessageTooLargeError
 from scorer.rules import Rule
 from web import services
 from web.errors import ApiError
+from web.inbox.addresses import address_for
+from web.inbox.state import State, state_of
 from web.openapi import openapi_document
 from web.security import is_loopback, presented_key
 from web.service import AnalysisFailedError, CheckOptions
@@ -272,6 +274,63 @@ def _not_found(report_id: str) -> ApiError:
     return ApiError(
         404, "not_found", "no report with this id (it may have expired or been deleted)"
     )
+
+
+# --- test sends ------------------------------------------------------------------------------
+
+
+@bp.post("/tests")
+def create_test() -> Any:
+    """A new test address; the SMTP test inbox (web/inbox) takes one message for it."""
+    config = services().config
+    test = services().store.add_test(
+        config.inbox_domain, accepts_for=timedelta(hours=config.test_hours)
+    )
+    body = _test_body(state_of(test, services().checker), _lang())
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = body["links"]["self"]
+    return response
+
+
+@bp.get("/tests/<test_id>")
+def get_test(test_id: str) -> Any:
+    test = services().store.get_test(test_id.lower())
+    if test is None:
+        raise ApiError(404, "not_found", "no test with this id (it may have expired)")
+    return jsonify(_test_body(state_of(test, services().checker), _lang()))
+
+
+def _test_body(state: State, lang: str) -> dict[str, Any]:
+    test = state.test
+    body: dict[str, Any] = {
+        "id": test.id,
+        "address": address_for(test.id, test.domain),
+        "status": state.status,
+        "created_at": _iso(test.created_at),
+        "accepts_until": _iso(test.accepts_until),
+        "expires_at": _iso(test.expires_at),
+        "received_at": _iso(test.received_at) if test.received_at else None,
+        "delivery": state.row.options.get("delivery") if state.row is not None else None,
+        "report": None,
+        "links": {
+            "self": url_for("api.get_test", test_id=test.id),
+            "html": url_for("ui.test_page", test_id=test.id),
+        },
+    }
+    if state.report is not None and state.row is not None:
+        row = state.row
+        body["report"] = {
+            "id": row.id,
+            **state.report.to_dict(lang),
+            **_links(row.id, row.created_at, row.expires_at),
+        }
+    if state.error:
+        body["error"] = {
+            "code": "analysis_failed",
+            "message": "the analyzer failed on this message",
+        }
+    return body
 
 
 # --- rules -----------------------------------------------------------------------------------

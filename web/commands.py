@@ -1,4 +1,5 @@
-"""`spamscore serve`: the web service under gunicorn, on embedded defaults.
+"""`spamscore serve`: the web service under gunicorn, on embedded defaults; with `--inbox`,
+the SMTP test inbox beside it (its own process, the same store).
 
 Registered through the `spamscore.commands` entry point, so the engine's CLI never imports the
 web package. Nothing heavy is imported until the command runs: prometheus_client must see
@@ -10,8 +11,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
+import time
 from typing import Any
 
 DEFAULT_THREADS = 4
@@ -54,6 +59,17 @@ def register_serve(sub: Any) -> None:
         default=int(os.environ.get("SPAMSCORE_WORKER_TIMEOUT", "60")),
         help="seconds before a stuck worker is restarted (default 60)",
     )
+    parser.add_argument(
+        "--inbox",
+        action="store_true",
+        default=os.environ.get("SPAMSCORE_SERVE_INBOX", "").lower() in ("1", "true", "yes", "on"),
+        help="also start the SMTP test inbox, as its own process (SPAMSCORE_SERVE_INBOX=1)",
+    )
+    parser.add_argument("--inbox-host", help="the inbox's address (default 127.0.0.1)")
+    parser.add_argument("--inbox-port", type=int, help="the inbox's port (default 2525)")
+    parser.add_argument(
+        "--inbox-domain", help="domain of the test addresses (SPAMSCORE_INBOX_DOMAIN)"
+    )
     parser.set_defaults(func=run_serve)
 
 
@@ -65,6 +81,7 @@ def run_serve(args: argparse.Namespace) -> int:
     workers = args.workers or min(os.cpu_count() or 1, 8)
     if workers < 1 or args.threads < 1:
         raise UsageError("--workers and --threads must be at least 1")
+    inbox = _start_inbox(args) if args.inbox else None
     own_metrics_dir = None
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         own_metrics_dir = tempfile.mkdtemp(prefix="spamscore-metrics-")
@@ -74,7 +91,53 @@ def run_serve(args: argparse.Namespace) -> int:
     finally:
         if own_metrics_dir:
             shutil.rmtree(own_metrics_dir, ignore_errors=True)
+        if inbox is not None:
+            _stop_inbox(inbox)
     return 0
+
+
+def _start_inbox(args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    """`spamscore inbox` as a child process sharing our environment (store, domain); it stops
+    when we do, or by itself if we die without stopping it."""
+    from scorer.cli import UsageError
+
+    if args.inbox_domain:
+        # The web service issues addresses in the same domain the inbox accepts.
+        os.environ["SPAMSCORE_INBOX_DOMAIN"] = args.inbox_domain
+    command = [sys.executable, "-m", "scorer.cli", "inbox"]
+    if args.inbox_host:
+        command += ["--host", args.inbox_host]
+    if args.inbox_port is not None:
+        command += ["--port", str(args.inbox_port)]
+    env = {**os.environ, "SPAMSCORE_INBOX_PARENT_PID": str(os.getpid())}
+    child = subprocess.Popen(command, env=env)
+    host = args.inbox_host or os.environ.get("SPAMSCORE_INBOX_HOST") or "127.0.0.1"
+    port = args.inbox_port or int(os.environ.get("SPAMSCORE_INBOX_PORT") or 2525)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise UsageError(f"the test inbox exited with status {child.returncode}")
+        try:
+            with socket.create_connection((_connect_host(host), port), timeout=1):
+                return child
+        except OSError:
+            time.sleep(0.1)
+    _stop_inbox(child)
+    raise UsageError("the test inbox did not start listening within 60 s")
+
+
+def _connect_host(host: str) -> str:
+    return {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+
+
+def _stop_inbox(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        child.send_signal(signal.SIGTERM)
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait(timeout=10)
 
 
 def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> None:

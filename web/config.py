@@ -46,6 +46,11 @@ class WebConfig:
     """Messages in one POST /api/v1/check/batch."""
     trusted_proxies: int = 0
     """Reverse proxies in front of us whose X-Forwarded-For/-Proto we believe."""
+    inbox_domain: str = "localhost"
+    """Domain of the test addresses the form and API issue; the SMTP test inbox (web/inbox)
+    must receive its mail (SPAMSCORE_INBOX_DOMAIN)."""
+    test_hours: float = 24.0
+    """A test address accepts its one message for this long (SPAMSCORE_TEST_HOURS)."""
 
     def request_limit(self, limits: Limits) -> int:
         """A raw message at the limit, JSON-escaped (up to ~2x), plus room for the other fields."""
@@ -84,7 +89,19 @@ class WebConfig:
             max_request_bytes=int(_number(env, "SPAMSCORE_MAX_REQUEST_BYTES", 0)),
             batch_max=int(_number(env, "SPAMSCORE_BATCH_MAX", 50)),
             trusted_proxies=int(_number(env, "SPAMSCORE_TRUSTED_PROXIES", 0)),
+            inbox_domain=inbox_domain(env),
+            test_hours=_number(env, "SPAMSCORE_TEST_HOURS", 24.0) or 24.0,
         )
+
+
+def inbox_domain(env: Mapping[str, str]) -> str:
+    """SPAMSCORE_INBOX_DOMAIN (default localhost), validated as a host name."""
+    from web.inbox.addresses import valid_domain
+
+    domain = (env.get("SPAMSCORE_INBOX_DOMAIN") or "localhost").strip().lower().rstrip(".")
+    if not valid_domain(domain):
+        raise SettingsError(f"SPAMSCORE_INBOX_DOMAIN is not a host name: {domain!r}")
+    return domain
 
 
 def _number(env: Mapping[str, str], key: str, default: float) -> float:

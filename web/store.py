@@ -4,10 +4,14 @@ SQLite in the data directory by default (created on first use); `DATABASE_URL` p
 code at PostgreSQL. The raw message is written before the analysis runs, so nothing a user
 submitted is lost even if the analyzer fails on it; the report is re-made from the raw then.
 Reports are kept for a retention period and purged after it.
+
+Test sends (web/inbox) add a `tests` table: a test address waits for one message, which the
+SMTP inbox stores as a report row (source `inbox`) and links to the test in one transaction.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
 import json
@@ -45,6 +49,21 @@ reports = sa.Table(
     sa.Column("score", sa.Float, nullable=True),
 )
 
+tests = sa.Table(
+    "tests",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("domain", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("accepts_until", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("report_id", sa.String(32), nullable=True),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=True),
+)
+WAITING = "waiting"
+RECEIVED = "received"
+
 _PURGE_EVERY_S = 600.0
 
 
@@ -55,6 +74,20 @@ def new_id() -> str:
 
 def valid_id(report_id: str) -> bool:
     return 16 <= len(report_id) <= 32 and all(c.isalnum() or c in "-_" for c in report_id)
+
+
+_BASE32 = frozenset("abcdefghijklmnopqrstuvwxyz234567")
+TEST_ID_LENGTH = 26
+
+
+def new_test_id() -> str:
+    """128 random bits in lower-case base32: it is the local part of a mail address, which mail
+    systems may lower-case, and (like a report id) the only thing guarding the test's report."""
+    return base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=").lower()
+
+
+def valid_test_id(test_id: str) -> bool:
+    return len(test_id) == TEST_ID_LENGTH and set(test_id) <= _BASE32
 
 
 @dataclass(frozen=True)
@@ -75,6 +108,25 @@ class StoredReport:
     options: dict[str, Any]
     report: dict[str, Any] | None
     error: str | None
+
+
+@dataclass(frozen=True)
+class StoredTest:
+    """A test address and, once its message arrived, the report row it was stored as."""
+
+    id: str
+    domain: str
+    created_at: datetime
+    accepts_until: datetime
+    """Mail for the address is refused after this."""
+    expires_at: datetime
+    """The test itself (not its report) is purged after this."""
+    status: str
+    report_id: str | None
+    received_at: datetime | None
+
+    def accepting(self, now: datetime | None = None) -> bool:
+        return self.status == WAITING and (now or datetime.now(UTC)) < self.accepts_until
 
 
 class ReportStore:
@@ -232,14 +284,99 @@ class ReportStore:
     def purge_expired(self) -> int:
         """Delete every report past its retention; returns how many."""
         self._last_purge = time.monotonic()
+        now = datetime.now(UTC)
         with self._writing() as conn:
-            result = conn.execute(reports.delete().where(reports.c.expires_at <= datetime.now(UTC)))
+            result = conn.execute(reports.delete().where(reports.c.expires_at <= now))
+            conn.execute(tests.delete().where(tests.c.expires_at <= now))
         return int(result.rowcount or 0)
 
     def maybe_purge(self) -> None:
         """Purge at most every few minutes, from the request path, so no timer thread is needed."""
         if time.monotonic() - self._last_purge >= _PURGE_EVERY_S:
             self.purge_expired()
+
+    # --- test sends ----------------------------------------------------------------------
+    def add_test(self, domain: str, *, accepts_for: timedelta) -> StoredTest:
+        """A new test address in `domain`, accepting one message for `accepts_for`."""
+        now = datetime.now(UTC)
+        test = StoredTest(
+            id=new_test_id(),
+            domain=domain.lower(),
+            created_at=now,
+            accepts_until=now + accepts_for,
+            expires_at=now + max(self.retention, accepts_for),
+            status=WAITING,
+            report_id=None,
+            received_at=None,
+        )
+        with self._writing() as conn:
+            conn.execute(
+                tests.insert().values(
+                    id=test.id,
+                    domain=test.domain,
+                    created_at=test.created_at,
+                    accepts_until=test.accepts_until,
+                    expires_at=test.expires_at,
+                    status=test.status,
+                )
+            )
+        self.maybe_purge()
+        return test
+
+    def get_test(self, test_id: str) -> StoredTest | None:
+        """The test, or None when unknown or past its retention."""
+        if not valid_test_id(test_id):
+            return None
+        with self.db.connect() as conn:
+            row = conn.execute(
+                sa.select(tests).where(
+                    tests.c.id == test_id, tests.c.expires_at > datetime.now(UTC)
+                )
+            ).first()
+        if row is None:
+            return None
+        return StoredTest(
+            id=row.id,
+            domain=row.domain,
+            created_at=_aware(row.created_at),
+            accepts_until=_aware(row.accepts_until),
+            expires_at=_aware(row.expires_at),
+            status=row.status,
+            report_id=row.report_id,
+            received_at=_aware(row.received_at) if row.received_at else None,
+        )
+
+    def attach_message(
+        self, test_id: str, raw: bytes, *, options: dict[str, Any]
+    ) -> NewReport | None:
+        """Store a message that arrived for a test, as a pending report linked to the test, in
+        one transaction; None (nothing stored) if the test is not waiting for one any more."""
+        now = datetime.now(UTC)
+        report_id = new_id()
+        with self._writing() as conn:
+            claimed = conn.execute(
+                tests.update()
+                .where(
+                    tests.c.id == test_id,
+                    tests.c.status == WAITING,
+                    tests.c.accepts_until > now,
+                )
+                .values(status=RECEIVED, report_id=report_id, received_at=now)
+            )
+            if claimed.rowcount != 1:
+                return None
+            conn.execute(
+                reports.insert().values(
+                    id=report_id,
+                    created_at=now,
+                    expires_at=now + self.retention,
+                    source="inbox",
+                    status=PENDING,
+                    raw=raw,
+                    options=json.dumps(options),
+                )
+            )
+        return NewReport(report_id, now, now + self.retention)
 
     def ping(self) -> bool:
         with self.db.connect() as conn:

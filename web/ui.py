@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,9 @@ from scorer.report import Report
 from web import services
 from web.gauge import gauge
 from web.highlight import highlight
+from web.inbox import state as inbox_state
+from web.inbox.addresses import address_for
+from web.inbox.state import state_of
 from web.preview import preview_csp, preview_document
 from web.service import AnalysisFailedError, CheckOptions
 from web.store import StoredReport
@@ -32,7 +36,8 @@ bp = Blueprint("ui", __name__)
 
 SAMPLES_DIR = Path(__file__).with_name("samples")
 SAMPLES = ("newsletter", "promo")
-MODES = ("paste", "upload", "compose")
+MODES = ("paste", "upload", "compose", "send")
+_QUICK_REFRESH_FOR = timedelta(minutes=10)
 
 
 @bp.app_context_processor
@@ -159,6 +164,45 @@ def _form_error(mode: str, values: dict[str, str], message: str, status: int) ->
     return body, status
 
 
+# --- test sends ----------------------------------------------------------------------------
+
+
+@bp.post("/tests")
+def create_test() -> Any:
+    """A new test address (the form's "Send a test" tab); its page waits for the message."""
+    config = services().config
+    test = services().store.add_test(
+        config.inbox_domain, accepts_for=timedelta(hours=config.test_hours)
+    )
+    return redirect(url_for("ui.test_page", test_id=test.id), code=303)
+
+
+@bp.get("/t/<test_id>")
+def test_page(test_id: str) -> Any:
+    """The test's address and instructions until its message arrives; then its report."""
+    lang = requested_lang()
+    test = services().store.get_test(test_id.lower())
+    if test is None:
+        abort(404, text("error.no_test", lang))
+    state = state_of(test, services().checker)
+    if state.row is not None and state.status in (inbox_state.FINISHED, inbox_state.FAILED):
+        return redirect(url_for("ui.report", report_id=state.row.id), code=303)
+    refresh = {inbox_state.WAITING: 3, inbox_state.RECEIVED: 1}.get(state.status)
+    if refresh == 3 and datetime.now(UTC) - test.created_at > _QUICK_REFRESH_FOR:
+        refresh = 30  # a page left open all day asks every half minute, not every 3 s
+    response = Response(
+        render_template(
+            "ui/test.html",
+            test=test,
+            state=state,
+            address=address_for(test.id, test.domain),
+            refresh=refresh,
+        )
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 # --- the report ----------------------------------------------------------------------------
 
 
@@ -197,6 +241,8 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
         highlighted, text_cut = highlight(msg.visible_text, classifier["top_features"])
     images = request.args.get("images") == "1"
     return {
+        "engines": _engines(data),
+        "delivery": data.get("delivery") or None,
         "row": row,
         "report": data,
         "gauge": gauge(data["score"], data["threshold"]),
@@ -213,6 +259,34 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
         "permalink": url_for("ui.report", report_id=row.id, _external=True),
         "lang": lang,
     }
+
+
+_ENGINE_NAMES = {"spamassassin": "SpamAssassin", "rspamd": "rspamd"}
+
+
+def _engines(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Other engines' opinions (section `engines`), and those configured but not reached (their
+    `engine.*` skipped entries); empty when none is configured. An offline analysis skips every
+    network check, configured or not, so "offline" alone does not make an engine appear."""
+    opinions = data.get("engines") or {}
+    items = [
+        {"key": key, "name": _ENGINE_NAMES.get(key, key), "opinion": opinion, "skipped": None}
+        for key, opinion in opinions.items()
+    ]
+    for skipped in data.get("skipped", []):
+        check = str(skipped.get("check", ""))
+        if check.startswith("engine."):
+            key = check.removeprefix("engine.")
+            if key not in opinions and skipped.get("reason") != "offline":
+                items.append(
+                    {
+                        "key": key,
+                        "name": _ENGINE_NAMES.get(key, key),
+                        "opinion": None,
+                        "skipped": skipped.get("reason", ""),
+                    }
+                )
+    return items
 
 
 def _categories(data: dict[str, Any], report: Report) -> list[dict[str, Any]]:
