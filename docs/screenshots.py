@@ -20,17 +20,8 @@ from pathlib import Path
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "web"))
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _wait_for_preview(page) -> None:  # type: ignore[no-untyped-def]
@@ -55,8 +46,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs"), help="output directory")
     args = parser.parse_args()
 
-    from playwright.sync_api import sync_playwright
-
+    from tests.support.browser import chromium_context
     from web import create_app
 
     tmp = Path(tempfile.mkdtemp(prefix="spamscore-shots-"))
@@ -73,15 +63,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     sample = (ROOT / "web" / "samples" / "promo.eml").read_text(encoding="utf-8")
     try:
-        with sync_playwright() as pw:
-            context = pw.chromium.launch_persistent_context(
-                str(tmp / "profile"),
-                executable_path="/usr/bin/chromium",
-                args=CHROMIUM_ARGS,
-                headless=True,
-                viewport={"width": 1280, "height": 900},
-                device_scale_factor=1,
-            )
+        with chromium_context(tmp / "profile", device_scale_factor=1) as context:
             page = context.new_page()
             page.goto(f"{base}/?lang=en")
             page.screenshot(path=str(out / "form-en.png"), full_page=True)
@@ -100,7 +82,6 @@ def main() -> int:
             phone.set_viewport_size({"width": 390, "height": 844})
             phone.goto(f"{report_url}?lang=en")
             phone.screenshot(path=str(out / "report-phone.png"), full_page=False)
-            context.close()
     finally:
         server.shutdown()
     for name in ("form-en", "form-ja", "report-en", "report-ja", "report-phone"):

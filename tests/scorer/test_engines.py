@@ -4,7 +4,6 @@ command with ../shared/anchors/start.sh; this fixture starts them if they are no
 from __future__ import annotations
 
 import socket
-import subprocess
 import threading
 import time
 
@@ -14,24 +13,15 @@ from scorer.compose import compose_message
 from scorer.engines import Endpoint, EngineError, rspamd_opinion, spamd_opinion
 from scorer.pipeline import Engine
 from scorer.settings import Settings
+from tests.support.anchors import RSPAMD, SPAMD, ensure_anchor_engines
 
-from ..conftest import SHARED, network_settings
+from ..conftest import network_settings
 
-SPAMD = "127.0.0.1:17783"
-RSPAMD = "http://127.0.0.1:17333"
 SPAMMY = compose_message(
     subject="FREE CASH NOW!!!",
     text="Buy cheap pills now, limited offer, click here",
     headers={"Date": None, "Message-ID": None},
 )
-
-
-def _answers(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -42,13 +32,7 @@ def dns_settings(dns_server) -> Settings:
 
 @pytest.fixture(scope="session")
 def anchor_engines(dns_settings):
-    if not (_answers("127.0.0.1", 17783) and _answers("127.0.0.1", 17333)):
-        subprocess.run(
-            ["bash", str(SHARED / "anchors" / "start.sh"), "both"],
-            check=True,
-            timeout=600,
-            capture_output=True,
-        )
+    ensure_anchor_engines()
     return Engine(dns_settings.replace(spamd_host=SPAMD, rspamd_url=RSPAMD))
 
 

@@ -8,13 +8,8 @@ section, see webdemo.py). `live_server` serves an app on a loopback port in this
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -28,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from webdemo import demo_engine
 
+from tests.support.processes import CommandProcess, free_port
 from web import create_app, services_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "web" / "samples"
-SPAMSCORE = Path(sys.executable).with_name("spamscore")
 
 
 @pytest.fixture(scope="session")
@@ -77,12 +72,6 @@ def sample_bytes() -> Callable[[str], bytes]:
     return read
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(make_app) -> Iterator[Callable[..., str]]:
     """Serve an app over real HTTP on 127.0.0.1; returns its base URL."""
@@ -100,8 +89,10 @@ def live_server(make_app) -> Iterator[Callable[..., str]]:
         server.server_close()
 
 
-class ServeProcess:
+class ServeProcess(CommandProcess):
     """`spamscore serve` in a subprocess (gunicorn, real workers), stopped with SIGTERM."""
+
+    name = "spamscore serve"
 
     def __init__(
         self, data_dir: Path, log_dir: Path, env: dict[str, str], workers: int = 2
@@ -109,43 +100,20 @@ class ServeProcess:
         self.data_dir = data_dir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = log_dir / f"serve-{self.port}.log"
-        full_env = {**os.environ, **env, "SPAMSCORE_DATA_DIR": str(data_dir)}
-        full_env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-        self._log = self.log.open("wb")
-        self.proc = subprocess.Popen(
-            [str(SPAMSCORE), "serve", "--port", str(self.port), "--workers", str(workers)],
-            env=full_env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        super().__init__(
+            ["serve", "--port", str(self.port), "--workers", str(workers)],
+            {**env, "SPAMSCORE_DATA_DIR": str(data_dir)},
+            log_dir / f"serve-{self.port}.log",
+            unset=["PROMETHEUS_MULTIPROC_DIR"],  # serve makes its own for its workers
         )
-        self._wait_ready()
+        self.wait_ready(self._healthy)
 
-    def _wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"spamscore serve exited: {self.log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.base + "/api/v1/healthz", timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("spamscore serve did not become ready")
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self._log.close()
-        return self.proc.returncode
+    def _healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.base + "/api/v1/healthz", timeout=2) as resp:
+                return resp.status == 200
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ checked against a local HTTP listener that records every request: nothing may re
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,20 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import chromium_context, chromium_installed
+
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+if not chromium_installed():
     pytest.skip(
         "Debian's chromium is not installed (scripts/apt-packages.txt)", allow_module_level=True
     )
@@ -35,20 +25,8 @@ if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1280, "height": 900},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium_context(tmp_path / "profile") as context:
+        yield context
 
 
 class Listener:

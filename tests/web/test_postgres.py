@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import free_port
 
+from tests.support.processes import free_port
 from web.store import DONE, ReportStore, reports
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import free_port
+
+from tests.support.processes import free_port
 
 pytestmark = pytest.mark.slow
 

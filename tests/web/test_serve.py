@@ -9,7 +9,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import SPAMSCORE
+
+from tests.support.processes import SPAMSCORE
 
 pytestmark = pytest.mark.slow
 

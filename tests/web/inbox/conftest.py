@@ -5,12 +5,9 @@ messages to send it.
 
 from __future__ import annotations
 
-import os
-import signal
 import smtplib
 import socket
 import ssl
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -20,7 +17,7 @@ from typing import Any
 import pytest
 
 from scorer.compose import compose_message
-from tests.web.conftest import SPAMSCORE, free_port
+from tests.support.processes import CommandProcess, free_port
 from web.inbox.addresses import address_for
 from web.inbox.config import InboxConfig
 from web.inbox.server import InboxServer
@@ -121,47 +118,23 @@ class Line:
         self.sock.close()
 
 
-class InboxProcess:
+class InboxProcess(CommandProcess):
     """`spamscore inbox` in a subprocess, ready once it answers 220; stopped with SIGTERM."""
+
+    name = "spamscore inbox"
 
     def __init__(self, data_dir: Path, log_dir: Path, env: dict[str, str], *args: str) -> None:
         self.port = free_port()
-        self.log = log_dir / f"inbox-{self.port}.log"
-        full_env = {**os.environ, **env, "SPAMSCORE_DATA_DIR": str(data_dir)}
-        self._log = self.log.open("wb")
-        self.proc = subprocess.Popen(
-            [str(SPAMSCORE), "inbox", "--port", str(self.port), *args],
-            env=full_env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        super().__init__(
+            ["inbox", "--port", str(self.port), *args],
+            {**env, "SPAMSCORE_DATA_DIR": str(data_dir)},
+            log_dir / f"inbox-{self.port}.log",
         )
-        self._wait_ready()
+        self.wait_ready(self._greets)
 
-    def _wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"spamscore inbox exited: {self.log.read_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=2) as sock:
-                    if sock.recv(512).startswith(b"220"):
-                        return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("spamscore inbox did not become ready")
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self._log.close()
-        return self.proc.returncode
+    def _greets(self) -> bool:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=2) as sock:
+            return sock.recv(512).startswith(b"220")
 
 
 @pytest.fixture

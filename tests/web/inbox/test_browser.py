@@ -4,19 +4,18 @@ message. The app and the inbox run in this process, on one store."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.browser import chromium_context, chromium_installed
+
 from .conftest import SENDER_HELO, plain_message, smtp
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-
-if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+if not chromium_installed():
     pytest.skip(
         "Debian's chromium is not installed (scripts/apt-packages.txt)", allow_module_level=True
     )
@@ -24,20 +23,8 @@ if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-            headless=True,
-            viewport={"width": 1280, "height": 900},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium_context(tmp_path / "profile") as context:
+        yield context
 
 
 def test_get_an_address_send_to_it_and_the_page_turns_into_the_report(

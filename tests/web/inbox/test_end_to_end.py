@@ -19,7 +19,8 @@ import pytest
 
 from scorer.compose import compose_message
 from tests.support.dkim_keys import Key, rsa_key, sign
-from tests.web.conftest import SPAMSCORE, ServeProcess, free_port
+from tests.support.processes import SPAMSCORE, free_port
+from tests.web.conftest import ServeProcess
 
 from .conftest import SENDER_DOMAIN, SENDER_HELO, InboxProcess, smtp
 

@@ -5,19 +5,17 @@ unreachable ones listed as skipped, on the report page too."""
 from __future__ import annotations
 
 import socket
-import subprocess
 
 import pytest
 
 from scorer.pipeline import Engine
-from tests.conftest import SHARED, network_settings
+from tests.conftest import network_settings
+from tests.support.anchors import RSPAMD, SPAMD, ensure_anchor_engines
 
 from .conftest import SENDER_DOMAIN, new_test, smtp
 
 pytestmark = pytest.mark.slow
 
-SPAMD = "127.0.0.1:17783"
-RSPAMD = "http://127.0.0.1:17333"
 SPAMMY = (
     "Subject: FREE CASH NOW!!! Claim your prize\r\n"
     f"From: Winner Dept <win@{SENDER_DOMAIN}>\r\n"
@@ -28,23 +26,9 @@ SPAMMY = (
 ).encode()
 
 
-def _answers(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def anchors_up() -> None:
-    if not (_answers("127.0.0.1", 17783) and _answers("127.0.0.1", 17333)):
-        subprocess.run(
-            ["bash", str(SHARED / "anchors" / "start.sh"), "both"],
-            check=True,
-            timeout=600,
-            capture_output=True,
-        )
+    ensure_anchor_engines()
 
 
 def _closed_port() -> int:
