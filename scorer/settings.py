@@ -80,14 +80,13 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Settings from `SPAMSCORE_*` variables; unknown values raise SettingsError."""
         env = os.environ if env is None else env
-        limits = Limits()
-        overrides: dict[str, int] = {}
-        for f in dataclasses.fields(Limits):
-            key = "SPAMSCORE_" + f.name.upper()
-            if key in env:
-                overrides[f.name] = _parse_int(key, env[key])
-        if overrides:
-            limits = limits.replace(**overrides)
+        defaults = Limits()
+        limits = Limits(
+            **{
+                f.name: env_int(env, "SPAMSCORE_" + f.name.upper(), getattr(defaults, f.name))
+                for f in dataclasses.fields(Limits)
+            }
+        )
         lang = env.get("SPAMSCORE_LANG", "en")
         if lang not in ("en", "ja"):
             raise SettingsError(f"SPAMSCORE_LANG must be en or ja, not {lang!r}")
@@ -95,44 +94,67 @@ class Settings:
             s.strip() for s in env.get("SPAMSCORE_NAMESERVERS", "").split(",") if s.strip()
         )
         return cls(
-            threshold=_parse_float("SPAMSCORE_THRESHOLD", env.get("SPAMSCORE_THRESHOLD", "5.0")),
+            threshold=env_float(env, "SPAMSCORE_THRESHOLD", 5.0, minimum=None),
             lang=lang,
-            offline=_parse_bool("SPAMSCORE_OFFLINE", env.get("SPAMSCORE_OFFLINE", "0")),
+            offline=env_bool(env, "SPAMSCORE_OFFLINE", False),
             limits=limits,
             nameservers=nameservers,
-            use_classifier=_parse_bool(
-                "SPAMSCORE_CLASSIFIER", env.get("SPAMSCORE_CLASSIFIER", "1")
-            ),
+            use_classifier=env_bool(env, "SPAMSCORE_CLASSIFIER", True),
             model_path=env.get("SPAMSCORE_MODEL") or None,
             spamd_host=env.get("SPAMD_HOST") or None,
             rspamd_url=env.get("RSPAMD_URL") or None,
-            engines_timeout_ms=_parse_int(
-                "SPAMSCORE_ENGINES_TIMEOUT_MS", env.get("SPAMSCORE_ENGINES_TIMEOUT_MS", "3000")
-            ),
+            engines_timeout_ms=env_int(env, "SPAMSCORE_ENGINES_TIMEOUT_MS", 3000),
         )
 
 
-def _parse_int(key: str, value: str) -> int:
+# Environment parsing shared by every face (engine, web service, inbox): one message style.
+
+
+def env_int(env: Mapping[str, str], key: str, default: int, *, minimum: int = 1) -> int:
+    """An integer setting; unset or blank gives `default`; below `minimum` is an error."""
+    value = (env.get(key) or "").strip()
+    if not value:
+        return default
     try:
         number = int(value)
     except ValueError:
         raise SettingsError(f"{key} must be an integer, not {value!r}") from None
-    if number <= 0:
-        raise SettingsError(f"{key} must be positive, not {number}")
+    if number < minimum:
+        word = "positive" if minimum == 1 else f"at least {minimum}"
+        raise SettingsError(f"{key} must be {word}, not {number}")
     return number
 
 
-def _parse_float(key: str, value: str) -> float:
+def env_float(
+    env: Mapping[str, str],
+    key: str,
+    default: float,
+    *,
+    minimum: float | None = 0.0,
+    positive: bool = False,
+) -> float:
+    """A number setting; `positive` requires > 0, else `minimum` (None: any value)."""
+    value = (env.get(key) or "").strip()
+    if not value:
+        return default
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise SettingsError(f"{key} must be a number, not {value!r}") from None
+    if positive and not number > 0:
+        raise SettingsError(f"{key} must be positive, not {value!r}")
+    if minimum is not None and number < minimum:
+        raise SettingsError(f"{key} must not be negative, not {value!r}")
+    return number
 
 
-def _parse_bool(key: str, value: str) -> bool:
-    lowered = value.strip().lower()
+def env_bool(env: Mapping[str, str], key: str, default: bool) -> bool:
+    """A 0/1 switch (also true/false, yes/no, on/off); blank gives `default`."""
+    lowered = (env.get(key) or "").strip().lower()
+    if not lowered:
+        return default
     if lowered in ("1", "true", "yes", "on"):
         return True
-    if lowered in ("0", "false", "no", "off", ""):
+    if lowered in ("0", "false", "no", "off"):
         return False
-    raise SettingsError(f"{key} must be 0 or 1, not {value!r}")
+    raise SettingsError(f"{key} must be 0 or 1, not {env.get(key)!r}")

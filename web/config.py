@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scorer.errors import SettingsError
-from scorer.settings import Limits
+from scorer.settings import Limits, env_bool, env_float
 
 DEFAULT_PORT = 8025
 DEFAULT_HOST = "127.0.0.1"
@@ -81,16 +81,16 @@ class WebConfig:
         return cls(
             data_dir=data_dir,
             database_url=database_url,
-            retention_days=_number(env, "SPAMSCORE_RETENTION_DAYS", 30.0),
+            retention_days=env_float(env, "SPAMSCORE_RETENTION_DAYS", 30.0),
             api_keys=tuple(keys),
-            api_open=_flag(env, "SPAMSCORE_API_OPEN"),
+            api_open=env_bool(env, "SPAMSCORE_API_OPEN", False),
             rate_limit=None if rate.lower() in ("", "0", "off", "none") else rate,
             redis_url=env.get("REDIS_URL") or None,
-            max_request_bytes=int(_number(env, "SPAMSCORE_MAX_REQUEST_BYTES", 0)),
-            batch_max=int(_number(env, "SPAMSCORE_BATCH_MAX", 50)),
-            trusted_proxies=int(_number(env, "SPAMSCORE_TRUSTED_PROXIES", 0)),
+            max_request_bytes=int(env_float(env, "SPAMSCORE_MAX_REQUEST_BYTES", 0)),
+            batch_max=int(env_float(env, "SPAMSCORE_BATCH_MAX", 50)),
+            trusted_proxies=int(env_float(env, "SPAMSCORE_TRUSTED_PROXIES", 0)),
             inbox_domain=inbox_domain(env),
-            test_hours=_number(env, "SPAMSCORE_TEST_HOURS", 24.0) or 24.0,
+            test_hours=env_float(env, "SPAMSCORE_TEST_HOURS", 24.0) or 24.0,
         )
 
 
@@ -102,25 +102,3 @@ def inbox_domain(env: Mapping[str, str]) -> str:
     if not valid_domain(domain):
         raise SettingsError(f"SPAMSCORE_INBOX_DOMAIN is not a host name: {domain!r}")
     return domain
-
-
-def _number(env: Mapping[str, str], key: str, default: float) -> float:
-    value = env.get(key)
-    if value is None or value.strip() == "":
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise SettingsError(f"{key} must be a number, not {value!r}") from None
-    if number < 0:
-        raise SettingsError(f"{key} must not be negative, not {value!r}")
-    return number
-
-
-def _flag(env: Mapping[str, str], key: str) -> bool:
-    value = env.get(key, "0").strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off", ""):
-        return False
-    raise SettingsError(f"{key} must be 0 or 1, not {value!r}")

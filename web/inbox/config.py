@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scorer.errors import SettingsError
-from scorer.settings import Limits
+from scorer.settings import Limits, env_float, env_int
 from web.config import WebConfig, inbox_domain
 
 DEFAULT_HOST = "127.0.0.1"
@@ -61,50 +61,24 @@ class InboxConfig:
         env = os.environ if env is None else env
         web = WebConfig.from_env(env)
         domain = inbox_domain(env)
-        engine_limit = _int(env, "SPAMSCORE_MAX_MESSAGE_BYTES", Limits().max_message_bytes)
+        engine_limit = env_int(env, "SPAMSCORE_MAX_MESSAGE_BYTES", Limits().max_message_bytes)
         cert = env.get("SPAMSCORE_INBOX_TLS_CERT") or None
         key = env.get("SPAMSCORE_INBOX_TLS_KEY") or None
         if bool(cert) != bool(key):
             raise SettingsError("set both SPAMSCORE_INBOX_TLS_CERT and SPAMSCORE_INBOX_TLS_KEY")
-        max_bytes = _int(env, "SPAMSCORE_INBOX_MAX_BYTES", engine_limit - TRACE_RESERVE)
+        max_bytes = env_int(env, "SPAMSCORE_INBOX_MAX_BYTES", engine_limit - TRACE_RESERVE)
         return cls(
             web=web,
             host=env.get("SPAMSCORE_INBOX_HOST") or DEFAULT_HOST,
-            port=_int(env, "SPAMSCORE_INBOX_PORT", DEFAULT_PORT),
+            port=env_int(env, "SPAMSCORE_INBOX_PORT", DEFAULT_PORT),
             domain=domain,
             hostname=(env.get("SPAMSCORE_INBOX_HOSTNAME") or domain).strip().lower(),
             tls_cert=Path(cert).expanduser() if cert else None,
             tls_key=Path(key).expanduser() if key else None,
             max_message_bytes=min(max_bytes, engine_limit - TRACE_RESERVE),
-            idle_timeout=_float(env, "SPAMSCORE_INBOX_TIMEOUT", 60.0),
-            session_timeout=_float(env, "SPAMSCORE_INBOX_SESSION_SECONDS", 600.0),
-            max_connections=_int(env, "SPAMSCORE_INBOX_MAX_CONNECTIONS", 100),
-            max_recipients=_int(env, "SPAMSCORE_INBOX_MAX_RECIPIENTS", 10),
-            workers=_int(env, "SPAMSCORE_INBOX_WORKERS", 4),
+            idle_timeout=env_float(env, "SPAMSCORE_INBOX_TIMEOUT", 60.0, positive=True),
+            session_timeout=env_float(env, "SPAMSCORE_INBOX_SESSION_SECONDS", 600.0, positive=True),
+            max_connections=env_int(env, "SPAMSCORE_INBOX_MAX_CONNECTIONS", 100),
+            max_recipients=env_int(env, "SPAMSCORE_INBOX_MAX_RECIPIENTS", 10),
+            workers=env_int(env, "SPAMSCORE_INBOX_WORKERS", 4),
         )
-
-
-def _int(env: Mapping[str, str], key: str, default: int) -> int:
-    value = (env.get(key) or "").strip()
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise SettingsError(f"{key} must be an integer, not {value!r}") from None
-    if number <= 0:
-        raise SettingsError(f"{key} must be positive, not {number}")
-    return number
-
-
-def _float(env: Mapping[str, str], key: str, default: float) -> float:
-    value = (env.get(key) or "").strip()
-    if not value:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise SettingsError(f"{key} must be a number, not {value!r}") from None
-    if not number > 0:
-        raise SettingsError(f"{key} must be positive, not {value!r}")
-    return number
