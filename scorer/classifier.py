@@ -9,9 +9,15 @@ and a few array operations, and an explanation is exact: a unit's share of the l
 sum of its slots' weights times their value (a slot shared by several units is split), named by
 the unit's own text, never by a hash.
 
+The model also reads the offline rule findings of the message (stacking): each finding id in its
+rule vocabulary (`meta["rule_features"]`, from `scorer.features.rule_feature_ids`) adds its own
+weight times a fixed `rule_value`, outside the normalised text vector, so a rule's pull does not
+depend on the length of the text. An explanation names such a unit by its rule id.
+
 On disk a model is two plain files, nothing that can run code when loaded:
-`classifier.json` (metadata: versions, training command, data, metrics) and `classifier.npz`
-(float32 weights and the intercept; read with allow_pickle=False).
+`classifier.json` (metadata: versions, training command, data, metrics, the rule vocabulary)
+and `classifier.npz` (float32 text and rule weights and the intercept; read with
+allow_pickle=False).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import logging
 import math
 import os
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +39,7 @@ import sklearn
 from sklearn.utils import murmurhash3_32
 
 from scorer.errors import ModelError
-from scorer.features import FEATURE_VERSION, Unit, extract
+from scorer.features import FEATURE_VERSION, Unit, extract, rule_feature_ids
 from scorer.message import Message
 from scorer.paths import models_dir
 from scorer.settings import Settings
@@ -40,11 +47,13 @@ from scorer.settings import Settings
 log = logging.getLogger(__name__)
 
 MODEL_FORMAT = "spamscore-linear-hashed"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 META_FILE = "classifier.json"
 WEIGHTS_FILE = "classifier.npz"
 DEFAULT_N_FEATURES = 2**20
 TOP_FEATURES = 10
+DEFAULT_RULE_VALUE = 0.3
+"""The value of a rule feature that fired (text slots carry 1/sqrt(#slots), about 0.02-0.1)."""
 _MAX_WEIGHTS_BYTES = 64 * 1024 * 1024
 _SLOT_CACHE = 500_000
 
@@ -111,17 +120,33 @@ class Prediction:
     top_features: list[dict[str, Any]] = field(default_factory=list)
 
     def to_section(self) -> dict[str, Any]:
-        return {"probability": round(self.probability, 4), "top_features": self.top_features}
+        return {"probability": round(self.probability, 6), "top_features": self.top_features}
 
 
 class Model:
     """A loaded linear hashed model. Immutable and thread-safe after construction."""
 
-    def __init__(self, coef: np.ndarray, intercept: float, meta: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        coef: np.ndarray,
+        intercept: float,
+        meta: dict[str, Any],
+        rule_coef: np.ndarray | None = None,
+    ) -> None:
         self.coef = np.ascontiguousarray(coef, dtype=np.float32)
         self.intercept = float(intercept)
         self.meta = meta
         self.n_features = int(self.coef.shape[0])
+        self.rule_features: list[str] = list(meta.get("rule_features") or [])
+        self.rule_value = float(meta.get("rule_value", DEFAULT_RULE_VALUE))
+        if rule_coef is None:
+            rule_coef = np.zeros(len(self.rule_features), dtype=np.float32)
+        self.rule_coef = np.ascontiguousarray(rule_coef, dtype=np.float32)
+        if self.rule_coef.shape != (len(self.rule_features),):
+            raise ModelError(
+                f"{len(self.rule_features)} rule features but {self.rule_coef.shape} rule weights"
+            )
+        self._rule_index = {rule_id: i for i, rule_id in enumerate(self.rule_features)}
         self._slots: dict[str, np.ndarray] = {}
 
     # --- prediction --------------------------------------------------------------------------
@@ -138,20 +163,35 @@ class Model:
     def vectorize(self, units: list[Unit]) -> Vector:
         return vectorize([self._unit_slots(unit) for unit in units], self.n_features)
 
-    def logit(self, vector: Vector) -> float:
+    def rule_units(self, rule_ids: Iterable[str]) -> list[tuple[str, int]]:
+        """(finding id, index in the rule vocabulary) of the findings this model reads."""
+        index = self._rule_index
+        return [(r, index[r]) for r in rule_feature_ids(rule_ids) if r in index]
+
+    def logit(self, vector: Vector, rules: Sequence[tuple[str, int]] = ()) -> float:
         total = float(self.coef[vector.distinct].sum(dtype=np.float64))
-        return self.intercept + vector.value * total
+        rule_total = sum(float(self.rule_coef[i]) for _, i in rules)
+        return self.intercept + vector.value * total + self.rule_value * rule_total
 
-    def predict_proba(self, msg: Message) -> float:
-        """p(spam) for a parsed message."""
-        return _sigmoid(self.logit(self.vectorize(extract(msg))))
+    def predict_proba(self, msg: Message, rule_ids: Iterable[str] = ()) -> float:
+        """p(spam) for a parsed message whose offline findings have the ids `rule_ids`."""
+        return _sigmoid(self.logit(self.vectorize(extract(msg)), self.rule_units(rule_ids)))
 
-    def analyze(self, msg: Message, top: int = TOP_FEATURES) -> Prediction:
-        """p(spam) and the `top` features that pushed it most, each named by its own text."""
+    def analyze(
+        self, msg: Message, rule_ids: Iterable[str] = (), top: int = TOP_FEATURES
+    ) -> Prediction:
+        """p(spam) and the `top` features that pushed it most, each named by its own text
+        (rule findings by their id, source `rule`)."""
         units = extract(msg)
         vector = self.vectorize(units)
-        probability = _sigmoid(self.logit(vector))
-        return Prediction(probability, _explain(units, self.shares(vector), top))
+        rules = self.rule_units(rule_ids)
+        probability = _sigmoid(self.logit(vector, rules))
+        shares = self.shares(vector)
+        if rules:
+            units = units + [Unit(f"r:{r}", r, "rule", ()) for r, _ in rules]
+            rule_shares = [self.rule_value * float(self.rule_coef[i]) for _, i in rules]
+            shares = np.concatenate((shares, rule_shares))
+        return Prediction(probability, _explain(units, shares, top))
 
     def shares(self, vector: Vector) -> np.ndarray:
         """Each unit's exact share of the log-odds: its slots' weights times the value, a slot
@@ -171,7 +211,10 @@ class Model:
         weights_path = target / WEIGHTS_FILE
         with open(weights_path, "wb") as handle:
             np.savez_compressed(
-                handle, coef=self.coef, intercept=np.asarray([self.intercept], dtype=np.float64)
+                handle,
+                coef=self.coef,
+                rule_coef=self.rule_coef,
+                intercept=np.asarray([self.intercept], dtype=np.float64),
             )
         meta = dict(self.meta)
         meta.update(
@@ -180,6 +223,8 @@ class Model:
             feature_version=FEATURE_VERSION,
             sklearn_version=sklearn.__version__,
             n_features=self.n_features,
+            rule_features=self.rule_features,
+            rule_value=self.rule_value,
             weights_sha256=_sha256(weights_path),
         )
         self.meta = meta
@@ -214,18 +259,29 @@ class Model:
         try:
             with np.load(weights_path, allow_pickle=False) as data:
                 coef = data["coef"]
+                rule_coef = data["rule_coef"]
                 intercept = data["intercept"]
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"{weights_path}: not a readable weights file: {exc}") from None
         n_features = meta["n_features"]
+        n_rules = len(meta["rule_features"])
         if coef.dtype != np.float32 or coef.shape != (n_features,) or intercept.shape != (1,):
             raise ModelError(
                 f"{weights_path}: expected float32 weights of shape ({n_features},) and one "
                 f"intercept, found {coef.dtype} {coef.shape} and {intercept.shape}"
             )
-        if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+        if rule_coef.dtype != np.float32 or rule_coef.shape != (n_rules,):
+            raise ModelError(
+                f"{weights_path}: expected {n_rules} float32 rule weights (one per entry of "
+                f"rule_features), found {rule_coef.dtype} {rule_coef.shape}"
+            )
+        if not (
+            np.isfinite(coef).all()
+            and np.isfinite(rule_coef).all()
+            and np.isfinite(intercept).all()
+        ):
             raise ModelError(f"{weights_path}: weights contain NaN or infinity")
-        return cls(coef, float(intercept[0]), meta)
+        return cls(coef, float(intercept[0]), meta, rule_coef)
 
 
 def _explain(units: list[Unit], shares: np.ndarray, top: int) -> list[dict[str, Any]]:
@@ -271,6 +327,12 @@ def _check_meta(meta: dict[str, Any], path: Path) -> None:
     n_features = meta.get("n_features")
     if not isinstance(n_features, int) or not 1 <= n_features <= 2**24:
         raise ModelError(f"{path}: n_features must be an integer from 1 to 2**24")
+    rules = meta.get("rule_features")
+    if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+        raise ModelError(f"{path}: rule_features must be a list of finding ids")
+    value = meta.get("rule_value")
+    if not isinstance(value, int | float) or not 0 < value <= 10:
+        raise ModelError(f"{path}: rule_value must be a number in (0, 10]")
 
 
 def _sha256(path: Path) -> str:

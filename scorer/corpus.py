@@ -44,6 +44,9 @@ AUTHOR_HEADERS = frozenset(
         "message-id",
         "mime-version",
         "reply-to",
+        "in-reply-to",
+        "references",
+        "thread-index",
         "content-type",
         "content-transfer-encoding",
         "content-disposition",
@@ -53,7 +56,9 @@ AUTHOR_HEADERS = frozenset(
         "user-agent",
     }
 )
-"""Headers a draft has before it is sent; everything else is transit, verdict or list data."""
+"""Headers a draft has before it is sent; everything else is transit, verdict or list data.
+In-Reply-To, References and Thread-Index are written by the author's mail client when replying:
+without them every genuine reply in the list ham would look like a fake `Re:` (SUBJ_FAKE_REPLY)."""
 
 _MBOX_FROM = re.compile(rb"\AFrom [^\n]*\n")
 _HEADER_NAME = re.compile(rb"^([!-9;-~]+)[ \t]*:")

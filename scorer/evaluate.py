@@ -160,6 +160,7 @@ def cross_validate(
             c=c,
             seed=seed,
             sample_weight=None if weights is None else weights[train],
+            n_rules=len(getattr(dataset, "rule_features", ())),
         )
         probabilities[test] = _sigmoid(dataset.matrix[test] @ coef.astype(np.float64) + intercept)
         if log:
@@ -174,13 +175,17 @@ def cross_validate(
         "classifier_thresholds": threshold_table(labels, probabilities, rules),
     }
     if pipeline:
-        base, _rate = rules_scores(dataset.samples, settings, log)
+        base = dataset.rules_scores
+        if base is None:
+            base, _rate = rules_scores(dataset.samples, settings, log)
         total = base + bucket_scores(probabilities, rules)
         result["pipeline"] = {
             "threshold": settings.threshold,
             **confusion(labels, total >= settings.threshold),
             "rules_alone": confusion(labels, base >= settings.threshold),
         }
+        result["scores"] = total
+        result["rules_scores"] = base
     result["probabilities"] = probabilities
     return result
 
@@ -205,12 +210,7 @@ def evaluate_model(
     labels = np.asarray([s.label for s in samples])
     probabilities = np.zeros(len(samples))
     classifier_ms: list[float] = []
-    for index, sample in enumerate(samples):
-        msg = sample.message
-        started = time.perf_counter()
-        probabilities[index] = model.analyze(msg).probability
-        classifier_ms.append((time.perf_counter() - started) * 1000)
-    engine = Engine(settings)
+    engine = Engine(settings, classifier=model)
     flagged = np.zeros(len(samples), dtype=bool)
     scores = np.zeros(len(samples))
     started = time.perf_counter()
@@ -219,6 +219,10 @@ def evaluate_model(
             report = engine.analyze(sample.raw)
             flagged[index] = report.is_spam
             scores[index] = report.score
+            # The classifier check's own section and timing: the model reads the offline
+            # findings of this same run, so this is the probability the engine scored.
+            probabilities[index] = (report.classifier or {}).get("probability", 0.0)
+            classifier_ms.append(report.checks.get("classifier", {}).get("ms", 0.0))
             if log and index and index % 2000 == 0:
                 log(f"  pipeline: {index}/{len(samples)}")
     finally:
@@ -305,14 +309,55 @@ def format_eval(result: dict[str, Any]) -> str:
 def _write_scores(path: str, samples: Sequence[corpus.Sample], result: dict[str, Any]) -> None:
     """Per-message label, probability (and pipeline score): for re-tuning buckets offline."""
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write("source\tname\tlabel\tprobability\tscore\n")
+        handle.write("source\tname\tlabel\tprobability\tscore\trules_score\n")
         scores = result.get("scores")
+        rules = result.get("rules_scores")
         for index, sample in enumerate(samples):
             score = "" if scores is None else f"{scores[index]:.2f}"
+            base = "" if rules is None else f"{rules[index]:.2f}"
             handle.write(
                 f"{sample.source}\t{sample.name}\t{sample.label}\t"
-                f"{result['probabilities'][index]:.5f}\t{score}\n"
+                f"{result['probabilities'][index]:.6f}\t{score}\t{base}\n"
             )
+
+
+def _cv_recipe(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    """What `eval --cv` trains in each fold. Without --ham/--spam: the shipped (or --model)
+    model's own training recipe from its metadata (data, C, seed, sample weights, slots), so the
+    figures describe how that model was made; options given on the command line override it."""
+    from scorer.classifier import DEFAULT_N_FEATURES
+    from scorer.cli import UsageError
+    from scorer.train import DEFAULT_C
+
+    recipe: dict[str, Any] = {
+        "ham": list(args.ham),
+        "spam": list(args.spam),
+        "c": DEFAULT_C,
+        "seed": 0,
+        "weights": [],
+        "n_features": DEFAULT_N_FEATURES,
+    }
+    if not args.ham and not args.spam:
+        model_dir = Path(args.model) if args.model else default_model_dir(settings)
+        meta = Model.load(model_dir).meta
+        sources = meta.get("sources") or []
+        recipe.update(
+            ham=[s["path"] for s in sources if s.get("label") == "ham"],
+            spam=[s["path"] for s in sources if s.get("label") == "spam"],
+            c=float(meta.get("C", DEFAULT_C)),
+            seed=int(meta.get("seed", 0)),
+            weights=list(meta.get("weights") or []),
+            n_features=int(meta.get("n_features", DEFAULT_N_FEATURES)),
+        )
+    if not recipe["ham"] or not recipe["spam"]:
+        raise UsageError("cross-validation needs both --ham and --spam (or a model's recipe)")
+    if args.c is not None:
+        recipe["c"] = args.c
+    if args.seed is not None:
+        recipe["seed"] = args.seed
+    if args.weight:
+        recipe["weights"] = list(args.weight)
+    return recipe
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -321,24 +366,44 @@ def run_eval(args: argparse.Namespace) -> int:
     def say(text: str) -> None:
         print(text, file=sys.stderr)
 
-    if not args.ham and not args.spam:
-        raise UsageError("eval needs --ham and/or --spam paths")
     settings = Settings.from_env()
     if args.threshold is not None:
         settings = settings.replace(threshold=args.threshold)
     settings = settings.replace(offline=True)
     if args.cv:
-        from scorer.train import prepare
+        from scorer.train import prepare, sample_weights
 
-        if not args.ham or not args.spam:
-            raise UsageError("cross-validation needs both --ham and --spam")
-        dataset = prepare(args.ham, args.spam, log=say)
-        result = cross_validate(
-            dataset, folds=args.cv, c=args.c, seed=args.seed, settings=settings, log=say
+        recipe = _cv_recipe(args, settings)
+        say(
+            "cross-validating: "
+            + " ".join(
+                [f"--ham {p}" for p in recipe["ham"]] + [f"--spam {p}" for p in recipe["spam"]]
+            )
+            + f" --c {recipe['c']:g} --seed {recipe['seed']}"
+            + "".join(f" --weight {w}" for w in recipe["weights"])
         )
+        dataset = prepare(
+            recipe["ham"],
+            recipe["spam"],
+            n_features=recipe["n_features"],
+            settings=settings,
+            log=say,
+        )
+        result = cross_validate(
+            dataset,
+            folds=args.cv,
+            c=recipe["c"],
+            seed=recipe["seed"],
+            settings=settings,
+            weights=sample_weights(dataset.samples, recipe["weights"]),
+            log=say,
+        )
+        result["recipe"] = recipe
         samples = dataset.samples
         text = format_cv(result)
     else:
+        if not args.ham and not args.spam:
+            raise UsageError("eval needs --ham and/or --spam paths (or --cv)")
         samples = corpus.load(args.ham, args.spam)
         say(f"{len(samples)} messages")
         model_dir = Path(args.model) if args.model else default_model_dir(settings)
@@ -346,7 +411,9 @@ def run_eval(args: argparse.Namespace) -> int:
         text = format_eval(result)
     if args.scores_out:
         _write_scores(args.scores_out, samples, result)
-    result = {k: v for k, v in result.items() if k not in ("probabilities", "scores")}
+    result = {
+        k: v for k, v in result.items() if k not in ("probabilities", "scores", "rules_scores")
+    }
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -377,10 +444,22 @@ def register(sub: Any) -> None:
         type=int,
         default=0,
         metavar="K",
-        help="grouped K-fold cross-validation instead of measuring a model",
+        help="grouped K-fold cross-validation instead of measuring a model; without --ham/--spam "
+        "it cross-validates the model's own training recipe (data, C, seed, weights)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="CV split and solver seed (default 0)")
-    parser.add_argument("--c", type=float, default=None, help="C for the CV fold models")
+    parser.add_argument(
+        "--seed", type=int, default=None, help="CV split and solver seed (default: the recipe's)"
+    )
+    parser.add_argument(
+        "--c", type=float, default=None, help="C for the CV fold models (default: the recipe's)"
+    )
+    parser.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="PATTERN=W",
+        help="sample weights for the CV fold models, as in `train` (default: the recipe's)",
+    )
     parser.add_argument("--threshold", type=float, help="pipeline spam threshold (default 5.0)")
     parser.add_argument(
         "--scores-out",

@@ -10,6 +10,11 @@ never hashes. Corpus artefacts that a pre-send draft would not contain are remov
 training and prediction alike: the corpus publishers' obfuscated addresses and hosts, and the
 footers that mailing-list servers append.
 
+The model also reads which offline rules fired (`rule_feature_ids`): the rules are not trained,
+so their findings are structured evidence the text model can weigh jointly with the words
+(stacking). Only rules about what the author made are used; rules about transport, draft state
+or data the training corpora lack are left out (RULE_FEATURE_SKIP says why for each).
+
 Bump FEATURE_VERSION whenever a change here would give a saved model different inputs.
 """
 
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -24,7 +30,7 @@ import regex
 
 from scorer.message import Message
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 MAX_TEXT_CHARS = 20_000
 """Characters of body text tokenised; spam says what it has to say early."""
@@ -359,6 +365,54 @@ def link_units(msg: Message) -> list[Unit]:
             continue
         units.append(Unit(f"d:{domain}", domain, "link", (f"d:{domain}",)))
     return units
+
+
+# Offline findings the classifier does not read. Each would teach the model something about the
+# training corpora or the sending pipeline rather than about what the author wrote:
+RULE_FEATURE_SKIP = frozenset(
+    {
+        # The corpora were stripped of List-* headers (scorer.corpus), so these fire on every
+        # training message; a draft gets its List-Unsubscribe from the ESP at send time.
+        "LIST_UNSUB_MISSING",
+        "LIST_UNSUB_NO_ONE_CLICK",
+        "LIST_UNSUB_INVALID",
+        "LIST_UNSUB_NO_BODY_LINK",
+        # Written by the sending software, not the author, and absent from many drafts.
+        "HDR_MISSING_MESSAGE_ID",
+        "HDR_MESSAGE_ID_INVALID",
+        "HDR_MISSING_DATE",
+        "HDR_DATE_INVALID",
+        "HDR_DATE_FUTURE",
+        "HDR_MISSING_TO",
+        "DKIM_NONE",
+        # Drafts and test sends use placeholder domains; the seed set uses reserved ones.
+        "HDR_FROM_DOMAIN_INVALID",
+        # Mailing lists rewrite Reply-To and threading headers: in the 2002 ham these measure
+        # list traffic, not honesty.
+        "HDR_REPLY_TO_MISMATCH",
+        "SUBJ_FAKE_REPLY",
+        # Information and advice only (score 0 by design).
+        "HTML_TRACKING_PIXEL",
+        "LEGAL_JP_NO_OPTOUT",
+        "LEGAL_JP_NO_ADDRESS",
+        "LEGAL_JP_NO_SENDER_NAME",
+        "LEGAL_JP_NO_CONTACT",
+    }
+)
+_RULE_FEATURE_PREFIX_SKIP = ("ML_", "LIMIT_")
+"""The classifier's own buckets, and limits the engine hit (they describe our settings)."""
+
+
+def rule_feature_ids(ids: Iterable[str]) -> list[str]:
+    """The finding ids the classifier reads, sorted: offline findings minus RULE_FEATURE_SKIP."""
+    return sorted(
+        {
+            rule_id
+            for rule_id in ids
+            if rule_id not in RULE_FEATURE_SKIP
+            and not rule_id.startswith(_RULE_FEATURE_PREFIX_SKIP)
+        }
+    )
 
 
 def extract(msg: Message) -> list[Unit]:

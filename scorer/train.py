@@ -4,9 +4,12 @@
 
 Each PATH is a folder of raw messages, a .tar.gz of them, or a source folder of shared/corpus/
 (its ham.tar.gz / spam.tar.gz is picked by the option). Messages are normalised and
-de-duplicated by `scorer.corpus`; tokens come from `scorer.features`; the model is L2-regularised
-logistic regression (liblinear, seeded) over the hashed tokens. The same data, options and seed
-give the same weights and the same metrics.
+de-duplicated by `scorer.corpus`; tokens come from `scorer.features`; the offline rules run once
+per message (classifier off) and the ids of their findings become rule features
+(`rule_evidence`); the model is L2-regularised logistic regression (liblinear, seeded) over the
+hashed tokens and the rule features. The rules are not trained, so a message's rule features
+are the same in every cross-validation fold. The same data, options and seed give the same
+weights and the same metrics.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import shlex
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,8 +31,10 @@ import sklearn
 from sklearn.linear_model import LogisticRegression
 
 from scorer import corpus
-from scorer.classifier import DEFAULT_N_FEATURES, Model, unit_slots, vectorize
-from scorer.features import FEATURE_VERSION, extract
+from scorer.classifier import DEFAULT_N_FEATURES, DEFAULT_RULE_VALUE, Model, unit_slots, vectorize
+from scorer.features import FEATURE_VERSION, extract, rule_feature_ids
+from scorer.rules import RuleSet, load_rules
+from scorer.settings import Settings
 
 DEFAULT_C = 8.0
 DEFAULT_SEED = 0
@@ -37,16 +42,72 @@ DEFAULT_SEED = 0
 
 @dataclass
 class Dataset:
-    """Samples with their hashed feature matrix (rows in sample order) and labels."""
+    """Samples with their feature matrix (rows in sample order: the hashed text slots, then one
+    column per rule feature), labels, and what the offline rules said about each message."""
 
     samples: list[corpus.Sample]
     matrix: sp.csr_matrix
     labels: np.ndarray
     dedup: corpus.Dedup | None = None
+    rule_features: list[str] = field(default_factory=list)
+    rule_value: float = DEFAULT_RULE_VALUE
+    rules_scores: np.ndarray | None = None
+    """Each message's whole offline-pipeline score with the classifier off."""
 
     @property
     def groups(self) -> np.ndarray:
         return np.asarray([s.group for s in self.samples])
+
+    @property
+    def n_features(self) -> int:
+        return self.matrix.shape[1] - len(self.rule_features)
+
+
+def rule_vocabulary(rules: RuleSet) -> list[str]:
+    """Every offline finding id the classifier may read (`scorer.features.rule_feature_ids`)."""
+    return rule_feature_ids(rule.id for rule in rules.rules.values() if not rule.network)
+
+
+def rule_evidence(
+    samples: Sequence[corpus.Sample], settings: Settings | None = None, log: Any = None
+) -> tuple[np.ndarray, list[list[str]], float]:
+    """Run the offline engine with the classifier off on every sample: its score, the ids of its
+    findings (what the classifier check reads from the same run), and messages per second."""
+    from scorer.pipeline import Engine
+
+    settings = (settings or Settings(offline=True)).replace(use_classifier=False, offline=True)
+    engine = Engine(settings)
+    scores = np.zeros(len(samples))
+    ids: list[list[str]] = []
+    started = time.perf_counter()
+    try:
+        for index, sample in enumerate(samples):
+            report = engine.analyze(sample.raw)
+            scores[index] = report.score
+            ids.append(rule_feature_ids(f.id for f in report.findings))
+            if log and index and index % 2000 == 0:
+                log(f"  rules: {index}/{len(samples)}")
+    finally:
+        engine.close()
+    elapsed = time.perf_counter() - started
+    return scores, ids, len(samples) / elapsed if elapsed else 0.0
+
+
+def rule_matrix(
+    ids: Sequence[Sequence[str]], vocabulary: Sequence[str], value: float
+) -> sp.csr_matrix:
+    """One row per message, `value` in the column of each rule feature it has."""
+    index = {rule_id: i for i, rule_id in enumerate(vocabulary)}
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, found in enumerate(ids):
+        for rule_id in found:
+            if rule_id in index:
+                rows.append(row)
+                cols.append(index[rule_id])
+    return sp.csr_matrix(
+        (np.full(len(rows), value), (rows, cols)), shape=(len(ids), len(vocabulary))
+    )
 
 
 def featurize(samples: Sequence[corpus.Sample], n_features: int) -> sp.csr_matrix:
@@ -72,17 +133,22 @@ def prepare(
     spam: Sequence[str],
     *,
     n_features: int = DEFAULT_N_FEATURES,
+    rule_value: float = DEFAULT_RULE_VALUE,
     dedupe: bool = True,
+    settings: Settings | None = None,
     log: Any = None,
 ) -> Dataset:
-    """Load, normalise, de-duplicate, group and featurize the corpora."""
+    """Load, normalise, de-duplicate, group and featurize the corpora (text and rule findings)."""
     started = time.monotonic()
     samples = corpus.load(ham, spam)
     stats = None
     if dedupe:
         samples, stats = corpus.deduplicate(samples)
     corpus.assign_groups(samples)
-    matrix = featurize(samples, n_features)
+    text = featurize(samples, n_features)
+    vocabulary = rule_vocabulary(load_rules())
+    scores, ids, _rate = rule_evidence(samples, settings, log)
+    matrix = sp.hstack([text, rule_matrix(ids, vocabulary, rule_value)], format="csr")
     labels = np.asarray([s.label for s in samples], dtype=np.int64)
     if log:
         removed = (
@@ -96,7 +162,10 @@ def prepare(
             f"in {len({s.group for s in samples})} groups{removed} "
             f"[{time.monotonic() - started:.1f}s]"
         )
-    return Dataset(samples, matrix, labels, stats)
+    return Dataset(samples, matrix, labels, stats, vocabulary, rule_value, scores)
+
+
+_MAX_RULE_PASSES = 10
 
 
 def fit(
@@ -106,13 +175,34 @@ def fit(
     c: float = DEFAULT_C,
     seed: int = DEFAULT_SEED,
     sample_weight: np.ndarray | None = None,
+    n_rules: int = 0,
 ) -> tuple[np.ndarray, float]:
-    """Weights and intercept of an L2 logistic regression on the hashed matrix."""
+    """Weights and intercept of an L2 logistic regression on the feature matrix.
+
+    The last `n_rules` columns are rule findings, and their weights are kept at zero or above:
+    a finding is evidence of a problem, so it may never make a message look more legitimate.
+    (In the 2002 corpus shorteners, frames and many link domains were commoner in newsletters
+    than in spam, and an unconstrained fit learned to reward them, which would let any author
+    lower the score by adding a shortener.) A rule whose weight comes out negative is taken out
+    and the model refitted, until none is negative.
+    """
     if len(set(labels.tolist())) != 2:
         raise corpus.CorpusError("training needs both ham and spam messages")
-    model = LogisticRegression(C=c, solver="liblinear", random_state=seed, max_iter=1000)
-    model.fit(matrix, labels, sample_weight=sample_weight)
-    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+    n_text = matrix.shape[1] - n_rules
+    dropped = np.zeros(n_rules, dtype=bool)
+    for _ in range(_MAX_RULE_PASSES):
+        keep = np.ones(matrix.shape[1])
+        keep[n_text:][dropped] = 0.0
+        design = (matrix @ sp.diags(keep)).tocsr() if dropped.any() else matrix
+        model = LogisticRegression(C=c, solver="liblinear", random_state=seed, max_iter=1000)
+        model.fit(design, labels, sample_weight=sample_weight)
+        coef = model.coef_[0].astype(np.float32)
+        negative = (coef[n_text:] < 0) & ~dropped
+        if not negative.any():
+            break
+        dropped |= negative
+    coef[n_text:][dropped] = 0.0
+    return coef, float(model.intercept_[0])
 
 
 def sample_weights(samples: Sequence[corpus.Sample], rules: Sequence[str]) -> np.ndarray | None:
@@ -149,8 +239,17 @@ def train_model(
     meta: dict[str, Any],
     weights: np.ndarray | None = None,
 ) -> Model:
-    coef, intercept = fit(dataset.matrix, dataset.labels, c=c, seed=seed, sample_weight=weights)
-    return Model(coef, intercept, meta)
+    coef, intercept = fit(
+        dataset.matrix,
+        dataset.labels,
+        c=c,
+        seed=seed,
+        sample_weight=weights,
+        n_rules=len(dataset.rule_features),
+    )
+    meta = {**meta, "rule_features": dataset.rule_features, "rule_value": dataset.rule_value}
+    split = dataset.n_features
+    return Model(coef[:split], intercept, meta, coef[split:])
 
 
 def _sources_meta(paths: Sequence[str], samples: list[corpus.Sample], label: int) -> list[dict]:
@@ -215,7 +314,9 @@ def run_train(args: argparse.Namespace) -> int:
         result = evaluate.cross_validate(
             dataset, folds=args.cv, c=args.c, seed=args.seed, weights=weights, log=say
         )
-        meta["cross_validation"] = {k: v for k, v in result.items() if k != "probabilities"}
+        meta["cross_validation"] = {
+            k: v for k, v in result.items() if k not in ("probabilities", "scores", "rules_scores")
+        }
         say(evaluate.format_cv(result))
     started = time.monotonic()
     model = train_model(dataset, c=args.c, seed=args.seed, meta=meta, weights=weights)

@@ -4,11 +4,16 @@ The probability bands and their scores are data: each ML_ rule in rules/classifi
 `params: {min_probability, max_probability}` (the lower bound included, the upper excluded except
 1.0) and its score. The report's `classifier` section carries the probability and the features
 of *this* message that pushed it most, so the page can highlight them.
+
+The check runs late (after every offline check and pattern rule) because the model also reads
+which offline findings the message has (`offline_finding_ids`): the same ids the report lists,
+which is what training reads from the report (scorer.train.rule_evidence).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from scorer.context import Context
 from scorer.message import Message
@@ -17,8 +22,35 @@ from scorer.registry import Hit, Skip, check
 if TYPE_CHECKING:
     from scorer.rules import Rule, RuleSet
 
-ML_IDS = ("ML_HAM_00_05", "ML_SPAM_50_80", "ML_SPAM_80_95", "ML_SPAM_95_99", "ML_SPAM_99_100")
+ML_IDS = (
+    "ML_HAM_00_05",
+    "ML_HAM_05_20",
+    "ML_SPAM_50_70",
+    "ML_SPAM_70_80",
+    "ML_SPAM_80_90",
+    "ML_SPAM_90_100",
+)
 _EVIDENCE_FEATURES = 8
+
+
+def offline_finding_ids(hits: Iterable[Any], rules: RuleSet) -> list[str]:
+    """The ids of the findings `hits` become in the report (the pipeline's merging): declared
+    ids, minus those another present finding `replaces`, minus graded ones below every grade."""
+    values: dict[str, list[float]] = {}
+    for hit in hits:
+        if hit.id in rules:
+            found = values.setdefault(hit.id, [])
+            if hit.value is not None:
+                found.append(hit.value)
+    replaced = {other for rule_id in values for other in rules.get(rule_id).replaces}  # type: ignore[union-attr]
+    ids = []
+    for rule_id, found in values.items():
+        rule = rules.get(rule_id)
+        if rule_id in replaced or rule is None:
+            continue
+        if rule.score_for(max(found) if found else None) is not None:
+            ids.append(rule_id)
+    return sorted(ids)
 
 
 def buckets(rules: RuleSet) -> list[tuple[Rule, float, float]]:
@@ -42,18 +74,35 @@ def bucket_for(probability: float, rules: RuleSet) -> Rule | None:
     return None
 
 
-@check("classifier", emits=ML_IDS)
+def _title_rule_features(features: list[dict[str, Any]], ctx: Context) -> None:
+    """Give each rule finding among the top features its title in every language, filled from
+    the finding's own parameters (the section is stored language-neutral)."""
+    params: dict[str, Any] = {}
+    for hit in ctx.offline_hits:
+        params.setdefault(hit.id, hit.params)
+    for feature in features:
+        rule = ctx.rules.get(feature["feature"]) if feature["source"] == "rule" else None
+        if rule is not None:
+            found = params.get(rule.id, {})
+            feature["title"] = {
+                lang: rule.text("description", lang, found) for lang in rule.description
+            }
+
+
+@check("classifier", emits=ML_IDS, late=True)
 def classifier_bucket(msg: Message, ctx: Context) -> Hit | None:
-    """Score the band the model's p(spam) falls in; name the words that pushed it there."""
+    """Score the band the model's p(spam) falls in; name the words (and the rule findings) that
+    pushed it there."""
     model = ctx.classifier
     if model is None:
         if not ctx.settings.use_classifier:
             raise Skip("classifier switched off (SPAMSCORE_CLASSIFIER=0)")
         raise Skip("no classifier model installed")
-    prediction = model.analyze(msg)
+    prediction = model.analyze(msg, offline_finding_ids(ctx.offline_hits, ctx.rules))
     probability = prediction.probability
     rule = bucket_for(probability, ctx.rules)
     section = prediction.to_section()
+    _title_rule_features(section["top_features"], ctx)
     section["bucket"] = rule.id if rule is not None else None
     section["model"] = {
         "created": model.meta.get("created"),
@@ -66,7 +115,8 @@ def classifier_bucket(msg: Message, ctx: Context) -> Hit | None:
     pushing = [
         f for f in prediction.top_features if (f["weight"] > 0) == spammy and f["weight"] != 0
     ][:_EVIDENCE_FEATURES]
-    words = [f["feature"] for f in pushing]
+    # The advice asks the author to look at highlighted words; rule findings have their own.
+    words = [f["feature"] for f in pushing if f["source"] != "rule"]
     evidence = [f"p(spam) = {probability:.3f}"] + [
         f"{f['feature']} ({f['weight']:+.3f}, {f['source']})" for f in pushing
     ]

@@ -169,6 +169,24 @@ def mixed_script_words(msg: Message, ctx: Context) -> Hit | None:
     )
 
 
+_GREETING_ADDRESS = re.compile(
+    r"(?:^|[\s>])((?:hi|hello|hey|dear|greetings|ol[áa]|oi|prezad[oa]|car[oa]|hallo|liebe[r]?"
+    r"|sehr geehrte[r]?|guten tag|bonjour|cher|ch[èe]re|hola|estimad[oa]|beste|geachte)"
+    r"[ \t,:]+[\w.+'-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.IGNORECASE,
+)
+
+
+@check("BODY_GREETING_ADDRESS")
+def greeting_address(msg: Message, ctx: Context) -> Hit | None:
+    """The greeting names the reader by their email address ("Dear anna@example.org"): the
+    sender knows nothing else about them, which is what a harvested list looks like."""
+    match = _GREETING_ADDRESS.search(msg.visible_text[:1000])
+    if match is None:
+        return None
+    return Hit(evidence=[match.group(1)[:100]])
+
+
 @check("BODY_URL_ONLY")
 def url_only(msg: Message, ctx: Context) -> Hit | None:
     """A body that is little more than a link (rspamd HFILTER_URL_ONLY)."""

@@ -11,7 +11,7 @@ import unicodedata
 from datetime import timedelta
 
 from scorer.checks._brands import brand_domains, brand_in_text, brand_label
-from scorer.checks._lists import domain_list
+from scorer.checks._lists import domain_list, host_in
 from scorer.context import Context
 from scorer.message import Message
 from scorer.registry import Hit, check
@@ -211,6 +211,25 @@ def from_brand_mismatch(msg: Message, ctx: Context) -> Hit | None:
     )
 
 
+@check("HDR_FROM_FREE_HOSTING")
+def from_free_hosting(msg: Message, ctx: Context) -> Hit | None:
+    """A From address on a site hosted by a free web platform (`x@my-app-42.firebaseapp.com`).
+
+    Only a subdomain counts: the platforms' own mail comes from their apex domain, while a
+    tenant's subdomain is a web site, not a mail domain any organisation sends from.
+    """
+    sender = msg.from_address
+    if sender is None or not sender.domain:
+        return None
+    domain = sender.domain.lower().rstrip(".")
+    platform = host_in(domain, domain_list("free_hosting.txt"))
+    if platform is None or platform == domain:
+        return None
+    return Hit(
+        evidence=[f"From: {sender.addr_spec}"], params={"domain": domain, "platform": platform}
+    )
+
+
 @check("HDR_JP_HALFWIDTH_KANA")
 def halfwidth_kana_in_headers(msg: Message, ctx: Context) -> Hit | None:
     """Half-width katakana (JIS X 0201, `ESC ( I`) in a header: outside ISO-2022-JP, garbles."""
@@ -326,6 +345,34 @@ def subject_too_long(msg: Message, ctx: Context) -> Hit | None:
     if len(subject) <= 150:
         return None
     return Hit(evidence=[subject[:200]], params={"length": len(subject)}, value=len(subject))
+
+
+@check("SUBJ_RECIPIENT_ADDRESS")
+def subject_recipient_address(msg: Message, ctx: Context) -> Hit | None:
+    """The recipient's own email address written into the subject (rspamd TO_IN_SUBJECT): mass
+    mailers "personalise" with the only thing they know about the reader."""
+    subject = (msg.subject or "").lower()
+    if "@" not in subject:
+        return None
+    for addr in msg.to:
+        spec = addr.addr_spec.lower()
+        if "@" in spec and len(spec) >= 6 and spec in subject:
+            return Hit(evidence=[(msg.subject or "")[:200]], params={"address": addr.addr_spec})
+    return None
+
+
+_SUBJECT_PADDING = re.compile(r"\S[ \t\u00a0\u3000]{5,}\S")
+
+
+@check("SUBJ_WHITESPACE_PADDING")
+def subject_whitespace_padding(msg: Message, ctx: Context) -> Hit | None:
+    """A run of five or more spaces inside the subject: bulk mailers pad the visible subject so
+    that a per-recipient token after it (`Free offer      27283`) falls out of the preview."""
+    subject = msg.subject or ""
+    match = _SUBJECT_PADDING.search(subject)
+    if match is None:
+        return None
+    return Hit(evidence=[subject[:200]], params={"spaces": len(match.group(0)) - 2})
 
 
 @check("SUBJ_FAKE_REPLY")

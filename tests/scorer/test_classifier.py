@@ -41,11 +41,43 @@ def test_shipped_model_is_small_and_documented(shipped):
     assert meta["sklearn_version"] in card
 
 
+def _engine_probability(name: str) -> float:
+    """p(spam) as the engine computes it: the model reads the words and the offline findings."""
+    report = Engine(Settings(offline=True)).analyze((MESSAGES / name).read_bytes())
+    return report.classifier["probability"]
+
+
 def test_shipped_model_puts_japanese_get_rich_spam_above_a_shop_newsletter(shipped):
-    spam = shipped.predict_proba(_message("classifier_ja_get_rich_spam.eml"))
-    newsletter = shipped.predict_proba(_message("classifier_ja_shop_newsletter.eml"))
+    spam = _engine_probability("classifier_ja_get_rich_spam.eml")
+    newsletter = _engine_probability("classifier_ja_shop_newsletter.eml")
     assert spam > 0.5 > newsletter
     assert spam - newsletter > 0.3
+    # The words alone already rank them the same way.
+    words_spam = shipped.predict_proba(_message("classifier_ja_get_rich_spam.eml"))
+    words_newsletter = shipped.predict_proba(_message("classifier_ja_shop_newsletter.eml"))
+    assert words_spam > words_newsletter
+
+
+def test_shipped_model_reads_rule_findings_as_non_negative_evidence(shipped):
+    """Stacking: the rule vocabulary skips transport/draft-state findings, every rule weight is
+    zero or positive (a finding never makes a message look more legitimate), and a finding
+    moves p(spam) by exactly its weight times rule_value."""
+    from scorer.features import RULE_FEATURE_SKIP
+
+    assert shipped.rule_features and not set(shipped.rule_features) & RULE_FEATURE_SKIP
+    assert not any(r.startswith(("ML_", "LIMIT_")) for r in shipped.rule_features)
+    assert (shipped.rule_coef >= 0).all() and (shipped.rule_coef > 0).sum() >= 10
+    msg = _message("classifier_text_cold_sales_pitch.eml")
+    vector = shipped.vectorize(extract(msg))
+    strongest = shipped.rule_features[int(np.argmax(shipped.rule_coef))]
+    without = shipped.logit(vector)
+    with_rule = shipped.logit(vector, shipped.rule_units([strongest, "LIST_UNSUB_MISSING"]))
+    assert with_rule - without == pytest.approx(
+        shipped.rule_value * float(shipped.rule_coef.max()), abs=1e-6
+    )
+    prediction = shipped.analyze(msg, [strongest])
+    rule_feature = next(f for f in prediction.top_features if f["source"] == "rule")
+    assert rule_feature["feature"] == strongest and rule_feature["weight"] > 0
 
 
 def test_explanation_is_exact_and_names_words(shipped):
@@ -99,6 +131,9 @@ def _edit_meta(directory, **changes):
         ({"format_version": 99}, "file format 99"),
         ({"weights_sha256": "0" * 64}, "different trainings"),
         ({"n_features": 12}, "shape (12,)"),
+        ({"rule_features": ["BODY_SPAM_PHRASES"]}, "1 float32 rule weights"),
+        ({"rule_features": "BODY_SPAM_PHRASES"}, "rule_features must be a list"),
+        ({"rule_value": 0}, "rule_value must be a number"),
     ],
 )
 def test_a_model_from_another_version_fails_clearly(model_copy, changes, message):

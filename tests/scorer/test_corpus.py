@@ -35,6 +35,34 @@ def test_normalise_keeps_only_what_a_draft_has():
     assert clean.endswith(b"Buy cheap watches today\n")
 
 
+def test_normalise_keeps_the_reply_headers_the_authors_client_wrote():
+    """Without In-Reply-To/References every real reply in the list ham would read as a fake
+    `Re:` (SUBJ_FAKE_REPLY): they are written by the author's client, not by a relay."""
+    reply = (
+        b"Received: from relay.example.net\n"
+        b"From: Ann <ann@example.org>\n"
+        b"Subject: Re: build fails on arm64\n"
+        b"In-Reply-To: <1@example.org>\n"
+        b"References: <0@example.org>\n"
+        b"  <1@example.org>\n"
+        b"\n"
+        b"Try the patch.\n"
+    )
+    clean = corpus.normalise(reply)
+    assert b"In-Reply-To: <1@example.org>" in clean
+    assert b"References: <0@example.org>\n  <1@example.org>" in clean
+    assert b"Received" not in clean
+    from scorer.pipeline import Engine
+    from scorer.settings import Settings
+
+    engine = Engine(Settings(offline=True, use_classifier=False))
+    assert "SUBJ_FAKE_REPLY" not in engine.analyze(clean).finding_ids()
+    stripped = clean.replace(b"In-Reply-To: <1@example.org>\n", b"").replace(
+        b"References: <0@example.org>\n  <1@example.org>\n", b""
+    )
+    assert "SUBJ_FAKE_REPLY" in engine.analyze(stripped).finding_ids()
+
+
 def _tar(path, members):
     with tarfile.open(path, "w:gz") as archive:
         for name, data in members.items():

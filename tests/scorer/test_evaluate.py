@@ -16,6 +16,7 @@ from scorer.paths import models_dir
 from scorer.pipeline import Engine
 from scorer.rules import load_rules
 from scorer.settings import Settings
+from scorer.train import rule_evidence
 
 MESSAGES = Path(__file__).resolve().parents[1] / "data" / "messages"
 CLASSIFIER_FIXTURES = sorted(MESSAGES.glob("classifier_*.eml"))
@@ -37,8 +38,13 @@ def test_rules_once_plus_bucket_equals_the_whole_pipeline():
     settings = Settings(offline=True)
     base, rate = rules_scores(samples, settings)
     assert rate > 0
+    # Training reads the finding ids from the same classifier-off run (scorer.train).
+    same_base, ids, _ = rule_evidence(samples, settings)
+    assert (same_base == base).all()
     model = Model.load(models_dir())
-    probabilities = np.asarray([model.predict_proba(s.message) for s in samples])
+    probabilities = np.asarray(
+        [model.predict_proba(s.message, found) for s, found in zip(samples, ids, strict=True)]
+    )
     shortcut = base + bucket_scores(probabilities, load_rules())
     engine = Engine(settings)
     full = [engine.analyze(s.raw).score for s in samples]
@@ -67,7 +73,9 @@ def test_eval_command_reports_classifier_pipeline_and_speed(tmp_path, capsys):
     assert result["speed"]["classifier_ms_median"] > 0
     assert result["speed"]["pipeline_messages_per_second"] > 0
     lines = scores.read_text("utf-8").splitlines()
-    assert lines[0].split("\t") == ["source", "name", "label", "probability", "score"]
+    assert lines[0].split("\t") == [
+        "source", "name", "label", "probability", "score", "rules_score"
+    ]  # fmt: skip
     assert len(lines) == 5
 
 

@@ -97,3 +97,41 @@ def test_train_refuses_bad_input(tiny_corpus, tmp_path, capsys):
     assert main(["train", "--ham", str(tmp_path / "none"), "--spam", str(tiny_corpus)]) == 2
     assert _train(tiny_corpus, tmp_path / "m", "--weight", "nonsense") == 2
     assert "error" in capsys.readouterr().err
+
+
+def test_rule_weights_are_never_negative():
+    """A rule column that fires mostly on ham gets weight 0, not a reward; the text columns are
+    unconstrained."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from scorer.train import fit
+
+    rng = np.random.default_rng(0)
+    labels = np.array([0, 1] * 40)
+    text = rng.random((80, 6)) * 0.1
+    text[:, 0] += labels  # a spammy word
+    text[:, 1] += 1 - labels  # a hammy word
+    ham_rule = (labels == 0) & (rng.random(80) < 0.6)  # a finding commoner in ham
+    spam_rule = (labels == 1) & (rng.random(80) < 0.6)
+    matrix = sp.csr_matrix(np.column_stack([text, ham_rule, spam_rule]).astype(float))
+    free, _ = fit(matrix, labels, c=10)
+    assert free[6] < 0, "unconstrained, the ham-leaning finding would be rewarded"
+    coef, _ = fit(matrix, labels, c=10, n_rules=2)
+    assert coef[6] == 0 and coef[7] > 0
+    assert coef[1] < 0, "text weights keep their sign"
+
+
+def test_eval_cv_without_paths_cross_validates_the_models_own_recipe(tiny_corpus, tmp_path, capsys):
+    model_dir = tmp_path / "model"
+    assert _train(tiny_corpus, model_dir, "--cv", "2", "--weight", "*ham*=2") == 0
+    trained = json.loads((model_dir / "classifier.json").read_text("utf-8"))
+    capsys.readouterr()
+    assert main(["eval", "--cv", "2", "--model", str(model_dir), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["recipe"]["ham"] == [str(tiny_corpus / "ham")]
+    assert result["recipe"]["weights"] == ["*ham*=2"] and result["recipe"]["c"] == 10
+    assert result["recipe"]["n_features"] == 65536
+    # The same recipe, data and seed: the same cross-validation as at training time.
+    assert result["classifier"] == trained["cross_validation"]["classifier"]
+    assert result["pipeline"] == trained["cross_validation"]["pipeline"]

@@ -22,29 +22,34 @@ def test_buckets_are_data_ordered_and_disjoint():
     for (_, _, upper), (_, lower, _) in itertools.pairwise(found):
         assert upper <= lower
     assert found[-1][2] == 1.0
-    assert bucket_for(1.0, rules).id == "ML_SPAM_99_100"
+    assert bucket_for(1.0, rules).id == "ML_SPAM_90_100"
     assert bucket_for(0.0, rules).id == "ML_HAM_00_05"
     assert bucket_for(0.3, rules) is None
     scores = [rule.score for rule, _, _ in found]
-    assert scores[0] < 0 < scores[1] < scores[2] < scores[3] < scores[4] <= 4.0
+    ham = [rule.score for rule, _, _ in found if rule.id.startswith("ML_HAM")]
+    spam = [rule.score for rule, _, _ in found if rule.id.startswith("ML_SPAM")]
+    assert scores == ham + spam, "ham bands first, then spam bands"
+    assert ham == sorted(ham) and all(score < 0 for score in ham)
+    assert spam == sorted(spam) and all(score > 0 for score in spam)
+    assert max(scores) <= 4.5 and min(scores) >= -1.9, "modest, like BAYES_00..BAYES_999"
 
 
 def test_spam_bucket_finding_and_report_section(offline_engine):
     report = offline_engine.analyze((MESSAGES / "classifier_text_get_rich_quick.eml").read_bytes())
-    finding = report.get("ML_SPAM_99_100")
+    finding = report.get("ML_SPAM_90_100")
     assert finding is not None and finding.category == "classifier"
     assert finding.evidence[0].startswith("p(spam) = ")
     data = report.to_dict("en")
     section = data["classifier"]
     assert section["probability"] > 0.99
-    assert section["bucket"] == "ML_SPAM_99_100"
+    assert section["bucket"] == "ML_SPAM_90_100"
     assert section["top_features"][0]["weight"] != 0
     assert {"feature", "weight", "source"} <= set(section["top_features"][0])
     assert data["categories"]["classifier"] == finding.score
-    rendered = next(f for f in data["findings"] if f["id"] == "ML_SPAM_99_100")
+    rendered = next(f for f in data["findings"] if f["id"] == "ML_SPAM_90_100")
     assert "%" in rendered["title"] and "{" not in rendered["advice"]
     ja = report.to_dict("ja")
-    assert "スパム確率" in next(f for f in ja["findings"] if f["id"] == "ML_SPAM_99_100")["title"]
+    assert "スパム確率" in next(f for f in ja["findings"] if f["id"] == "ML_SPAM_90_100")["title"]
 
 
 def test_legitimate_text_earns_the_negative_bucket(offline_engine):
@@ -67,3 +72,39 @@ def test_switched_off_classifier_is_skipped_not_clean():
 def test_hostile_input_never_breaks_the_check(offline_engine, raw):
     report = offline_engine.analyze(raw)
     assert report.checks["classifier"]["status"] == "ok"
+
+
+@pytest.mark.parametrize("path", sorted(MESSAGES.glob("*.eml"))[:60], ids=lambda p: p.name)
+def test_the_model_reads_the_same_finding_ids_the_report_lists(path):
+    """Training reads the finding ids from the report of a classifier-off run; the check
+    computes them from the raw hits before scoring. They must agree, or the model would be
+    trained on one thing and fed another."""
+    seen: list[list[str]] = []
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.meta: dict = {}
+
+        def analyze(self, msg, rule_ids=()):
+            from scorer.classifier import Prediction
+
+            seen.append(list(rule_ids))
+            return Prediction(0.3)
+
+    engine = Engine(Settings(offline=True), classifier=Recorder())
+    report = engine.analyze(path.read_bytes())
+    plain = Engine(Settings(offline=True, use_classifier=False)).analyze(path.read_bytes())
+    assert seen and seen[0] == sorted(plain.finding_ids())
+    assert report.get("ML_HAM_00_05") is None  # p = 0.3 is in no band
+
+
+def test_rule_findings_in_the_explanation_carry_their_titles(offline_engine):
+    report = offline_engine.analyze((MESSAGES / "classifier_text_get_rich_quick.eml").read_bytes())
+    rules = [f for f in report.classifier["top_features"] if f["source"] == "rule"]
+    assert rules, "the strongest evidence here includes rule findings"
+    for feature in rules:
+        assert feature["feature"] in report.finding_ids()
+        assert feature["weight"] > 0
+        assert feature["title"]["en"] and feature["title"]["ja"]
+    finding = report.get("ML_SPAM_90_100")
+    assert not set(finding.params["features"].split(", ")) & {f["feature"] for f in rules}

@@ -65,9 +65,14 @@ def test_clean_modern_newsletter_fires_none_of_the_required_ids(offline_engine, 
     fired = set(report.finding_ids()) & set(REQUIRED)
     assert not fired, [report.get(i) for i in fired]
     # Nothing else that costs points either: only information may show (the tracking pixel,
-    # and DKIM_NONE, which scores 0 on an unsigned draft: the ESP signs at send time).
-    assert report.score == 0, [(f.id, f.score, f.evidence) for f in report.findings]
-    assert {f.id for f in report.findings} <= {"HTML_TRACKING_PIXEL", "DKIM_NONE"}
+    # and DKIM_NONE, which scores 0 on an unsigned draft: the ESP signs at send time), and the
+    # classifier may credit the text as legitimate (a negative ML_HAM_ band).
+    assert all(f.score <= 0 for f in report.findings), [
+        (f.id, f.score, f.evidence) for f in report.findings
+    ]
+    assert report.score <= 0
+    allowed = {"HTML_TRACKING_PIXEL", "DKIM_NONE", "ML_HAM_00_05", "ML_HAM_05_20"}
+    assert {f.id for f in report.findings} <= allowed
 
 
 def test_clean_newsletter_has_what_the_required_ids_look_for(offline_engine, fixture_bytes):
