@@ -21,6 +21,8 @@ def feature_words(top_features: Iterable[dict[str, Any]]) -> list[tuple[str, flo
     """(word, weight) for features that are plain words or phrases (not `header:` features)."""
     words = []
     for item in list(top_features)[:_MAX_FEATURES]:
+        if item.get("source") == "rule":
+            continue  # a rule finding the model read, not a word in the text
         feature = str(item.get("feature", "")).strip()
         try:
             weight = float(item.get("weight", 0.0))

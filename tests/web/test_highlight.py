@@ -37,6 +37,12 @@ def test_non_word_features_are_not_highlighted():
             {"feature": "header:x-mailer", "weight": 1.0},
             {"feature": "ok", "weight": "n/a"},
             {"feature": "", "weight": 1},
+            {
+                "feature": "URI_IP_LITERAL",
+                "weight": 2.0,
+                "source": "rule",
+                "title": {"en": "Link to a bare IP address", "ja": "IP アドレス直接のリンク"},
+            },
             {"feature": "fine", "weight": 0.5},
         ]
     )

@@ -208,3 +208,19 @@ def test_docs_markdown_is_escaped_and_rule_placeholders_are_hidden():
 def test_language_links_on_a_form_error_page_lead_back_to_the_form(client):
     page = client.post("/check?lang=en", data={"mode": "paste", "raw": ""}).get_data(as_text=True)
     assert 'href="/?lang=ja"' in page
+
+
+def test_report_page_with_the_shipped_engine_names_rule_features_by_title(make_app, sample_bytes):
+    """The shipped model also reads rule findings; its chips show the rule's title, in the page's
+    language, never the bare id or a highlight in the text."""
+    from scorer.pipeline import Engine
+    from scorer.settings import Settings
+
+    client = make_app(engine=Engine(Settings(offline=True))).test_client()
+    location = _submit(client, mode="paste", raw=sample_bytes("promo").decode())
+    english = client.get(location + "?lang=en").get_data(as_text=True)
+    japanese = client.get(location + "?lang=ja").get_data(as_text=True)
+    assert 'class="chip spam rule" title="URI_IP_LITERAL"' in english
+    assert "Link to a bare IP address" in english
+    assert "IP アドレス直接のリンクがあります" in japanese
+    assert "<span>URI_IP_LITERAL</span>" not in english
