@@ -8,7 +8,6 @@ Exit codes: 0 under the threshold, 1 at or over it, 2 on an error of use.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
@@ -150,7 +149,9 @@ def format_text(data: dict[str, Any], lang: str) -> str:
     classifier = data.get("classifier")
     if classifier and classifier.get("probability") is not None:
         lines.append("")
-        words = ", ".join(f["feature"] for f in classifier.get("top_features", [])[:8])
+        # rule findings the model read are listed above already: show only the words
+        text_features = [f for f in classifier.get("top_features", []) if f.get("source") != "rule"]
+        words = ", ".join(f"{f['feature']} {f['weight']:+.1f}" for f in text_features[:8])
         lines.append(
             f"{t('report.classifier', lang)}: p(spam) = {classifier['probability']:.2f}"
             + (f"  [{words}]" if words else "")
@@ -196,10 +197,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-
-
-def dump_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 if __name__ == "__main__":
