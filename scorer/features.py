@@ -154,9 +154,34 @@ def clean_text(text: str) -> str:
     return _URL.sub(" ", _scrub(text))
 
 
+_LAST_SPACE = regex.compile(r"(?r)\s")
+_NEXT_SPACE = regex.compile(r"\s")
+
+
 def _scrub(text: str) -> str:
-    # The full pattern backtracks over every run of non-spaces; look for a marker first.
-    return _ARTIFACT.sub(" ", text) if _ARTIFACT_HINT.search(text) else text
+    """Replace each whitespace-delimited token holding a marker with a space.
+
+    Same result as `_ARTIFACT.sub(" ", text)`, but only the tokens around a marker are looked
+    at: on a whole text that pattern backtracks over every run of non-spaces (2 ms on a 20 KB
+    newsletter that names example.com).
+    """
+    out: list[str] = []
+    pos = 0
+    for hint in _ARTIFACT_HINT.finditer(text):
+        if hint.start() < pos:
+            continue
+        before = _LAST_SPACE.search(text, 0, hint.start())
+        start = before.end() if before else 0
+        after = _NEXT_SPACE.search(text, hint.end())
+        end = after.start() if after else len(text)
+        if _ARTIFACT.search(text[start:end]):
+            out.append(text[pos:start])
+            out.append(" ")
+            pos = end
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def clean_subject(subject: str | None) -> str:

@@ -421,6 +421,17 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
         attrs = _attributes(node)
         if tag in _RISKY_TAGS:
             doc.risky_tags[tag] = doc.risky_tags.get(tag, 0) + 1
+        if not attrs and tag not in _PLAIN_FAST_PATH_EXCLUDED:
+            # Most elements carry no attributes: they inherit everything and add nothing.
+            if tag in _BLOCK_TAGS:
+                visible.append("\n")
+                stack.append((node, None))
+            if tag in _SKIP_TEXT_TAGS and not state.skip:
+                state = _State(state.hidden, state.color, state.bg, state.link, True)
+            elif tag == "table" and state.color is not None:
+                state = _State(state.hidden, None, state.bg, state.link, state.skip)
+            _push_children(stack, node, state)
+            continue
         for name in attrs:
             if name.startswith("on"):
                 doc.event_handlers += 1
@@ -514,6 +525,11 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
     for link in doc.links:
         link.text = " ".join(link.text.split())
     return doc
+
+
+# Elements whose facts come from the tag itself even without attributes (img without src is
+# still an image; a bare <a> is not a link, but <form>/<input> are counted by tag).
+_PLAIN_FAST_PATH_EXCLUDED = frozenset({"img", "form", "input", "iframe", "frame"})
 
 
 def _reveals(reason: str, decls: dict[str, str]) -> bool:

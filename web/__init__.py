@@ -22,6 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from scorer.pipeline import Engine
 from scorer.settings import Settings
 from web.config import WebConfig
+from web.jsonfast import OrjsonProvider
 from web.security import ApiKeys, add_security_headers, presented_key
 from web.service import Checker
 from web.store import ReportStore
@@ -75,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         TEMPLATES_AUTO_RELOAD=False,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
+    app.json = OrjsonProvider(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config.update(test_config)

@@ -29,6 +29,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine as DbEngine
 from sqlalchemy.engine import make_url
 
+from web import jsonfast
+
 PENDING = "pending"
 DONE = "done"
 FAILED = "failed"
@@ -230,7 +232,7 @@ class ReportStore:
                 .where(reports.c.id == report_id)
                 .values(
                     status=DONE,
-                    report=json.dumps(storage, ensure_ascii=False),
+                    report=jsonfast.dumps(storage),
                     error=None,
                     score=float(storage.get("score", 0.0)),
                 )
@@ -272,7 +274,7 @@ class ReportStore:
             status=row.status,
             raw=bytes(row.raw),
             options=json.loads(row.options or "{}"),
-            report=json.loads(row.report) if row.report else None,
+            report=jsonfast.loads(row.report) if row.report else None,
             error=row.error,
         )
 
