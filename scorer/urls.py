@@ -6,6 +6,7 @@ a `Url` whose `host` is empty and whose `valid` is False instead.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -98,6 +99,14 @@ class Url:
 
 def make_url(raw: str, source: str, anchor_text: str = "") -> Url:
     """Split `raw` into a `Url`; malformed input gives `valid=False`, never an exception."""
+    return dataclasses.replace(_split_url(raw), source=source, anchor_text=anchor_text)
+
+
+@lru_cache(maxsize=8192)
+def _split_url(raw: str) -> Url:
+    """The source-independent part of `make_url`, cached: newsletters repeat their links and
+    campaigns repeat them across messages (a 20 KB newsletter: 74 links, 8 distinct)."""
+    source, anchor_text = "", ""
     text = raw.strip()[:_MAX_URL_CHARS]
     if text.lower().startswith("www."):
         text = "http://" + text

@@ -129,8 +129,14 @@ def html_only(msg: Message, ctx: Context) -> Hit | None:
     return Hit(evidence=[f"part {p.path}: text/html" for p in msg.html_parts][:3])
 
 
+_ASCII_WORD = re.compile(r"[a-z0-9]{2,}")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
 def _tokens(text: str, limit: int = 20_000) -> set[str]:
     text = _MERGE_TAG.sub(" ", text[:limit]).lower()
+    if not _CJK_CHAR.search(text):
+        return set(_ASCII_WORD.findall(text))  # no CJK: words only, found in C
     tokens: set[str] = set()
     previous = ""
     for match in _WORD.finditer(text):
