@@ -22,6 +22,9 @@ class OrjsonProvider(DefaultJSONProvider):
     """Flask's JSON provider on orjson; falls back to the stdlib for types orjson refuses."""
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
+        # `jsonify` asks for compact separators, which is what orjson writes anyway.
+        if kwargs.get("separators") == (",", ":"):
+            kwargs.pop("separators")
         if kwargs:
             return super().dumps(obj, **kwargs)
         try:
