@@ -6,7 +6,6 @@ a `Url` whose `host` is empty and whose `valid` is False instead.
 
 from __future__ import annotations
 
-import dataclasses
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -99,7 +98,19 @@ class Url:
 
 def make_url(raw: str, source: str, anchor_text: str = "") -> Url:
     """Split `raw` into a `Url`; malformed input gives `valid=False`, never an exception."""
-    return dataclasses.replace(_split_url(raw), source=source, anchor_text=anchor_text)
+    base = _split_url(raw)
+    # The constructor, not dataclasses.replace: this runs for every link of every message.
+    return Url(
+        base.url,
+        base.scheme,
+        base.host,
+        base.domain,
+        source,
+        anchor_text,
+        base.valid,
+        base.userinfo,
+        base.port,
+    )
 
 
 @lru_cache(maxsize=8192)
