@@ -163,6 +163,7 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
     store = services_of(app).store
     store.purge_expired()
     store.dispose()
+    _freeze_heap()
 
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
@@ -201,6 +202,18 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
             return app
 
     _Gunicorn().run()
+
+
+def _freeze_heap() -> None:
+    """Move everything loaded so far (rules, checks, the model, the libraries) out of the
+    garbage collector's sight before gunicorn forks, as the gc module's documentation advises
+    for pre-forking servers: otherwise a full collection in a worker walks the ~150,000
+    long-lived objects and writes to their pages, un-sharing memory the workers share
+    copy-on-write (measured with bench/load.py: 288 instead of 323 MiB PSS for 2 workers)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _loopback_host(host: str, is_loopback: Any) -> bool:
