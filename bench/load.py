@@ -4,9 +4,13 @@
     .venv/bin/python bench/load.py --clients 16 --seconds 20 --no-store
     .venv/bin/python bench/load.py --url http://127.0.0.1:8025   # an already running server
 
-It posts one typical ~20 KB marketing message (multipart/alternative, HTML with tables,
-links and images, plain-text part) to POST /api/v1/check?offline=true, over keep-alive
-connections, and prints requests/s, latency p50/p90/p99/max, errors (any answer but 200, or
+It posts typical ~20 KB marketing messages to POST /api/v1/check?offline=true over
+keep-alive connections. By default these are the real ESP templates of
+../shared/corpus/legit-templates whose size is within 25% of --size (43 messages of 15-25 KB
+for the default 20 KB; read at run time, never copied here), each client going round them
+from its own starting point. `--synthetic` posts instead one generated newsletter of --size
+bytes (HTML tables, 30 products, 74 links and images: heavier than a real template of the same
+size). It prints requests/s, latency p50/p90/p99/max, errors (any answer but 200, or
 a connection failure) and the peak resident memory of the gunicorn master and workers
 together. The client is a small asyncio loop (one process, one core at most); on a 2-core
 machine it competes with the two workers, so the figures are a floor. Traffic goes to
@@ -32,6 +36,25 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT.parent / "shared" / "corpus" / "legit-templates" / "ham.tar.gz"
+
+
+def template_messages(target_bytes: int = 20_000) -> list[bytes]:
+    """The legit-templates messages within 25% of `target_bytes`, in archive order."""
+    import tarfile
+
+    if not TEMPLATES.is_file():
+        raise SystemExit(f"{TEMPLATES} not found: use --synthetic")
+    low, high = target_bytes * 0.75, target_bytes * 1.25
+    with tarfile.open(TEMPLATES) as archive:
+        messages = [
+            archive.extractfile(member).read()  # type: ignore[union-attr]
+            for member in archive.getmembers()
+            if member.isfile() and low <= member.size <= high
+        ]
+    if not messages:
+        raise SystemExit(f"no template between {low:.0f} and {high:.0f} bytes")
+    return messages
 
 
 def typical_message(target_bytes: int = 20_000) -> bytes:
@@ -84,9 +107,12 @@ def typical_message(target_bytes: int = 20_000) -> bytes:
 # --- the client ------------------------------------------------------------------------------
 
 
-async def _client(host, port, request, deadline, latencies, errors, statuses):
+async def _client(host, port, requests, start, deadline, latencies, errors, statuses):
     reader = writer = None
+    turn = start
     while time.perf_counter() < deadline:
+        request = requests[turn % len(requests)]
+        turn += 1
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection(host, port)
@@ -121,15 +147,19 @@ async def _client(host, port, request, deadline, latencies, errors, statuses):
         writer.close()
 
 
-async def _run(url, body, clients, seconds, store):
+async def _run(url, bodies, clients, seconds, store):
     parts = urlsplit(url)
     host, port = parts.hostname, parts.port or 80
     query = "offline=true" + ("" if store else "&store=false")
-    request = (
-        f"POST /api/v1/check?{query} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-        f"Content-Type: message/rfc822\r\nContent-Length: {len(body)}\r\n"
-        "Connection: keep-alive\r\n\r\n"
-    ).encode() + body
+    requests = [
+        (
+            f"POST /api/v1/check?{query} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Content-Type: message/rfc822\r\nContent-Length: {len(body)}\r\n"
+            "Connection: keep-alive\r\n\r\n"
+        ).encode()
+        + body
+        for body in bodies
+    ]
     latencies: list[float] = []
     errors: list[str] = []
     statuses: dict[int, int] = {}
@@ -137,8 +167,17 @@ async def _run(url, body, clients, seconds, store):
     deadline = started + seconds
     await asyncio.gather(
         *(
-            _client(host, port, request, deadline, latencies, errors, statuses)
-            for _ in range(clients)
+            _client(
+                host,
+                port,
+                requests,
+                i * len(requests) // clients,
+                deadline,
+                latencies,
+                errors,
+                statuses,
+            )
+            for i in range(clients)
         )
     )
     return latencies, errors, statuses, time.perf_counter() - started
@@ -158,6 +197,19 @@ def _rss_kib(pid: int) -> int:
         with open(f"/proc/{pid}/status", encoding="ascii") as handle:
             for line in handle:
                 if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _pss_kib(pid: int) -> int:
+    """Proportional set size: shared pages divided among the processes that share them, so
+    the workers' sum is the memory they really take (RSS counts shared pages once per process)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -191,17 +243,20 @@ class MemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_total = 0
+        self.peak_pss_total = 0
         self.peak_each: dict[int, int] = {}
         self.stop_event = threading.Event()
 
     def run(self) -> None:
         while not self.stop_event.wait(0.1):
-            total = 0
+            total = pss = 0
             for pid in _tree(self.pid):
                 rss = _rss_kib(pid)
                 total += rss
+                pss += _pss_kib(pid)
                 self.peak_each[pid] = max(self.peak_each.get(pid, 0), rss)
             self.peak_total = max(self.peak_total, total)
+            self.peak_pss_total = max(self.peak_pss_total, pss)
 
 
 def start_server(workers: int, threads: int, data_dir: str) -> tuple[subprocess.Popen, str]:
@@ -252,6 +307,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--size", type=int, default=20_000, help="message size in bytes")
+    parser.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="one generated newsletter instead of the legit-templates messages",
+    )
     parser.add_argument("--no-store", action="store_true", help="store=false (no database)")
     parser.add_argument("--url", help="benchmark this running server instead of starting one")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -259,7 +319,7 @@ def main() -> int:
     if not 0 < args.seconds <= 300 or not 0 < args.clients <= 256:
         parser.error("--seconds must be in (0, 300] and --clients in (0, 256]")
 
-    body = typical_message(args.size)
+    bodies = [typical_message(args.size)] if args.synthetic else template_messages(args.size)
     proc = None
     tmp = tempfile.TemporaryDirectory(prefix="spamscore-bench-")
     if args.url:
@@ -271,14 +331,14 @@ def main() -> int:
     sampler = MemorySampler(proc.pid) if proc else None
     try:
         if args.warmup:
-            asyncio.run(_run(url, body, args.clients, args.warmup, not args.no_store))
+            asyncio.run(_run(url, bodies, args.clients, args.warmup, not args.no_store))
         if sampler:
             sampler.start()
         pids = _tree(proc.pid) if proc else []
         server_cpu0 = sum(_cpu_seconds(p) for p in pids)
         client_cpu0 = time.process_time()
         latencies, errors, statuses, elapsed = asyncio.run(
-            _run(url, body, args.clients, args.seconds, not args.no_store)
+            _run(url, bodies, args.clients, args.seconds, not args.no_store)
         )
         server_cpu = sum(_cpu_seconds(p) for p in pids) - server_cpu0
         client_cpu = time.process_time() - client_cpu0
@@ -299,7 +359,9 @@ def main() -> int:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
     figures = {
-        "message_bytes": len(body),
+        "messages": "synthetic" if args.synthetic else "legit-templates",
+        "distinct_messages": len(bodies),
+        "message_bytes_median": int(statistics.median(len(b) for b in bodies)),
         "clients": args.clients,
         "workers": args.workers if proc else None,
         "threads": args.threads if proc else None,
@@ -328,6 +390,7 @@ def main() -> int:
         else None,
         "loadavg_after": os.getloadavg()[0],
         "peak_rss_mib_total": round(sampler.peak_total / 1024, 1) if sampler else None,
+        "peak_pss_mib_total": round(sampler.peak_pss_total / 1024, 1) if sampler else None,
         "peak_rss_mib_per_process": sorted(
             (round(v / 1024, 1) for v in sampler.peak_each.values()), reverse=True
         )
