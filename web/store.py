@@ -63,6 +63,20 @@ tests = sa.Table(
     sa.Column("report_id", sa.String(32), nullable=True),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=True),
 )
+# The two writes of every check, built once: SQLAlchemy then compiles each a single time and
+# reuses it, instead of building and cache-keying a new statement per request.
+_INSERT_REPORT = reports.insert()
+_SET_REPORT = (
+    reports.update()
+    .where(reports.c.id == sa.bindparam("report_id"))
+    .values(
+        status=sa.bindparam("status"),
+        report=sa.bindparam("report"),
+        error=sa.bindparam("error"),
+        score=sa.bindparam("score"),
+    )
+)
+
 WAITING = "waiting"
 RECEIVED = "received"
 
@@ -212,30 +226,32 @@ class ReportStore:
         report_id = new_id()
         with self._writing() as conn:
             conn.execute(
-                reports.insert().values(
-                    id=report_id,
-                    created_at=now,
-                    expires_at=now + self.retention,
-                    source=source,
-                    status=PENDING,
-                    raw=raw,
-                    options=json.dumps(options),
-                )
+                _INSERT_REPORT,
+                {
+                    "id": report_id,
+                    "created_at": now,
+                    "expires_at": now + self.retention,
+                    "source": source,
+                    "status": PENDING,
+                    "raw": raw,
+                    "options": json.dumps(options),
+                },
             )
         self.maybe_purge()
         return NewReport(report_id, now, now + self.retention)
 
     def set_report(self, report_id: str, storage: dict[str, Any]) -> None:
+        report = jsonfast.dumps(storage)
         with self._writing() as conn:
             conn.execute(
-                reports.update()
-                .where(reports.c.id == report_id)
-                .values(
-                    status=DONE,
-                    report=jsonfast.dumps(storage),
-                    error=None,
-                    score=float(storage.get("score", 0.0)),
-                )
+                _SET_REPORT,
+                {
+                    "report_id": report_id,
+                    "status": DONE,
+                    "report": report,
+                    "error": None,
+                    "score": float(storage.get("score", 0.0)),
+                },
             )
 
     def set_failed(self, report_id: str, error: str) -> None:
