@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import errors, policy
 from email.message import Message as EmailMessage
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from scorer.charsets import Decoded, HeaderText, decode_bytes, decode_header_value
 from scorer.htmldoc import HtmlDoc, parse_html
@@ -385,23 +385,29 @@ def _parse_address_header(parsed: EmailMessage, name: str) -> tuple[list[Address
             # another charset HDR_RAW_8BIT reports them: either way the address itself parses.
             text = decode_header_value(text).text if "=?" not in text else _unsurrogate(text)
         try:
-            header = _POLICY.header_factory(name, text)
-            found = list(header.addresses)
-            if any(not _benign_address_defect(d) for d in header.defects):
-                clean = False
+            found, parsed_clean = _policy_addresses(name, text)
+            clean = clean and parsed_clean
         except Exception:
-            found = []
+            found = ()
             clean = False
-        for item in found:
-            display = item.display_name or ""
+        for display, addr_spec in found:
             if "=?" in display:
                 display = decode_header_value(display).text
-            addr_spec = item.addr_spec or ""
             if not addr_spec or addr_spec == "<>":
                 clean = False
                 continue
             addresses.append(Address(display, addr_spec))
     return addresses, clean
+
+
+@lru_cache(maxsize=4096)
+def _policy_addresses(name: str, text: str) -> tuple[tuple[tuple[str, str], ...], bool]:
+    """(display name, addr-spec) pairs of one header value, and whether it parsed without a
+    real defect. Cached: policy.default's parser costs ~0.2 ms, and a sender's From repeats
+    on every message of a campaign."""
+    header = _POLICY.header_factory(name, text)
+    found = tuple((item.display_name or "", item.addr_spec or "") for item in header.addresses)
+    return found, not any(not _benign_address_defect(d) for d in header.defects)
 
 
 def _benign_address_defect(defect: Exception) -> bool:
