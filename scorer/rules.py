@@ -21,6 +21,7 @@ import yaml
 
 from scorer.errors import RuleError
 from scorer.paths import rules_dir
+from scorer.prefilter import has_wide_char, needs_wide_char
 
 LANGS = ("en", "ja")
 ID_PREFIXES = (
@@ -138,6 +139,8 @@ class Rule:
     status: str = "stable"
     old_names: tuple[str, ...] = ()
     source: str = ""
+    needs_wide: bool = False
+    """Every match of `pattern` holds a CJK-range character (scorer.prefilter)."""
 
     def score_for(self, value: float | None) -> float | None:
         """The score of a hit: the fixed score, or the grade `value` reaches (None: no grade)."""
@@ -167,6 +170,8 @@ class Rule:
 
     def search(self, text: str) -> Any:
         """Search the compiled pattern with a time limit (hostile input must not hang us)."""
+        if self.needs_wide and not has_wide_char(text):
+            return None  # cannot match: no Japanese/Chinese in the text
         return self.pattern.search(text, timeout=_REGEX_TIMEOUT_S)
 
 
@@ -455,6 +460,7 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         status=status,
         old_names=_as_tuple(raw.get("old_names"), f"{where}.old_names"),
         source=source,
+        needs_wide=pattern is not None and needs_wide_char(raw["pattern"]),
     )
 
 
