@@ -166,7 +166,7 @@ class Rule:
         template = texts.get(lang) or texts.get("en") or ""
         if "{" not in template:
             return template
-        return string.Formatter().vformat(template, (), _Defaulting(params or {}))
+        return template.format_map(_Defaulting(params or {}))
 
     def search(self, text: str) -> Any:
         """Search the compiled pattern with a time limit (hostile input must not hang us)."""
