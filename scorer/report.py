@@ -153,14 +153,23 @@ class Report:
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """The v1 report in `lang` (default: the language it was made in)."""
         lang = lang or self.lang
+        return self._assemble(
+            lang,
+            [f.to_dict(self.rules, lang) for f in self.findings],
+            [r.to_dict(lang) for r in self.requirements],
+        )
+
+    def _assemble(
+        self, lang: str, findings: list[dict[str, Any]], requirements: list[dict[str, Any]]
+    ) -> dict[str, Any]:
         data: dict[str, Any] = {
             "version": REPORT_VERSION,
             "score": self.score,
             "threshold": self.threshold,
             "is_spam": self.is_spam,
             "categories": dict(self.categories),
-            "findings": [f.to_dict(self.rules, lang) for f in self.findings],
-            "requirements": [r.to_dict(lang) for r in self.requirements],
+            "findings": findings,
+            "requirements": requirements,
             "classifier": self.classifier,
             "skipped": [s.to_dict() for s in self.skipped],
             "elapsed_ms": self.elapsed_ms,
@@ -178,8 +187,7 @@ class Report:
 
     def to_storage(self) -> dict[str, Any]:
         """Language-neutral form for the store; `from_storage` rebuilds the Report."""
-        data = self.to_dict()
-        data["findings"] = [
+        findings = [
             {
                 "id": f.id,
                 "category": f.category,
@@ -190,8 +198,7 @@ class Report:
             }
             for f in self.findings
         ]
-        data["requirements"] = [r.to_storage() for r in self.requirements]
-        return data
+        return self._assemble(self.lang, findings, [r.to_storage() for r in self.requirements])
 
     @classmethod
     def from_storage(cls, data: dict[str, Any], rules: RuleSet | None = None) -> Report:
