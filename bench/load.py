@@ -192,28 +192,26 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _rss_kib(pid: int) -> int:
+def _proc_kib(pid: int, file: str, key: str) -> int:
+    """One `Key:  N kB` line of /proc/PID/<file>, in KiB (0 when the process is gone)."""
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+        with open(f"/proc/{pid}/{file}", encoding="ascii") as handle:
             for line in handle:
-                if line.startswith("VmRSS:"):
+                if line.startswith(key):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def _rss_kib(pid: int) -> int:
+    return _proc_kib(pid, "status", "VmRSS:")
 
 
 def _pss_kib(pid: int) -> int:
     """Proportional set size: shared pages divided among the processes that share them, so
     the workers' sum is the memory they really take (RSS counts shared pages once per process)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _proc_kib(pid, "smaps_rollup", "Pss:")
 
 
 def _cpu_seconds(pid: int) -> float:
