@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from scorer.classifier import META_FILE, WEIGHTS_FILE, Model, load_default
+from scorer.classifier import META_FILE, WEIGHTS_FILE, Model, load_default, slot
 from scorer.errors import ModelError
 from scorer.features import extract
 from scorer.message import parse
@@ -173,3 +175,28 @@ def test_load_default_absent_switched_off_or_wrong(tmp_path, model_copy):
     engine = Engine(Settings(offline=True, model_path=str(model_copy)))
     with pytest.raises(ModelError, match="feature version"):
         engine.analyze(b"Subject: hi\n\nhello\n")
+
+
+def test_slot_hash_is_scikit_learns_murmurhash():
+    """The shipped weights were indexed by scikit-learn's murmurhash3_32 at training time."""
+    from sklearn.utils import murmurhash3_32
+
+    keys = ["w:free", "g: fr", "sw:今すぐ", "c:登録", "d:example.org", "", "x:links_6_20", "é" * 40]
+    keys += [f"g:{chr(c)}{chr(c + 1)}x" for c in range(32, 0x3100, 97)]
+    for key in keys:
+        for n_features in (2**20, 2**18, 1000):
+            expected = murmurhash3_32(key, seed=0, positive=True) % n_features
+            assert slot(key, n_features) == expected, key
+
+
+def test_scoring_a_message_does_not_import_scikit_learn():
+    code = (
+        "import sys, scorer\n"
+        "r = scorer.analyze(b'Subject: hi\\n\\nWin money now, click here', offline=True)\n"
+        "assert r.classifier is not None, 'classifier did not run'\n"
+        "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "[]"
