@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,6 +32,9 @@ from scorer import corpus
 from scorer.classifier import Model, default_model_dir
 from scorer.rules import RuleSet, load_rules
 from scorer.settings import Settings
+
+if TYPE_CHECKING:
+    from scorer.train import Recipe
 
 Log = Callable[[str], None] | None
 
@@ -136,13 +139,14 @@ def cross_validate(
     folds: int = 5,
     c: float | None = None,
     seed: int = 0,
-    recipe: Any = None,
+    recipe: Recipe | None = None,
     settings: Settings | None = None,
     pipeline: bool = True,
     weights: np.ndarray | None = None,
     log: Log = None,
 ) -> dict[str, Any]:
-    """Grouped, stratified K-fold CV: out-of-fold probabilities, classifier and pipeline metrics."""
+    """Grouped, stratified K-fold CV: out-of-fold probabilities, classifier and pipeline metrics.
+    Each fold model is fitted by `recipe` (default: plain logistic regression with `c`, `seed`)."""
     from sklearn.model_selection import StratifiedGroupKFold
 
     from scorer.train import DEFAULT_C, Recipe, fit_recipe
