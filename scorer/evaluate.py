@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,6 +32,9 @@ from scorer import corpus
 from scorer.classifier import Model, default_model_dir
 from scorer.rules import RuleSet, load_rules
 from scorer.settings import Settings
+
+if TYPE_CHECKING:
+    from scorer.train import Recipe
 
 Log = Callable[[str], None] | None
 
@@ -76,13 +79,12 @@ def confusion(labels: Sequence[int] | np.ndarray, flagged: Sequence[bool] | np.n
 
 def bucket_scores(probabilities: np.ndarray, rules: RuleSet) -> np.ndarray:
     """The classifier category's total for each probability, as the engine would score it."""
-    from scorer.checks.classifier import bucket_for
+    from scorer.checks.classifier import buckets_for
 
     category = rules.categories.get("classifier")
     scores = np.zeros(len(probabilities))
     for index, probability in enumerate(probabilities.tolist()):
-        rule = bucket_for(probability, rules)
-        total = rule.score if rule is not None else 0.0
+        total = sum(rule.score for rule in buckets_for(probability, rules))
         if category is not None and category.cap is not None:
             total = min(total, category.cap)
         if category is not None and category.floor is not None:
@@ -93,9 +95,10 @@ def bucket_scores(probabilities: np.ndarray, rules: RuleSet) -> np.ndarray:
 
 def threshold_table(labels: np.ndarray, probabilities: np.ndarray, rules: RuleSet) -> list[dict]:
     """Classifier alone, flagged at each bucket's lower bound: where to put the buckets."""
-    from scorer.checks.classifier import buckets
+    from scorer.checks.classifier import buckets, stacked_buckets
 
-    cuts = sorted({0.5, *(lo for _, lo, _ in buckets(rules) if lo > 0)})
+    bands = buckets(rules) + stacked_buckets(rules)
+    cuts = sorted({0.5, *(lo for _, lo, _ in bands if lo > 0)})
     rows = []
     for cut in cuts:
         row = confusion(labels, probabilities >= cut)
@@ -136,17 +139,21 @@ def cross_validate(
     folds: int = 5,
     c: float | None = None,
     seed: int = 0,
+    recipe: Recipe | None = None,
     settings: Settings | None = None,
     pipeline: bool = True,
     weights: np.ndarray | None = None,
     log: Log = None,
 ) -> dict[str, Any]:
-    """Grouped, stratified K-fold CV: out-of-fold probabilities, classifier and pipeline metrics."""
+    """Grouped, stratified K-fold CV: out-of-fold probabilities, classifier and pipeline metrics.
+    Each fold model is fitted by `recipe` (default: plain logistic regression with `c`, `seed`)."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    from scorer.train import DEFAULT_C, fit
+    from scorer.train import DEFAULT_C, Recipe, fit_recipe
 
-    c = DEFAULT_C if c is None else c
+    if recipe is None:
+        recipe = Recipe(c=DEFAULT_C if c is None else c, seed=seed)
+    c, seed = recipe.c, recipe.seed
     settings = settings or Settings(offline=True)
     labels = dataset.labels
     groups = dataset.groups
@@ -154,11 +161,11 @@ def cross_validate(
     probabilities = np.zeros(len(labels))
     for number, (train, test) in enumerate(splitter.split(dataset.matrix, labels, groups), 1):
         assert not set(groups[train]) & set(groups[test])
-        coef, intercept = fit(
+        coef, intercept = fit_recipe(
             dataset.matrix[train],
             labels[train],
-            c=c,
-            seed=seed,
+            recipe,
+            groups=groups[train],
             sample_weight=None if weights is None else weights[train],
             n_rules=len(getattr(dataset, "rule_features", ())),
         )
@@ -170,6 +177,7 @@ def cross_validate(
         "folds": folds,
         "seed": seed,
         "C": c,
+        **recipe.meta(),
         "groups": len(set(groups.tolist())),
         "classifier": confusion(labels, probabilities >= 0.5),
         "classifier_thresholds": threshold_table(labels, probabilities, rules),
@@ -336,6 +344,8 @@ def _cv_recipe(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         "seed": 0,
         "weights": [],
         "n_features": DEFAULT_N_FEATURES,
+        "nb_weight": 0.0,
+        "calibrate": 0,
     }
     if not args.ham and not args.spam:
         model_dir = Path(args.model) if args.model else default_model_dir(settings)
@@ -348,6 +358,8 @@ def _cv_recipe(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
             seed=int(meta.get("seed", 0)),
             weights=list(meta.get("weights") or []),
             n_features=int(meta.get("n_features", DEFAULT_N_FEATURES)),
+            nb_weight=float(meta.get("nb_weight", 0.0)),
+            calibrate=int(meta.get("calibrate", 0)),
         )
     if not recipe["ham"] or not recipe["spam"]:
         raise UsageError("cross-validation needs both --ham and --spam (or a model's recipe)")
@@ -357,6 +369,10 @@ def _cv_recipe(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         recipe["seed"] = args.seed
     if args.weight:
         recipe["weights"] = list(args.weight)
+    if args.nb_weight is not None:
+        recipe["nb_weight"] = args.nb_weight
+    if args.calibrate is not None:
+        recipe["calibrate"] = args.calibrate
     return recipe
 
 
@@ -371,7 +387,7 @@ def run_eval(args: argparse.Namespace) -> int:
         settings = settings.replace(threshold=args.threshold)
     settings = settings.replace(offline=True)
     if args.cv:
-        from scorer.train import prepare, sample_weights
+        from scorer.train import Recipe, prepare, sample_weights
 
         recipe = _cv_recipe(args, settings)
         say(
@@ -380,6 +396,8 @@ def run_eval(args: argparse.Namespace) -> int:
                 [f"--ham {p}" for p in recipe["ham"]] + [f"--spam {p}" for p in recipe["spam"]]
             )
             + f" --c {recipe['c']:g} --seed {recipe['seed']}"
+            + (f" --nb-weight {recipe['nb_weight']:g}" if recipe["nb_weight"] else "")
+            + (f" --calibrate {recipe['calibrate']}" if recipe["calibrate"] else "")
             + "".join(f" --weight {w}" for w in recipe["weights"])
         )
         dataset = prepare(
@@ -392,8 +410,12 @@ def run_eval(args: argparse.Namespace) -> int:
         result = cross_validate(
             dataset,
             folds=args.cv,
-            c=recipe["c"],
-            seed=recipe["seed"],
+            recipe=Recipe(
+                c=recipe["c"],
+                seed=recipe["seed"],
+                nb_weight=recipe["nb_weight"],
+                calibrate=recipe["calibrate"],
+            ),
             settings=settings,
             weights=sample_weights(dataset.samples, recipe["weights"]),
             log=say,
@@ -459,6 +481,20 @@ def register(sub: Any) -> None:
         default=[],
         metavar="PATTERN=W",
         help="sample weights for the CV fold models, as in `train` (default: the recipe's)",
+    )
+    parser.add_argument(
+        "--nb-weight",
+        type=float,
+        default=None,
+        metavar="A",
+        help="Naive Bayes share for the CV fold models, as in `train` (default: the recipe's)",
+    )
+    parser.add_argument(
+        "--calibrate",
+        type=int,
+        default=None,
+        metavar="K",
+        help="inner calibration folds for the CV fold models (default: the recipe's)",
     )
     parser.add_argument("--threshold", type=float, help="pipeline spam threshold (default 5.0)")
     parser.add_argument(

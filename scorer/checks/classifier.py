@@ -2,8 +2,11 @@
 
 The probability bands and their scores are data: each ML_ rule in rules/classifier.yaml gives
 `params: {min_probability, max_probability}` (the lower bound included, the upper excluded except
-1.0) and its score. The report's `classifier` section carries the probability and the features
-of *this* message that pushed it most, so the page can highlight them.
+1.0) and its score. The bands are disjoint, except a band with `params.stacks: true`: like
+SpamAssassin's BAYES_999 on top of BAYES_99, it fires in addition to the band that holds its
+range (ML_SPAM_97_100 adds to ML_SPAM_90_100). The report's `classifier` section carries the
+probability and the features of *this* message that pushed it most, so the page can highlight
+them.
 
 The check runs late (after every offline check and pattern rule) because the model also reads
 which offline findings the message has (`offline_finding_ids`): the same ids the report lists,
@@ -29,6 +32,7 @@ ML_IDS = (
     "ML_SPAM_70_80",
     "ML_SPAM_80_90",
     "ML_SPAM_90_100",
+    "ML_SPAM_97_100",
 )
 _EVIDENCE_FEATURES = 8
 
@@ -53,12 +57,11 @@ def offline_finding_ids(hits: Iterable[Any], rules: RuleSet) -> list[str]:
     return sorted(ids)
 
 
-def buckets(rules: RuleSet) -> list[tuple[Rule, float, float]]:
-    """(rule, lower, upper) for every declared ML_ bucket, lowest band first."""
+def _bands(rules: RuleSet, stacking: bool) -> list[tuple[Rule, float, float]]:
     found = []
     for rule_id in ML_IDS:
         rule = rules.get(rule_id)
-        if rule is None:
+        if rule is None or bool(rule.params.get("stacks", False)) != stacking:
             continue
         lower = float(rule.params.get("min_probability", 0.0))
         upper = float(rule.params.get("max_probability", 1.0))
@@ -66,12 +69,33 @@ def buckets(rules: RuleSet) -> list[tuple[Rule, float, float]]:
     return sorted(found, key=lambda item: item[1])
 
 
+def buckets(rules: RuleSet) -> list[tuple[Rule, float, float]]:
+    """(rule, lower, upper) for every declared disjoint ML_ bucket, lowest band first."""
+    return _bands(rules, stacking=False)
+
+
+def stacked_buckets(rules: RuleSet) -> list[tuple[Rule, float, float]]:
+    """(rule, lower, upper) for the ML_ bands that fire on top of a disjoint one."""
+    return _bands(rules, stacking=True)
+
+
+def _holds(probability: float, lower: float, upper: float) -> bool:
+    return lower <= probability < upper or (upper >= 1.0 and probability >= 1.0)
+
+
 def bucket_for(probability: float, rules: RuleSet) -> Rule | None:
-    """The ML_ rule whose band holds `probability`, or None (no band: no finding)."""
+    """The disjoint ML_ rule whose band holds `probability`, or None (no band: no finding)."""
     for rule, lower, upper in buckets(rules):
-        if lower <= probability < upper or (upper >= 1.0 and probability >= 1.0):
+        if _holds(probability, lower, upper):
             return rule
     return None
+
+
+def buckets_for(probability: float, rules: RuleSet) -> list[Rule]:
+    """Every ML_ rule that fires at `probability`: its disjoint band, then any stacked ones."""
+    main = bucket_for(probability, rules)
+    extra = [rule for rule, lo, hi in stacked_buckets(rules) if _holds(probability, lo, hi)]
+    return ([main] if main is not None else []) + extra
 
 
 def _title_rule_features(features: list[dict[str, Any]], ctx: Context) -> None:
@@ -90,7 +114,7 @@ def _title_rule_features(features: list[dict[str, Any]], ctx: Context) -> None:
 
 
 @check("classifier", emits=ML_IDS, late=True)
-def classifier_bucket(msg: Message, ctx: Context) -> Hit | None:
+def classifier_bucket(msg: Message, ctx: Context) -> list[Hit] | None:
     """Score the band the model's p(spam) falls in; name the words (and the rule findings) that
     pushed it there."""
     model = ctx.classifier
@@ -100,7 +124,8 @@ def classifier_bucket(msg: Message, ctx: Context) -> Hit | None:
         raise Skip("no classifier model installed")
     prediction = model.analyze(msg, offline_finding_ids(ctx.offline_hits, ctx.rules))
     probability = prediction.probability
-    rule = bucket_for(probability, ctx.rules)
+    fired = buckets_for(probability, ctx.rules)
+    rule = fired[0] if fired else None
     section = prediction.to_section()
     _title_rule_features(section["top_features"], ctx)
     section["bucket"] = rule.id if rule is not None else None
@@ -120,11 +145,8 @@ def classifier_bucket(msg: Message, ctx: Context) -> Hit | None:
     evidence = [f"p(spam) = {probability:.3f}"] + [
         f"{f['feature']} ({f['weight']:+.3f}, {f['source']})" for f in pushing
     ]
-    return Hit(
-        rule.id,
-        evidence,
-        {
-            "probability": f"{100 * probability:.0f}%",
-            "features": ", ".join(words) if words else "-",
-        },
-    )
+    params = {
+        "probability": f"{100 * probability:.0f}%",
+        "features": ", ".join(words) if words else "-",
+    }
+    return [Hit(band.id, evidence, dict(params)) for band in fired]

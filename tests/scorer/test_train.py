@@ -135,3 +135,74 @@ def test_eval_cv_without_paths_cross_validates_the_models_own_recipe(tiny_corpus
     # The same recipe, data and seed: the same cross-validation as at training time.
     assert result["classifier"] == trained["cross_validation"]["classifier"]
     assert result["pipeline"] == trained["cross_validation"]["pipeline"]
+
+
+def _separable(n: int = 120, seed: int = 0):
+    """Noisy text columns, one spammy and one hammy word, and a rule column that fires on spam."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    labels = np.array([0, 1] * (n // 2))
+    text = (rng.random((n, 8)) < 0.3).astype(float)
+    text[:, 0] = (rng.random(n) < 0.2 + 0.6 * labels).astype(float)  # spammy word
+    text[:, 1] = (rng.random(n) < 0.8 - 0.6 * labels).astype(float)  # hammy word
+    rule = ((labels == 1) & (rng.random(n) < 0.5)).astype(float)
+    matrix = sp.csr_matrix(np.column_stack([text, rule]))
+    groups = np.asarray([f"g{i}" for i in range(n)])
+    return matrix, labels, groups
+
+
+def test_naive_bayes_ratios_add_to_the_text_weights_only():
+    import numpy as np
+
+    from scorer.train import Recipe, fit, fit_recipe, nb_log_ratios
+
+    matrix, labels, _ = _separable()
+    ratios = nb_log_ratios(matrix, labels, n_rules=1)
+    assert len(ratios) == 8 and ratios[0] > 0 > ratios[1]
+    plain, intercept = fit(matrix, labels, c=4, n_rules=1)
+    mixed, same_intercept = fit_recipe(matrix, labels, Recipe(c=4, nb_weight=0.5), n_rules=1)
+    assert same_intercept == pytest.approx(intercept)
+    assert np.allclose(mixed[:8], plain[:8] + 0.5 * ratios, atol=1e-5)
+    assert mixed[8] == pytest.approx(plain[8]), "rule columns are not Naive Bayes features"
+
+
+def test_calibration_rescales_log_odds_on_inner_folds_and_keeps_rule_signs():
+    import numpy as np
+
+    from scorer.train import Recipe, fit_recipe
+
+    matrix, labels, groups = _separable()
+    recipe = Recipe(c=4, nb_weight=1.0)
+    raw, raw_b = fit_recipe(matrix, labels, recipe, groups=groups, n_rules=1)
+    cal, cal_b = fit_recipe(
+        matrix, labels, Recipe(c=4, nb_weight=1.0, calibrate=3), groups=groups, n_rules=1
+    )
+    nonzero = raw != 0
+    scale = cal[nonzero] / raw[nonzero]
+    assert np.allclose(scale, scale[0], rtol=1e-4) and scale[0] > 0, "one positive rescaling"
+    assert scale[0] != pytest.approx(1.0) and cal[8] >= 0
+    # The same recipe, data and seed: the same weights.
+    again, again_b = fit_recipe(
+        matrix, labels, Recipe(c=4, nb_weight=1.0, calibrate=3), groups=groups, n_rules=1
+    )
+    assert np.array_equal(cal, again) and cal_b == again_b
+    # Too few groups for the inner folds: calibration is skipped, not an error.
+    few, few_b = fit_recipe(
+        matrix, labels, Recipe(c=4, nb_weight=1.0, calibrate=3), groups=labels, n_rules=1
+    )
+    assert np.array_equal(few, raw) and few_b == raw_b
+
+
+def test_recipe_options_are_recorded_and_cross_validated(tiny_corpus, tmp_path, capsys):
+    model_dir = tmp_path / "model"
+    assert _train(tiny_corpus, model_dir, "--nb-weight", "0.2", "--calibrate", "2") == 0
+    meta = json.loads((model_dir / "classifier.json").read_text("utf-8"))
+    assert meta["nb_weight"] == 0.2 and meta["calibrate"] == 2
+    assert "--nb-weight 0.2 --calibrate 2" in meta["command"]
+    capsys.readouterr()
+    assert main(["eval", "--cv", "2", "--model", str(model_dir), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["recipe"]["nb_weight"] == 0.2 and result["recipe"]["calibrate"] == 2
+    assert result["nb_weight"] == 0.2 and result["calibrate"] == 2

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from scorer.checks.classifier import ML_IDS, bucket_for, buckets
+from scorer.checks.classifier import (
+    ML_IDS,
+    bucket_for,
+    buckets,
+    buckets_for,
+    stacked_buckets,
+)
 from scorer.pipeline import Engine
 from scorer.rules import load_rules
 from scorer.settings import Settings
@@ -18,7 +24,8 @@ MESSAGES = Path(__file__).resolve().parents[2] / "data" / "messages"
 def test_buckets_are_data_ordered_and_disjoint():
     rules = load_rules()
     found = buckets(rules)
-    assert [rule.id for rule, _, _ in found] == list(ML_IDS)
+    stacked = stacked_buckets(rules)
+    assert [rule.id for rule, _, _ in found + stacked] == list(ML_IDS)
     for (_, _, upper), (_, lower, _) in itertools.pairwise(found):
         assert upper <= lower
     assert found[-1][2] == 1.0
@@ -31,7 +38,21 @@ def test_buckets_are_data_ordered_and_disjoint():
     assert scores == ham + spam, "ham bands first, then spam bands"
     assert ham == sorted(ham) and all(score < 0 for score in ham)
     assert spam == sorted(spam) and all(score > 0 for score in spam)
-    assert max(scores) <= 4.5 and min(scores) >= -1.9, "modest, like BAYES_00..BAYES_999"
+    assert max(scores) <= 4.5 and min(scores) >= -1.9, "modest, like BAYES_00..BAYES_99"
+
+
+def test_a_stacked_band_adds_to_the_top_band_like_bayes_999():
+    rules = load_rules()
+    [(extra, lower, upper)] = stacked_buckets(rules)
+    top = bucket_for(1.0, rules)
+    assert top.params["min_probability"] < lower and upper == 1.0
+    assert [r.id for r in buckets_for(lower, rules)] == [top.id, extra.id]
+    assert [r.id for r in buckets_for(lower - 0.001, rules)] == [top.id]
+    assert buckets_for(0.3, rules) == []
+    # Only the stacked band lets the classifier reach the threshold alone, and the category
+    # cap allows exactly that sum.
+    assert top.score < 5.0 <= top.score + extra.score <= rules.categories["classifier"].cap
+    assert extra.score <= 0.6, "a small increment, like BAYES_999's 0.2 (rspamd's BAYES_SPAM 5.1)"
 
 
 def test_spam_bucket_finding_and_report_section(offline_engine):
@@ -45,7 +66,12 @@ def test_spam_bucket_finding_and_report_section(offline_engine):
     assert section["bucket"] == "ML_SPAM_90_100"
     assert section["top_features"][0]["weight"] != 0
     assert {"feature", "weight", "source"} <= set(section["top_features"][0])
-    assert data["categories"]["classifier"] == finding.score
+    # p > 0.99: the top band and the stacked one on top of it, summed under the category cap.
+    assert {f.id for f in report.findings if f.category == "classifier"} == {
+        "ML_SPAM_90_100",
+        "ML_SPAM_97_100",
+    }
+    assert data["categories"]["classifier"] == finding.score + report.get("ML_SPAM_97_100").score
     rendered = next(f for f in data["findings"] if f["id"] == "ML_SPAM_90_100")
     assert "%" in rendered["title"] and "{" not in rendered["advice"]
     ja = report.to_dict("ja")
