@@ -26,18 +26,27 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-import sklearn
-from sklearn.linear_model import LogisticRegression
 
 from scorer import corpus
-from scorer.classifier import DEFAULT_N_FEATURES, DEFAULT_RULE_VALUE, Model, unit_slots, vectorize
+from scorer.classifier import (
+    DEFAULT_N_FEATURES,
+    DEFAULT_RULE_VALUE,
+    Model,
+    sklearn_version,
+    unit_slots,
+    vectorize,
+)
 from scorer.features import FEATURE_VERSION, extract, rule_feature_ids
 from scorer.rules import RuleSet, load_rules
 from scorer.settings import Settings
+
+# SciPy and scikit-learn are imported where they are used: `spamscore` registers this module's
+# subcommand on every run, and `check` or `serve` must not pay 0.7 s and ~60 MB for them.
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 DEFAULT_C = 8.0
 DEFAULT_SEED = 0
@@ -101,6 +110,8 @@ def rule_matrix(
     ids: Sequence[Sequence[str]], vocabulary: Sequence[str], value: float
 ) -> sp.csr_matrix:
     """One row per message, `value` in the column of each rule feature it has."""
+    import scipy.sparse as sp
+
     index = {rule_id: i for i, rule_id in enumerate(vocabulary)}
     rows: list[int] = []
     cols: list[int] = []
@@ -116,6 +127,8 @@ def rule_matrix(
 
 def featurize(samples: Sequence[corpus.Sample], n_features: int) -> sp.csr_matrix:
     """The hashed matrix of `samples`, computed by the same `vectorize` as at prediction."""
+    import scipy.sparse as sp
+
     indptr = [0]
     indices: list[np.ndarray] = []
     data: list[np.ndarray] = []
@@ -143,6 +156,8 @@ def prepare(
     log: Any = None,
 ) -> Dataset:
     """Load, normalise, de-duplicate, group and featurize the corpora (text and rule findings)."""
+    import scipy.sparse as sp
+
     started = time.monotonic()
     samples = corpus.load(ham, spam)
     stats = None
@@ -190,6 +205,9 @@ def fit(
     lower the score by adding a shortener.) A rule whose weight comes out negative is taken out
     and the model refitted, until none is negative.
     """
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+
     if len(set(labels.tolist())) != 2:
         raise corpus.CorpusError("training needs both ham and spam messages")
     n_text = matrix.shape[1] - n_rules
@@ -303,6 +321,7 @@ def _platt(
     sample_weight: np.ndarray | None,
     n_rules: int,
 ) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedGroupKFold
 
     splitter = StratifiedGroupKFold(
@@ -426,7 +445,7 @@ def run_train(args: argparse.Namespace) -> int:
         + (f", Platt-calibrated on {args.calibrate} inner folds" if args.calibrate else ""),
         **recipe.meta(),
         "feature_version": FEATURE_VERSION,
-        "sklearn_version": sklearn.__version__,
+        "sklearn_version": sklearn_version(),
         "training_messages": counts,
         "deduplication": vars(dataset.dedup) if dataset.dedup else None,
         "sources": _sources_meta(args.ham, dataset.samples, 0)
