@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import subprocess
 import urllib.error
@@ -52,6 +53,20 @@ def test_serve_answers_the_form_and_the_api(spamscore_server, sample_bytes):
         f"{server.base}/api/v1/check", b"\x00\xff garbage", **{"Content-Type": "message/rfc822"}
     )
     assert status == 200 and json.loads(garbage)["version"] == 1
+
+
+def test_a_keep_alive_connection_is_closed_after_its_nth_request(spamscore_server):
+    """So that clients holding connections open spread over the workers (web/commands.py)."""
+    server = spamscore_server(SPAMSCORE_KEEPALIVE_REQUESTS="3")
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    answers = []
+    for _ in range(3):
+        conn.request("GET", "/api/v1/healthz")
+        response = conn.getresponse()
+        response.read()
+        answers.append((response.status, response.getheader("Connection")))
+    conn.close()
+    assert answers == [(200, "keep-alive"), (200, "keep-alive"), (200, "close")]
 
 
 def test_metrics_add_up_over_the_workers(spamscore_server, sample_bytes):
