@@ -151,7 +151,11 @@ def format_text(data: dict[str, Any], lang: str) -> str:
         lines.append("")
         # rule findings the model read are listed above already: show only the words
         text_features = [f for f in classifier.get("top_features", []) if f.get("source") != "rule"]
-        words = ", ".join(f"{f['feature']} {f['weight']:+.1f}" for f in text_features[:8])
+        words = ", ".join(
+            f"{f['feature']}{' (subject)' if f.get('source') == 'subject' else ''} "
+            f"{f['weight']:+.1f}"
+            for f in text_features[:8]
+        )
         lines.append(
             f"{t('report.classifier', lang)}: p(spam) = {classifier['probability']:.2f}"
             + (f"  [{words}]" if words else "")

@@ -141,7 +141,8 @@ def classifier_bucket(msg: Message, ctx: Context) -> list[Hit] | None:
         f for f in prediction.top_features if (f["weight"] > 0) == spammy and f["weight"] != 0
     ][:_EVIDENCE_FEATURES]
     # The advice asks the author to look at highlighted words; rule findings have their own.
-    words = [f["feature"] for f in pushing if f["source"] != "rule"]
+    # A word can push from the subject and the body: name it once.
+    words = list(dict.fromkeys(f["feature"] for f in pushing if f["source"] != "rule"))
     evidence = [f"p(spam) = {probability:.3f}"] + [
         f"{f['feature']} ({f['weight']:+.3f}, {f['source']})" for f in pushing
     ]

@@ -134,3 +134,13 @@ def test_rule_findings_in_the_explanation_carry_their_titles(offline_engine):
         assert feature["title"]["en"] and feature["title"]["ja"]
     finding = report.get("ML_SPAM_90_100")
     assert not set(finding.params["features"].split(", ")) & {f["feature"] for f in rules}
+
+
+def test_advice_names_a_word_once_even_when_subject_and_body_both_push(offline_engine):
+    report = offline_engine.analyze((MESSAGES / "body_spam_phrases.eml").read_bytes())
+    finding = next(f for f in report.findings if f.id.startswith("ML_SPAM"))
+    top = report.to_dict("en")["classifier"]["top_features"]
+    sources = {f["source"] for f in top if f["feature"] == "money"}
+    assert sources == {"subject", "body"}  # the case this test is about
+    words = finding.params["features"].split(", ")
+    assert "money" in words and len(words) == len(set(words))
