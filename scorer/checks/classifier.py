@@ -150,4 +150,9 @@ def classifier_bucket(msg: Message, ctx: Context) -> list[Hit] | None:
         "probability": f"{100 * probability:.0f}%",
         "features": ", ".join(words) if words else "-",
     }
-    return [Hit(band.id, evidence, dict(params)) for band in fired]
+    # A stacked band repeats the probability, not the explanation its base band already gives.
+    stacked_evidence = [evidence[0], f"adds to {rule.id}"]
+    return [
+        Hit(band.id, evidence if band is rule else stacked_evidence, dict(params))
+        for band in fired
+    ]

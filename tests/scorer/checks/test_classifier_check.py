@@ -71,7 +71,11 @@ def test_spam_bucket_finding_and_report_section(offline_engine):
         "ML_SPAM_90_100",
         "ML_SPAM_97_100",
     }
-    assert data["categories"]["classifier"] == finding.score + report.get("ML_SPAM_97_100").score
+    stacked = report.get("ML_SPAM_97_100")
+    assert data["categories"]["classifier"] == finding.score + stacked.score
+    # The stacked band gives the probability and points at its base band, without repeating
+    # the explanation.
+    assert list(stacked.evidence) == [finding.evidence[0], "adds to ML_SPAM_90_100"]
     rendered = next(f for f in data["findings"] if f["id"] == "ML_SPAM_90_100")
     assert "%" in rendered["title"] and "{" not in rendered["advice"]
     ja = report.to_dict("ja")
