@@ -153,6 +153,5 @@ def classifier_bucket(msg: Message, ctx: Context) -> list[Hit] | None:
     # A stacked band repeats the probability, not the explanation its base band already gives.
     stacked_evidence = [evidence[0], f"adds to {rule.id}"]
     return [
-        Hit(band.id, evidence if band is rule else stacked_evidence, dict(params))
-        for band in fired
+        Hit(band.id, evidence if band is rule else stacked_evidence, dict(params)) for band in fired
     ]

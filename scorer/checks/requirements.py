@@ -420,9 +420,7 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
         texts = details.get(detail_key) or {"en": detail_key, "ja": detail_key}
         values = _Defaulting({k: str(v) for k, v in params.items()})
         detail = {
-            lang: texts[lang].format_map(values)
-            if "{" in texts[lang]
-            else texts[lang]
+            lang: texts[lang].format_map(values) if "{" in texts[lang] else texts[lang]
             for lang in LANGS
         }
         entries.append(
