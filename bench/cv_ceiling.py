@@ -64,6 +64,7 @@ def best_staircase(
     `max_fp` ham flagged; returns (recall, ham flagged). Exact for the values seen."""
     levels = np.unique(rules)  # bar index j: flag when rules >= levels[j]; len(levels): none
     n_levels = len(levels) + 1
+    bars = np.append(levels, np.inf)[:, None]
     order = np.argsort(-probability, kind="stable")
     _, starts = np.unique(-probability[order], return_index=True)
     bounds = [*starts.tolist(), len(order)]
@@ -76,7 +77,7 @@ def best_staircase(
         member_rules = rules[members]
         member_labels = labels[members]
         # For each level: spam and ham in this probability that reach it.
-        reach = member_rules[None, :] >= np.append(levels, np.inf)[:, None]
+        reach = member_rules[None, :] >= bars
         tp = (reach & (member_labels == 1)).sum(axis=1)
         fp = (reach & (member_labels == 0)).sum(axis=1)
         # As p falls the bar may only rise: the best over levels at or below j.

@@ -8,11 +8,11 @@ Each candidate family adds hashed binary tokens (value 0.3, like a rule finding)
 shipped text features, and the shipped model's own recipe (classifier.json: data, C, seed,
 Naive Bayes share, calibration, sample weights) is cross-validated on exactly the folds of
 `spamscore eval --cv 5`. Printed per family: the classifier's recall at a 0.5% false-positive
-budget (its ranking, which bounds every band design: bench/cv_ceiling.py), the whole pipeline at
-5.0, and, from a model fitted on all the training data, phishing-pot-2020s recall and
-legit-templates flagged at 5.0. The families are header and markup facts an author's software
-writes (and that the shipped features leave out); they live here, not in scorer/features.py,
-because none of them earned a place there.
+budget (how well it ranks; bench/cv_ceiling.py shows how far band designs can go beyond it), the
+whole pipeline at 5.0, and, from a model fitted on all the training data, phishing-pot-2020s
+recall and legit-templates flagged at 5.0. The families are header and markup facts an
+author's software writes (and that the shipped features leave out); they live here, not in
+scorer/features.py, because none of them earned a place there.
 """
 
 from __future__ import annotations
@@ -165,19 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings(offline=True)
     rules = load_rules()
-    recipe = evaluate._cv_recipe(
-        argparse.Namespace(
-            ham=[],
-            spam=[],
-            model=None,
-            c=None,
-            seed=None,
-            weight=None,
-            nb_weight=None,
-            calibrate=None,
-        ),
-        settings,
-    )
+    recipe = evaluate.model_recipe(None, settings)
     started = time.monotonic()
     dataset = train.prepare(recipe["ham"], recipe["spam"], n_features=recipe["n_features"])
     weights = train.sample_weights(dataset.samples, recipe["weights"])
@@ -195,7 +183,6 @@ def main(argv: list[str] | None = None) -> int:
         scores, ids, _ = train.rule_evidence(samples)
         held[key] = dict(
             samples=samples,
-            labels=np.asarray([s.label for s in samples]),
             text=train.featurize(samples, n_text),
             rules=train.rule_matrix(ids, dataset.rule_features, dataset.rule_value),
             scores=scores,

@@ -329,6 +329,26 @@ def _write_scores(path: str, samples: Sequence[corpus.Sample], result: dict[str,
             )
 
 
+def model_recipe(model_dir: Path | None, settings: Settings) -> dict[str, Any]:
+    """How a saved model was trained, from its metadata: data paths, C, seed, sample weights,
+    slots, Naive Bayes share and calibration folds (the keys `_cv_recipe` fills)."""
+    from scorer.classifier import DEFAULT_N_FEATURES
+    from scorer.train import DEFAULT_C
+
+    meta = Model.load(model_dir or default_model_dir(settings)).meta
+    sources = meta.get("sources") or []
+    return {
+        "ham": [s["path"] for s in sources if s.get("label") == "ham"],
+        "spam": [s["path"] for s in sources if s.get("label") == "spam"],
+        "c": float(meta.get("C", DEFAULT_C)),
+        "seed": int(meta.get("seed", 0)),
+        "weights": list(meta.get("weights") or []),
+        "n_features": int(meta.get("n_features", DEFAULT_N_FEATURES)),
+        "nb_weight": float(meta.get("nb_weight", 0.0)),
+        "calibrate": int(meta.get("calibrate", 0)),
+    }
+
+
 def _cv_recipe(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     """What `eval --cv` trains in each fold. Without --ham/--spam: the shipped (or --model)
     model's own training recipe from its metadata (data, C, seed, sample weights, slots), so the
@@ -348,19 +368,7 @@ def _cv_recipe(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         "calibrate": 0,
     }
     if not args.ham and not args.spam:
-        model_dir = Path(args.model) if args.model else default_model_dir(settings)
-        meta = Model.load(model_dir).meta
-        sources = meta.get("sources") or []
-        recipe.update(
-            ham=[s["path"] for s in sources if s.get("label") == "ham"],
-            spam=[s["path"] for s in sources if s.get("label") == "spam"],
-            c=float(meta.get("C", DEFAULT_C)),
-            seed=int(meta.get("seed", 0)),
-            weights=list(meta.get("weights") or []),
-            n_features=int(meta.get("n_features", DEFAULT_N_FEATURES)),
-            nb_weight=float(meta.get("nb_weight", 0.0)),
-            calibrate=int(meta.get("calibrate", 0)),
-        )
+        recipe.update(model_recipe(Path(args.model) if args.model else None, settings))
     if not recipe["ham"] or not recipe["spam"]:
         raise UsageError("cross-validation needs both --ham and --spam (or a model's recipe)")
     if args.c is not None:

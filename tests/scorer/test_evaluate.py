@@ -82,3 +82,16 @@ def test_eval_command_reports_classifier_pipeline_and_speed(tmp_path, capsys):
 def test_eval_needs_data(capsys):
     assert main(["eval"]) == 2
     assert main(["eval", "--ham", "x", "--cv", "5"]) == 2
+
+
+def test_model_recipe_reads_the_shipped_training_command():
+    from scorer.evaluate import model_recipe
+
+    meta = json.loads((models_dir() / "classifier.json").read_text())
+    recipe = model_recipe(None, Settings(offline=True))
+    sources = meta["sources"]
+    assert recipe["ham"] == [s["path"] for s in sources if s["label"] == "ham"]
+    assert recipe["spam"] == [s["path"] for s in sources if s["label"] == "spam"]
+    assert recipe["c"] == meta["C"] and recipe["seed"] == meta["seed"]
+    assert recipe["nb_weight"] == meta["nb_weight"] and recipe["calibrate"] == meta["calibrate"]
+    assert recipe["weights"] == meta["weights"] and recipe["n_features"] == meta["n_features"]
