@@ -168,9 +168,13 @@ def _errors(app: Flask) -> None:
 def warm_up(app: Flask) -> None:
     """Load checks, rules, the model and the parsers' lazy tables (public suffixes, HTML) now,
     in the gunicorn master before it forks, so no worker's first request is the slow one."""
+    warm_up_engine(services_of(app).engine)
+
+
+def warm_up_engine(engine: Engine) -> None:
+    """Analyse the form's sample messages offline once: every lazy table is built after it."""
     from pathlib import Path
 
-    engine = services_of(app).engine
     for sample in sorted((Path(__file__).with_name("samples")).glob("*.eml")):
         engine.analyze(sample.read_bytes(), offline=True)
 
