@@ -149,6 +149,19 @@ def _header_end(raw: bytes, start: int) -> int:
     return index + (2 if raw.startswith(b"\r\n", index) else 1)
 
 
+def x_spam_names(raw: bytes) -> list[str]:
+    """Names of the `X-Spam-*` headers `raw` already carries (written by the sender, or by a
+    filter before us), as written."""
+    block = raw[: _header_end(raw, 0)]
+    names = []
+    for line in block.splitlines():
+        if _X_SPAM.match(line):
+            name = line.split(b":", 1)[0].decode("ascii", "replace")
+            if name not in names:
+                names.append(name)
+    return names
+
+
 def _without_x_spam(block: bytes) -> bytes:
     lines = block.splitlines(keepends=True)
     out: list[bytes] = []
