@@ -132,7 +132,7 @@ def run_check(args: argparse.Namespace) -> int:
             threshold=args.threshold,
             delivery=delivery,
         )
-    except MessageTooLargeError as exc:
+    except (MessageTooLargeError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     lang = args.lang or engine.settings.lang
     if fmt == "text" and len(results) == 1 and results[0].wrapped is None:
