@@ -37,9 +37,14 @@ _FALSE = ("0", "false", "no", "off")
 def _authenticate() -> None:
     if request.endpoint in _PUBLIC:
         return
+    check_access(presented_key(request))
+
+
+def check_access(presented: str | None) -> None:
+    """Raise 401/403 unless the caller may analyse: a valid key when keys are configured,
+    else a loopback client (or any client with SPAMSCORE_API_OPEN=1)."""
     keys = services().keys
     if keys.required:
-        presented = presented_key(request)
         if presented is None:
             raise ApiError(401, "unauthorized", "an API key is required (X-API-Key header)")
         if not keys.valid(presented):

@@ -118,7 +118,11 @@ def has_visible_unsubscribe(msg: Message) -> bool:
 
 def _find_visible_unsubscribe(msg: Message) -> bool:
     text = msg.all_text[:200_000]
-    if _UNSUB_WORDS.search(text) or _UNSUB_TAGS.search(text) or _UNSUB_TAGS.search(msg.html):
+    if (
+        _UNSUB_WORDS.search(text)
+        or _UNSUB_TAGS.search(msg.plain_text[:200_000])  # all_text has the merge tags taken out
+        or _UNSUB_TAGS.search(msg.html)
+    ):
         return True
     if msg.html_doc is not None:
         for link in msg.html_doc.links:
