@@ -89,7 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from web import metrics
 
-    store = ReportStore(config.database_url, retention_days=config.retention_days)
+    store = ReportStore.from_config(config)
     checker = Checker(engine, store, on_report=metrics.record_report)
     keys = ApiKeys(config.api_keys, open_without_keys=config.api_open)
     limiter = _limiter(app, config, keys)

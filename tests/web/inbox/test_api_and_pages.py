@@ -154,7 +154,16 @@ def test_reports_given_delivery_facts_show_them_too(client, sample_bytes):
 def test_an_older_store_gets_the_tests_table_and_keeps_its_reports(tmp_path, make_app):
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     old = sa.MetaData()
-    reports = store_module.reports.to_metadata(old)
+    # the reports table as the releases before test sends made it (no tests table, no migrations)
+    reports = sa.Table(
+        "reports",
+        old,
+        *(
+            sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+            for c in store_module.reports.columns
+            if c.name not in ("owner", "size")
+        ),
+    )
     engine = sa.create_engine(url)
     old.create_all(engine)
     now = datetime.now(UTC)
