@@ -158,9 +158,7 @@ def _migration_lock(engine: DbEngine, lock_file: Path | None) -> Iterator[Connec
             finally:
                 if conn.in_transaction():
                     conn.rollback()
-                conn.execute(
-                    sa.text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_ID}
-                )
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_ID})
                 conn.commit()
         return
     fd = None

@@ -71,15 +71,23 @@ class Checker:
         self.store = store
         self.on_report = on_report
 
-    def check(self, submission: Submission, options: CheckOptions, *, source: str) -> Checked:
+    def check(
+        self,
+        submission: Submission,
+        options: CheckOptions,
+        *,
+        source: str,
+        owner: str | None = None,
+    ) -> Checked:
         """Analyse (and by default store) one message. Raises MessageTooLargeError, never else
-        for the message's sake; AnalysisFailedError only if the analyzer itself breaks."""
+        for the message's sake; AnalysisFailedError only if the analyzer itself breaks.
+        `owner` is recorded with the stored message (web.security.caller_identity)."""
         limit = self.engine.settings.limits.max_message_bytes
         if len(submission.raw) > limit:
             raise MessageTooLargeError(len(submission.raw), limit)
         stored = {**options.storable(), "delivery": dict(submission.delivery)}
         new = (
-            self.store.add_raw(submission.raw, source=source, options=stored)
+            self.store.add_raw(submission.raw, source=source, options=stored, owner=owner)
             if options.store
             else None
         )
