@@ -101,7 +101,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     checker = Checker(engine, store, on_report=metrics.record_report)
     keys = ApiKeys(config.api_keys, open_without_keys=config.api_open)
     limiter = _limiter(app, config, keys)
-    counters = Counters(limiter.storage)
+    counters = Counters.from_url(config.redis_url)
     app.extensions["spamscore"] = Services(config, engine, store, checker, keys, limiter, counters)
 
     from web import api, compat, filters, ui

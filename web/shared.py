@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from limits import parse
-from limits.storage import Storage
+from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,13 @@ class Counters:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
         self._strategy = FixedWindowRateLimiter(storage)
+
+    @classmethod
+    def from_url(cls, redis_url: str | None) -> Counters:
+        """On Redis (REDIS_URL), else in this process (web.ratelimit's storage)."""
+        from web import ratelimit
+
+        return cls(storage_from_string(redis_url or f"{ratelimit.SCHEME}://"))
 
     def hit(self, name: str, who: str, limit: str, *, cost: int = 1) -> bool:
         """Count `cost` against `who`'s allowance `limit` of `name`; False when that took it

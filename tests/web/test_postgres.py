@@ -1,86 +1,35 @@
 """DATABASE_URL=postgresql://...: the same store and API on a real PostgreSQL server.
 
 The fixture makes a throwaway cluster with Debian's PostgreSQL binaries (scripts/apt-packages.txt)
-on a free loopback port, as the `postgres` user when the tests run as root.
+on a free loopback port, as the `postgres` user when the tests run as root
+(tests/support/servers.py).
 """
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from tests.support.processes import free_port
+from tests.support import servers
 from web.store import DONE, ReportStore, reports
 
 pytestmark = pytest.mark.slow
 
-BINDIRS = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 
-
-def _as_owner(cmd: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+@pytest.fixture(scope="module")
+def postgres_server() -> Iterator[servers.Postgres]:
+    if not servers.PG_BINDIRS:
+        pytest.skip("PostgreSQL server binaries are not installed (apt: postgresql)")
+    pytest.importorskip("psycopg")
+    with servers.postgres() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    if not BINDIRS:
-        pytest.skip("PostgreSQL server binaries are not installed (apt: postgresql)")
-    pytest.importorskip("psycopg")
-    bindir = Path(BINDIRS[-1])
-    root = Path(tempfile.mkdtemp(prefix="spamscore-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-    data, sock, port = root / "data", root, free_port()
-    subprocess.run(
-        _as_owner(
-            [
-                str(bindir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "spamscore",
-                "--auth=trust",
-                "--no-sync",
-                "-E",
-                "UTF8",
-            ]
-        ),
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        _as_owner(
-            [
-                str(bindir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-l",
-                str(root / "log"),
-                "-w",
-                "-o",
-                f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off",
-                "start",
-            ]
-        ),
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql+psycopg://spamscore@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            _as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
-            capture_output=True,
-        )
-        shutil.rmtree(root, ignore_errors=True)
+def postgres_url(postgres_server) -> str:
+    return postgres_server.url()
 
 
 def test_store_round_trip_expiry_and_delete(postgres_url):
