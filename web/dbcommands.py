@@ -47,14 +47,14 @@ def run_upgrade(_args: argparse.Namespace) -> int:
     store = ReportStore(config.database_url, retention_days=config.retention_days)
     try:
         before = store.schema_status()
-        store.open()
+        action = store.open()  # under the lock: another process may have done it meanwhile
     finally:
         store.dispose()
     head = schema.head_revision()
-    if before.current == head:
-        print(f"database schema is current ({head})")
-    else:
+    if action == "upgraded":
         print(f"database schema upgraded from {before.current or 'none'} to {head}")
+    else:
+        print(f"database schema is current ({head})")
     return 0
 
 

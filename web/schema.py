@@ -28,6 +28,8 @@ from sqlalchemy.engine import Engine as DbEngine
 from scorer.errors import SpamscoreError
 
 log = logging.getLogger(__name__)
+# Alembic narrates every plugin (on import) and step at INFO; what happened is our one line.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "alembic_version"
