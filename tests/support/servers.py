@@ -37,6 +37,12 @@ def _as_owner(cmd: list[str]) -> list[str]:
 class Postgres:
     port: int
     log: Path
+    data: Path
+
+    @property
+    def pid(self) -> int:
+        """The postmaster's pid (its children are the backends)."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://spamscore@127.0.0.1:{self.port}/{database}"
@@ -110,7 +116,7 @@ def postgres() -> Iterator[Postgres]:
         capture_output=True,
     )
     try:
-        yield Postgres(port, log)
+        yield Postgres(port, log, data)
     finally:
         subprocess.run(
             _as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
@@ -119,9 +125,22 @@ def postgres() -> Iterator[Postgres]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+@dataclass
+class Redis:
+    url: str
+    pid: int
+
+
 @contextlib.contextmanager
 def redis() -> Iterator[str]:
     """A redis-server on a free port, nothing saved; yields its URL."""
+    with redis_server() as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[Redis]:
+    """A redis-server on a free port, nothing saved."""
     import redis as redis_client
 
     server = shutil.which("redis-server")
@@ -148,7 +167,7 @@ def redis() -> Iterator[str]:
                     raise
                 time.sleep(0.05)
         client.close()
-        yield f"redis://127.0.0.1:{port}/0"
+        yield Redis(f"redis://127.0.0.1:{port}/0", proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -159,6 +178,7 @@ def redis() -> Iterator[str]:
 class Nginx:
     port: int
     prefix: Path
+    pid: int
 
     @property
     def base(self) -> str:
@@ -221,7 +241,7 @@ http {{
                 raise
             time.sleep(0.05)
     try:
-        yield Nginx(port, prefix)
+        yield Nginx(port, prefix, proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
