@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.support import servers
+from tests.support.release_schema import KEPT_RAW, create_release_tables
 from web.store import DONE, ReportStore, reports, shared_values
 
 pytestmark = pytest.mark.slow
@@ -131,38 +132,11 @@ def test_a_release_database_on_postgresql_is_adopted_and_migrated(postgres_serve
     from web import store as store_module
 
     url = postgres_server.new_database("release")
-    old = sa.MetaData()
-    for table in (store_module.reports, store_module.tests):
-        sa.Table(
-            table.name,
-            old,
-            *(
-                sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
-                for c in table.columns
-                if c.name not in ("owner", "size")
-            ),
-            sa.Index(f"ix_{table.name}_expires_at", "expires_at"),
-        )
+    report_id = create_release_tables(url)
     engine = sa.create_engine(url)
-    old.create_all(engine)
-    now = datetime.now(UTC)
-    with engine.begin() as conn:
-        conn.execute(
-            old.tables["reports"]
-            .insert()
-            .values(
-                id="releasereport000000000",
-                created_at=now,
-                expires_at=now + timedelta(days=1),
-                source="api",
-                status="pending",
-                raw=b"Subject: kept\r\n\r\nhello\r\n",
-                options="{}",
-            )
-        )
     store = ReportStore(url)
     assert store.open() == "upgraded"
-    assert store.get("releasereport000000000").raw == b"Subject: kept\r\n\r\nhello\r\n"
+    assert store.get(report_id).raw == KEPT_RAW
     assert store.usage() == (1, 24)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), store_module.metadata) == []
