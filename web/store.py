@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine as DbEngine
 from sqlalchemy.engine import make_url
 
@@ -499,27 +500,32 @@ class ReportStore:
         """Set a shared value unless one is already set; returns the value that is set. First
         writer wins: for what replicas must agree on, such as a generated key pair."""
         now = datetime.now(UTC)
-        try:
-            with self._writing() as conn:
-                conn.execute(
-                    shared_values.delete().where(
-                        shared_values.c.name == name, shared_values.c.expires_at <= now
-                    )
+        # INSERT ... ON CONFLICT DO NOTHING (both dialects): replicas racing to set the value
+        # leave no unique-violation errors in the database's log.
+        insert = (
+            postgresql.insert(shared_values)
+            if self.db.dialect.name == "postgresql"
+            else sqlite.insert(shared_values)
+        )
+        with self._writing() as conn:
+            conn.execute(
+                shared_values.delete().where(
+                    shared_values.c.name == name, shared_values.c.expires_at <= now
                 )
-                conn.execute(
-                    shared_values.insert().values(
-                        name=name,
-                        value=value,
-                        updated_at=now,
-                        expires_at=now + ttl if ttl else None,
-                    )
+            )
+            inserted = conn.execute(
+                insert.values(
+                    name=name, value=value, updated_at=now, expires_at=now + ttl if ttl else None
                 )
+                .on_conflict_do_nothing(index_elements=["name"])
+                .returning(shared_values.c.name)
+            ).first()
+        if inserted is not None:
             return value
-        except sa.exc.IntegrityError:
-            stored = self.get_value(name)
-            if stored is None:  # it expired between our insert and this read
-                return self.put_value_if_absent(name, value, ttl=ttl)
-            return stored
+        stored = self.get_value(name)
+        if stored is None:  # it expired between our insert and this read
+            return self.put_value_if_absent(name, value, ttl=ttl)
+        return stored
 
     # --- test sends ----------------------------------------------------------------------
     def add_test(self, domain: str, *, accepts_for: timedelta) -> StoredTest:
