@@ -18,7 +18,6 @@ from typing import Any
 import yaml
 
 from scorer.auth import dkim as dkim_auth
-from scorer.auth import dmarc as dmarc_auth
 from scorer.checks import auth
 from scorer.context import Context
 from scorer.errors import RuleError
@@ -129,7 +128,10 @@ class _Facts:
         if passing:
             best = max(
                 passing,
-                key=lambda s: (auth.dmarc_auth.aligned(s.domain, self.msg.from_domain), s.key_bits),
+                key=lambda s: (
+                    auth.is_aligned(self.ctx, s.domain, self.msg.from_domain),
+                    s.key_bits,
+                ),
             )
             return "pass", "dkim.pass", {"domain": best.domain, "bits": best.key_bits}
         temp = [s for s in summary.signatures if s.result == "temperror"]
@@ -211,7 +213,7 @@ def _alignment(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     ids = [(f"SPF domain {spf_id}", spf_id, record.aspf if record else "r")] if spf_id else []
     ids += [(f"DKIM d={d}", d, record.adkim if record else "r") for d in dkim_ids]
     for label, value, mode in ids:
-        if dmarc_auth.aligned(value, domain, mode):
+        if auth.is_aligned(facts.ctx, value, domain, mode):
             return "pass", "align.pass", {"identifier": label, "domain": domain}
     if not ids:
         return "unknown", "align.unknown", {}
