@@ -137,15 +137,19 @@ def format_text(data: dict[str, Any], lang: str) -> str:
                 lines.append(f"          {t('report.advice', lang)}: {finding['advice']}")
     if data.get("requirements"):
         lines.append("")
-        lines.append(t("report.requirements", lang) + ":")
+        as_of = data.get("requirements_as_of")
+        dated = f" ({t('report.rules_as_of', lang, date=as_of)})" if as_of else ""
+        lines.append(t("report.requirements", lang) + dated + ":")
         for req in data["requirements"]:
             status = t("status." + req["status"], lang)
-            reply = (
-                f"  ({req['smtp_reply']})"
-                if req.get("smtp_reply") and req["status"] == "fail"
+            failing = req["status"] == "fail"
+            reply = f"  ({req['smtp_reply']})" if req.get("smtp_reply") and failing else ""
+            since = (
+                f"  [{t('report.since', lang, date=req['effective_from'])}]"
+                if failing and req.get("effective_from")
                 else ""
             )
-            lines.append(f"  {status:<8} {req['id']}: {req['detail']}{reply}")
+            lines.append(f"  {status:<8} {req['id']}: {req['detail']}{reply}{since}")
     classifier = data.get("classifier")
     if classifier and classifier.get("probability") is not None:
         lines.append("")

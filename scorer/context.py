@@ -25,6 +25,8 @@ class Delivery:
     dkim_selector: str | None = None
     tls: bool | None = None
     tls_version: str | None = None
+    message_id_copies: int | None = None
+    """How many messages of the caller's batch carry this message's Message-ID (None: no batch)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}

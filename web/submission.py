@@ -35,7 +35,7 @@ class InputError(ValueError):
 @dataclass(frozen=True)
 class Submission:
     raw: bytes
-    delivery: dict[str, str] = field(default_factory=dict)
+    delivery: dict[str, Any] = field(default_factory=dict)
 
     def options(self) -> dict[str, Any]:
         return {"delivery": dict(self.delivery)}
