@@ -46,6 +46,13 @@ def _add_check(sub: Any) -> None:
     parser.add_argument("--helo", help="HELO/EHLO name of the sending server")
     parser.add_argument("--mail-from", help="envelope sender (default: Return-Path)")
     parser.add_argument("--dkim-selector", help="DKIM selector to check for an unsigned draft")
+    parser.add_argument("--bimi-svg", metavar="FILE", help="BIMI logo (SVG) to check")
+    parser.add_argument("--bimi-cert", metavar="FILE", help="BIMI mark certificate (PEM) to check")
+    parser.add_argument(
+        "--bimi-fetch",
+        action="store_true",
+        help="fetch the logo and certificate the BIMI record names (guarded, HTTPS only)",
+    )
     parser.add_argument(
         "--nameserver",
         action="append",
@@ -84,6 +91,9 @@ def run_check(args: argparse.Namespace) -> int:
         helo=args.helo,
         mail_from=args.mail_from,
         dkim_selector=args.dkim_selector,
+        bimi_svg=_read_text(args.bimi_svg),
+        bimi_certificate=_read_text(args.bimi_cert),
+        bimi_fetch=True if args.bimi_fetch else None,
     )
     try:
         report = engine.analyze(raw, lang=args.lang, threshold=args.threshold, delivery=delivery)
@@ -91,6 +101,16 @@ def run_check(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     print_report(report, as_json=args.json, lang=args.lang or settings.lang)
     return EXIT_SPAM if report.is_spam else EXIT_OK
+
+
+def _read_text(path: str | None) -> str | None:
+    """A BIMI upload given on the command line (an unreadable file is an error of use)."""
+    if not path:
+        return None
+    try:
+        return open(path, encoding="utf-8", errors="replace").read(1_048_576)
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror}") from None
 
 
 def print_report(report: Any, *, as_json: bool, lang: str, out: TextIO | None = None) -> None:
