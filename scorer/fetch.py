@@ -175,29 +175,35 @@ class Fetcher:
             raw = socket.create_connection((address, port), timeout=left)
         except OSError as exc:
             raise FetchError("connect", f"{host} ({address}): {exc}") from None
+        tls: ssl.SSLSocket | None = None
+        responses: list[http.client.HTTPResponse] = []
         try:
-            with self.context().wrap_socket(raw, server_hostname=host) as tls:
-                tls.settimeout(max(deadline - time.monotonic(), 0.01))
-                request = (
-                    f"GET {path} HTTP/1.1\r\nHost: {parts.netloc.rsplit('@', 1)[-1]}\r\n"
-                    f"User-Agent: {USER_AGENT}\r\nAccept: image/svg+xml, application/pkix-cert, "
-                    "application/x-pem-file, */*;q=0.5\r\nAccept-Encoding: gzip\r\n"
-                    "Connection: close\r\n\r\n"
-                )
-                tls.sendall(request.encode("ascii", "strict"))
-                response = http.client.HTTPResponse(tls, method="GET")
-                response.begin()
-                if response.status in (301, 302, 303, 307, 308):
-                    location = response.getheader("Location") or ""
-                    return Fetched(url, address, response.status, location, b"")
-                if response.status != 200:
-                    raise FetchError("status", f"{url}: HTTP {response.status}")
-                declared = response.getheader("Content-Length")
-                if declared and declared.isdigit() and int(declared) > self.max_bytes:
-                    raise FetchError("size", f"{url}: {declared} bytes, over {self.max_bytes}")
-                body = self._read(response, url, deadline)
-                encoding = (response.getheader("Content-Encoding") or "").lower()
-                content_type = response.getheader("Content-Type") or ""
+            tls = self.context().wrap_socket(
+                raw, server_hostname=host, do_handshake_on_connect=False
+            )
+            tls.settimeout(max(deadline - time.monotonic(), 0.01))
+            tls.do_handshake()
+            request = (
+                f"GET {path} HTTP/1.1\r\nHost: {parts.netloc.rsplit('@', 1)[-1]}\r\n"
+                f"User-Agent: {USER_AGENT}\r\nAccept: image/svg+xml, application/pkix-cert, "
+                "application/x-pem-file, */*;q=0.5\r\nAccept-Encoding: gzip\r\n"
+                "Connection: close\r\n\r\n"
+            )
+            tls.sendall(request.encode("ascii", "strict"))
+            response = http.client.HTTPResponse(tls, method="GET")
+            responses.append(response)
+            response.begin()
+            if response.status in (301, 302, 303, 307, 308):
+                location = response.getheader("Location") or ""
+                return Fetched(url, address, response.status, location, b"")
+            if response.status != 200:
+                raise FetchError("status", f"{url}: HTTP {response.status}")
+            declared = response.getheader("Content-Length")
+            if declared and declared.isdigit() and int(declared) > self.max_bytes:
+                raise FetchError("size", f"{url}: {declared} bytes, over {self.max_bytes}")
+            body = self._read(response, url, deadline)
+            encoding = (response.getheader("Content-Encoding") or "").lower()
+            content_type = response.getheader("Content-Type") or ""
         except FetchError:
             raise
         except ssl.SSLCertVerificationError as exc:
@@ -207,6 +213,10 @@ class Fetcher:
             what = "timeout" if isinstance(exc, TimeoutError) else "http"
             raise FetchError(what, f"{url}: {type(exc).__name__}: {exc}"[:300]) from None
         finally:
+            for opened in responses:
+                opened.close()
+            if tls is not None:
+                tls.close()
             raw.close()
         if encoding == "gzip":
             body = self._gunzip(body, url)

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
+from cryptography.x509.oid import ExtensionOID, NameOID
 from cryptography.x509.verification import (
     Criticality,
     ExtensionPolicy,
@@ -179,7 +179,7 @@ def _check_eku(leaf: x509.Certificate, report: MarkReport) -> None:
         report.errors.append(("eku", "no extended key usage (BIMI needs 1.3.6.1.5.5.7.3.31)"))
         return
     if OID_BIMI_EKU not in usages:
-        others = ", ".join(u.dotted_string for u in usages if u != ExtendedKeyUsageOID.ANY)
+        others = ", ".join(u.dotted_string for u in usages)
         report.errors.append(("eku", f"not a BIMI certificate (extended key usage {others})"))
 
 
