@@ -141,27 +141,10 @@ def bimi_check(msg: Message, ctx: Context) -> list[Hit]:
     _logo_and_certificate(ctx, assessment, domain, org)
     logo, cert = assessment.logo, assessment.certificate
     if logo is not None and not logo.ok:
-        problems = [f"{code}: {detail}" for code, detail in logo.errors]
-        hits.append(
-            Hit(
-                "BIMI_LOGO_INVALID",
-                problems,
-                {**params, "problems": "; ".join(problems), "source": assessment.logo_source},
-            )
-        )
+        hits.append(_problems("BIMI_LOGO_INVALID", logo.errors, params, assessment.logo_source))
     if cert is not None and not cert.ok:
-        problems = [f"{code}: {detail}" for code, detail in cert.errors]
-        hits.append(
-            Hit(
-                "BIMI_CERT_INVALID",
-                problems,
-                {
-                    **params,
-                    "problems": "; ".join(problems),
-                    "source": assessment.certificate_source,
-                },
-            )
-        )
+        source = assessment.certificate_source
+        hits.append(_problems("BIMI_CERT_INVALID", cert.errors, params, source))
     if assessment.problems:
         hits.append(Hit("BIMI_FETCH_FAILED", assessment.problems, params))
     lang = ctx.settings.lang
@@ -185,6 +168,13 @@ def bimi_check(msg: Message, ctx: Context) -> list[Hit]:
         )
     _section(ctx, assessment, providers)
     return hits
+
+
+def _problems(
+    rule_id: str, errors: list[tuple[str, str]], params: dict[str, Any], source: str
+) -> Hit:
+    problems = [f"{code}: {detail}" for code, detail in errors]
+    return Hit(rule_id, problems, {**params, "problems": "; ".join(problems), "source": source})
 
 
 def _logo_and_certificate(ctx: Context, assessment: Assessment, domain: str, org: str) -> None:
