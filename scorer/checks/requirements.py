@@ -210,7 +210,11 @@ class _Facts:
             return "fail", "dmarc.missing", {"domain": lookup.from_domain}
         if lookup.status == "permerror":
             return "fail", "dmarc.broken", params
-        return "pass", "dmarc.present", {**params, "policy": lookup.policy}
+        policy = lookup.policy or "none"
+        if lookup.test_mode and policy != lookup.applied_policy:
+            # RFC 9989 t=y: a record is there, but it is not enforcing (applied one level down)
+            policy = f"{policy}; t=y, test mode: applied as {lookup.applied_policy}"
+        return "pass", "dmarc.present", {**params, "policy": policy}
 
     def dmarc_result(self) -> Outcome:
         if not self.online:

@@ -203,3 +203,9 @@ def test_docomo_checks_spf_on_the_from_domain(network_engine):
     assert status["gmail.spf"].status == "pass"  # the envelope (ESP) domain passes
     assert status["docomo.spf_from"].status == "fail"  # the From domain has no SPF
     assert status["docomo.dmarc"].status == "fail"
+
+
+def test_a_dmarc_record_in_test_mode_says_it_does_not_enforce(network_engine):
+    report = network_engine.analyze(compose_message(from_="Shop <news@dmarctest.example>"))
+    detail = {r.id: r.detail["en"] for r in report.requirements}["gmail.dmarc"]
+    assert "t=y, test mode: applied as none" in detail
