@@ -78,6 +78,13 @@ def _add_check(sub: Any) -> None:
     parser.add_argument("--helo", help="HELO/EHLO name of the sending server")
     parser.add_argument("--mail-from", help="envelope sender (default: Return-Path)")
     parser.add_argument("--dkim-selector", help="DKIM selector to check for an unsigned draft")
+    parser.add_argument("--bimi-svg", metavar="FILE", help="BIMI logo (SVG) to check")
+    parser.add_argument("--bimi-cert", metavar="FILE", help="BIMI mark certificate (PEM) to check")
+    parser.add_argument(
+        "--bimi-fetch",
+        action="store_true",
+        help="fetch the logo and certificate the BIMI record names (guarded, HTTPS only)",
+    )
     parser.add_argument(
         "--nameserver",
         action="append",
@@ -118,6 +125,9 @@ def run_check(args: argparse.Namespace) -> int:
         helo=args.helo,
         mail_from=args.mail_from,
         dkim_selector=args.dkim_selector,
+        bimi_svg=_read_text(args.bimi_svg),
+        bimi_certificate=_read_text(args.bimi_cert),
+        bimi_fetch=True if args.bimi_fetch else None,
     )
     try:
         headers = dict(_header_arg(h) for h in args.header)
@@ -165,6 +175,16 @@ def _header_arg(value: str) -> tuple[str, str]:
     return name.strip(), rest.strip()
 
 
+def _read_text(path: str | None) -> str | None:
+    """A BIMI upload given on the command line (an unreadable file is an error of use)."""
+    if not path:
+        return None
+    try:
+        return open(path, encoding="utf-8", errors="replace").read(1_048_576)
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror}") from None
+
+
 def print_report(report: Any, *, as_json: bool, lang: str, out: TextIO | None = None) -> None:
     """Print a Report as JSON or as the readable text report."""
     out = out or sys.stdout
@@ -209,15 +229,19 @@ def format_text(data: dict[str, Any], lang: str) -> str:
                 lines.append(f"          {t('report.advice', lang)}: {finding['advice']}")
     if data.get("requirements"):
         lines.append("")
-        lines.append(t("report.requirements", lang) + ":")
+        as_of = data.get("requirements_as_of")
+        dated = f" ({t('report.rules_as_of', lang, date=as_of)})" if as_of else ""
+        lines.append(t("report.requirements", lang) + dated + ":")
         for req in data["requirements"]:
             status = t("status." + req["status"], lang)
-            reply = (
-                f"  ({req['smtp_reply']})"
-                if req.get("smtp_reply") and req["status"] == "fail"
+            failing = req["status"] == "fail"
+            reply = f"  ({req['smtp_reply']})" if req.get("smtp_reply") and failing else ""
+            since = (
+                f"  [{t('report.since', lang, date=req['effective_from'])}]"
+                if failing and req.get("effective_from")
                 else ""
             )
-            lines.append(f"  {status:<8} {req['id']}: {req['detail']}{reply}")
+            lines.append(f"  {status:<8} {req['id']}: {req['detail']}{reply}{since}")
     classifier = data.get("classifier")
     if classifier and classifier.get("probability") is not None:
         lines.append("")

@@ -47,6 +47,8 @@ class Engine:
         resolver: Any = None,
         classifier: Any = None,
         validate_complete: bool | None = None,
+        fetcher: Any = None,
+        mark_roots: Any = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.rules = rules or load_rules()
@@ -61,6 +63,9 @@ class Engine:
         self.rules.validate_checks(emitted, complete=complete)
         self._resolver = resolver
         self._classifier = classifier
+        self.fetcher = fetcher
+        """The guarded fetcher for opt-in BIMI fetches (a default one is made on first use)."""
+        self.mark_roots = mark_roots
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=_NETWORK_WORKERS, thread_name_prefix="netcheck")
 
@@ -120,6 +125,8 @@ class Engine:
             now=now or datetime.now(UTC),
             deadline=deadline,
             classifier=self.classifier if settings.use_classifier else None,
+            fetcher=self.fetcher,
+            mark_roots=self.mark_roots,
         )
         if not settings.offline and self.resolver is not None:
             ctx.dns = self.resolver.session(

@@ -68,6 +68,10 @@ class Requirement:
     smtp_reply: str | None = None
     provider: str = ""
     references: tuple[str, ...] = ()
+    effective_from: str = ""
+    """When the provider's rule took effect (YYYY-MM-DD or YYYY-MM)."""
+    sources: tuple[str, ...] = ()
+    """The pages the rule rests on (their quotes are in rules/lists/requirements.yaml)."""
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         return {
@@ -79,6 +83,8 @@ class Requirement:
             "advice": _pick(self.advice, lang),
             "smtp_reply": self.smtp_reply,
             "references": list(self.references),
+            "effective_from": self.effective_from or None,
+            "sources": list(self.sources),
         }
 
     def to_storage(self) -> dict[str, Any]:
@@ -91,6 +97,8 @@ class Requirement:
             "smtp_reply": self.smtp_reply,
             "provider": self.provider,
             "references": list(self.references),
+            "effective_from": self.effective_from,
+            "sources": list(self.sources),
         }
 
     @classmethod
@@ -104,6 +112,8 @@ class Requirement:
             smtp_reply=data.get("smtp_reply"),
             provider=data.get("provider", ""),
             references=tuple(data.get("references", ())),
+            effective_from=data.get("effective_from", ""),
+            sources=tuple(data.get("sources", ())),
         )
 
 

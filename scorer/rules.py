@@ -35,6 +35,7 @@ ID_PREFIXES = (
     "SPF_",
     "DKIM_",
     "DMARC_",
+    "BIMI_",
     "ARC_",
     "RBL_",
     "URIBL_",

@@ -318,15 +318,24 @@ def _requirements(requirements: list[dict[str, Any]], lang: str) -> list[dict[st
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in requirements:
         groups.setdefault(item.get("provider") or item["id"].split(".", 1)[0], []).append(item)
-    return [
-        {
-            "provider": provider,
-            "label": _provider_label(provider, lang),
-            "items": sorted(items, key=lambda r: order.get(r["status"], 9)),
-            "failing": sum(1 for r in items if r["status"] == "fail"),
-        }
-        for provider, items in groups.items()
-    ]
+    from scorer.checks.requirements import load_catalogue
+
+    providers = load_catalogue().providers
+    out = []
+    for provider, items in groups.items():
+        known = providers.get(provider)
+        out.append(
+            {
+                "provider": provider,
+                "label": _provider_label(provider, lang),
+                "items": sorted(items, key=lambda r: order.get(r["status"], 9)),
+                "failing": sum(1 for r in items if r["status"] == "fail"),
+                "enforcement": (known.enforcement.get(lang) or known.enforcement["en"])
+                if known
+                else "",
+            }
+        )
+    return out
 
 
 def _provider_label(provider: str, lang: str) -> str:
@@ -408,7 +417,14 @@ def rules() -> Any:
                     "rules": sorted(items, key=lambda r: (-r["score"], r["id"])),
                 }
             )
-    return render_template("ui/rules.html", categories=categories, total=len(ruleset))
+    from web.api import requirements_catalogue
+
+    return render_template(
+        "ui/rules.html",
+        categories=categories,
+        total=len(ruleset),
+        requirements=requirements_catalogue(lang),
+    )
 
 
 def error_page(status: int, detail: str | None) -> Any:

@@ -14,8 +14,7 @@ import unicodedata
 from scorer.checks.content import is_japanese
 from scorer.context import Context
 from scorer.message import Message
-from scorer.registry import Hit, check, requirements
-from scorer.report import Requirement
+from scorer.registry import Hit, check
 
 _URI_IN_BRACKETS = re.compile(r"<\s*([^<>\s]{1,2000})\s*>")
 _ONE_CLICK = re.compile(r"^\s*list-unsubscribe\s*=\s*one-click\s*$", re.IGNORECASE)
@@ -210,53 +209,3 @@ def no_opt_out_at_all(msg: Message, ctx: Context) -> Hit | None:
     if has_visible_unsubscribe(msg):
         return None
     return Hit(evidence=["no List-Unsubscribe header and no unsubscribe link or wording"])
-
-
-def _req(
-    rid: str,
-    status: str,
-    title: tuple[str, str],
-    detail: tuple[str, str],
-    advice: tuple[str, str] = ("", ""),
-    refs: tuple[str, ...] = (),
-) -> Requirement:
-    return Requirement(
-        id=rid,
-        status=status,
-        title={"en": title[0], "ja": title[1]},
-        detail={"en": detail[0], "ja": detail[1]},
-        advice={"en": advice[0], "ja": advice[1]} if advice[0] else {},
-        provider=rid.split(".", 1)[0],
-        references=refs,
-    )
-
-
-@requirements
-def unsubscribe_requirements(msg: Message, ctx: Context, findings: list) -> list[Requirement]:
-    """Gmail's visible-unsubscribe-link rule for bulk senders (the one-click header rule is
-    built with the other provider rules in scorer/checks/requirements.py).
-
-    A missing link is `warn`, not `fail`: the rule binds bulk marketing mail, and a single
-    message cannot say whether it is that or a receipt.
-    """
-    visible = has_visible_unsubscribe(msg)
-    return [
-        _req(
-            "gmail.visible_unsubscribe_link",
-            "pass" if visible else "warn",
-            ("Visible unsubscribe link in the body", "本文の見える配信停止リンク"),
-            (
-                "The body has an unsubscribe link or wording",
-                "本文に配信停止のリンクか文言があります",
-            )
-            if visible
-            else (
-                "No unsubscribe link or wording in the body",
-                "本文に配信停止のリンクも文言もありません",
-            ),
-            ("Add an Unsubscribe link to the footer.", "フッターに配信停止リンクを入れてください。")
-            if not visible
-            else ("", ""),
-            ("https://support.google.com/a/answer/14229414",),
-        ),
-    ]
