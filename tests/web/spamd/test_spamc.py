@@ -124,7 +124,7 @@ def test_stored_report_is_the_one_linked(spamd):
     from web.store import ReportStore
 
     result = spamc(spamd, "-R", message=SPAM.read_bytes())
-    report_id = re.search(rb"/r/(\w+)", result.stdout).group(1).decode()
+    report_id = re.search(rb"/r/([\w-]+)", result.stdout).group(1).decode()
     store = ReportStore(f"sqlite:///{spamd.data_dir / 'reports.sqlite3'}")
     try:
         row = store.get(report_id)
