@@ -22,14 +22,15 @@ from scorer.auth import dmarc as dmarc_auth
 from scorer.checks import auth
 from scorer.context import Context
 from scorer.errors import RuleError
+from scorer.kind import applies, parse_applies_to
 from scorer.message import Message
 from scorer.paths import rules_dir
 from scorer.registry import requirements
 from scorer.report import REQUIREMENT_STATUSES, Finding, Requirement
+from scorer.unsubscribe import has_visible_unsubscribe, unsubscribe_uris
 
 LANGS = ("en", "ja")
 _MSGID = re.compile(r"^<[^<>@\s]+@[^<>@\s]+>$")
-_URI = re.compile(r"<([^<>]*)>")
 
 Outcome = tuple[str, str, dict[str, Any]]
 """(status, detail key, params)."""
@@ -46,6 +47,8 @@ class Spec:
     smtp_reply: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     references: tuple[str, ...] = ()
+    applies_to: tuple[str, ...] = ()
+    """The kinds of message the provider applies it to (scorer.kind); empty: every kind."""
 
 
 class _Facts:
@@ -250,14 +253,6 @@ def _tls(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     return "fail", "tls.fail", {}
 
 
-def unsubscribe_uris(msg: Message) -> list[str]:
-    """The URIs of List-Unsubscribe (RFC 2369: each in angle brackets)."""
-    uris: list[str] = []
-    for value in msg.header_all("List-Unsubscribe"):
-        uris.extend(u.strip() for u in _URI.findall(value) if u.strip())
-    return uris
-
-
 def _one_click(facts: _Facts, params: Mapping[str, Any]) -> Outcome:
     msg = facts.msg
     if not msg.header_count("List-Unsubscribe"):
@@ -287,6 +282,14 @@ def _unsubscribe_present(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     if unsubscribe_uris(facts.msg):
         return "pass", "unsub.present", {}
     return "warn", "unsub.recommended", {}
+
+
+def _visible_unsubscribe(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
+    """A visible unsubscribe link: `warn` when missing, since the providers word it as a
+    recommendation beside the header rule."""
+    if has_visible_unsubscribe(facts.msg):
+        return "pass", "unsub.visible", {}
+    return "warn", "unsub.not_visible", {}
 
 
 def _message_id(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
@@ -327,6 +330,7 @@ TESTS: dict[str, Callable[[_Facts, Mapping[str, Any]], Outcome]] = {
     "tls": _tls,
     "one_click": _one_click,
     "unsubscribe_present": _unsubscribe_present,
+    "visible_unsubscribe": _visible_unsubscribe,
     "message_id": _message_id,
     "single_from": _single_from,
 }
@@ -356,6 +360,7 @@ _SPEC_KEYS = {
     "smtp_reply",
     "params",
     "references",
+    "applies_to",
 }
 
 
@@ -394,6 +399,7 @@ def load_requirements(
                 smtp_reply=raw.get("smtp_reply"),
                 params=dict(raw.get("params") or {}),
                 references=tuple(raw.get("references") or ()),
+                applies_to=parse_applies_to(raw.get("applies_to"), f"{where}.applies_to"),
             )
         )
     return tuple(specs), details
@@ -406,12 +412,20 @@ class _Defaulting(dict):  # type: ignore[type-arg]
 
 @requirements
 def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -> list[Requirement]:
-    """One entry per provider rule, judged from the message, the delivery facts and DNS."""
+    """One entry per provider rule, judged from the message, the delivery facts and DNS.
+
+    A rule the provider applies only to other kinds of message (one-click unsubscribe on a
+    receipt) is not judged: it passes as not applicable, with the reason as its detail.
+    """
     specs, details = load_requirements()
     facts = _Facts(msg, ctx, findings)
+    kind = ctx.kind
     cache: dict[str, Outcome] = {}
     entries = []
     for spec in specs:
+        if kind is not None and not applies(spec.applies_to, kind.value):
+            entries.append(_not_applicable(spec, {lang: kind.not_required(lang) for lang in LANGS}))
+            continue
         key = f"{spec.test}:{sorted(spec.params.items())}"
         if key not in cache:
             cache[key] = TESTS[spec.test](facts, spec.params)
@@ -436,3 +450,15 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
             )
         )
     return entries
+
+
+def _not_applicable(spec: Spec, reason: dict[str, str]) -> Requirement:
+    return Requirement(
+        id=spec.id,
+        status="pass",
+        detail=reason,
+        title=spec.title,
+        provider=spec.provider,
+        references=spec.references,
+        applicable=False,
+    )
