@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import getaddresses
@@ -353,20 +354,22 @@ class _View:
     @cached_property
     def head(self) -> list[str]:
         """The first non-empty stripped lines (where a greeting is)."""
-        return _nonempty(self._text[:_EDGE_CHARS].splitlines())[:_HEAD_LINES]
+        return _nonempty(self._text[:_EDGE_CHARS].splitlines()[: _HEAD_LINES * 4])[:_HEAD_LINES]
 
     @cached_property
     def tail(self) -> list[str]:
         """The last non-empty stripped lines (where a sign-off or "Sent from my" is)."""
-        return _nonempty(self._text[-_EDGE_CHARS:].splitlines())[-_TAIL_LINES:]
+        return _nonempty(self._text[-_EDGE_CHARS:].splitlines()[-_TAIL_LINES * 2 :])[-_TAIL_LINES:]
 
 
 def _nonempty(lines: list[str]) -> list[str]:
-    stripped = (line.strip() for line in lines)
+    stripped = (unicodedata.normalize("NFKC", line).strip() for line in lines)
     return [line for line in stripped if line]
 
 
 ShapeFunc = Callable[[_View, Mapping[str, Any]], str | None]
+"""A layout measure: None when the signal does not fire, else the evidence text (what it saw;
+empty when the signal's label says it all)."""
 _SHAPES: dict[str, ShapeFunc] = {}
 
 
@@ -382,7 +385,7 @@ def shape(signal_id: str) -> Callable[[ShapeFunc], ShapeFunc]:
 
 @shape("shape.unsubscribe_footer")
 def _unsubscribe_footer(view: _View, params: Mapping[str, Any]) -> str | None:
-    return "unsubscribe link or wording" if has_visible_unsubscribe(view.msg) else None
+    return "" if has_visible_unsubscribe(view.msg) else None
 
 
 @shape("shape.newsletter_layout")
@@ -410,12 +413,12 @@ def _plain_text(view: _View, params: Mapping[str, Any]) -> str | None:
     msg = view.msg
     if msg.html_parts or not msg.plain_text.strip():
         return None
-    return "text/plain only"
+    return ""
 
 
 @shape("shape.no_links")
 def _no_links(view: _View, params: Mapping[str, Any]) -> str | None:
-    return None if view.msg.http_urls else "no links"
+    return None if view.msg.http_urls else ""
 
 
 @shape("shape.group_recipients")
@@ -448,6 +451,16 @@ def _signoff_name(view: _View, params: Mapping[str, Any]) -> str | None:
         name = lines[index + 1]
         if params["name"].search(name) and not params["not_name"].search(name):
             return f"{line} {name}"[:_MAX_EVIDENCE_TEXT]
+    return None
+
+
+@shape("shape.name_last")
+def _name_last(view: _View, params: Mapping[str, Any]) -> str | None:
+    if len(view.msg.visible_text) > params["max_chars"] or not view.tail:
+        return None
+    last = view.tail[-1]
+    if params["name"].search(last) and not params["not_name"].search(last):
+        return last
     return None
 
 
