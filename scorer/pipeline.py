@@ -48,6 +48,8 @@ class Engine:
         resolver: Any = None,
         classifier: Any = None,
         validate_complete: bool | None = None,
+        fetcher: Any = None,
+        mark_roots: Any = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.rules = rules or load_rules()
@@ -63,6 +65,9 @@ class Engine:
         self.kinds = load_spec()
         self._resolver = resolver
         self._classifier = classifier
+        self.fetcher = fetcher
+        """The guarded fetcher for opt-in BIMI fetches (a default one is made on first use)."""
+        self.mark_roots = mark_roots
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=_NETWORK_WORKERS, thread_name_prefix="netcheck")
 
@@ -129,6 +134,8 @@ class Engine:
             now=now or datetime.now(UTC),
             deadline=deadline,
             classifier=self.classifier if settings.use_classifier else None,
+            fetcher=self.fetcher,
+            mark_roots=self.mark_roots,
         )
         if not settings.offline and self.resolver is not None:
             ctx.dns = self.resolver.session(

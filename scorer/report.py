@@ -96,6 +96,10 @@ class Requirement:
     smtp_reply: str | None = None
     provider: str = ""
     references: tuple[str, ...] = ()
+    effective_from: str = ""
+    """When the provider's rule took effect (YYYY-MM-DD or YYYY-MM)."""
+    sources: tuple[str, ...] = ()
+    """The pages the rule rests on (their quotes are in rules/lists/requirements.yaml)."""
     applicable: bool = True
 
     def to_dict(self, lang: str) -> dict[str, Any]:
@@ -108,6 +112,8 @@ class Requirement:
             "advice": _pick(self.advice, lang),
             "smtp_reply": self.smtp_reply,
             "references": list(self.references),
+            "effective_from": self.effective_from or None,
+            "sources": list(self.sources),
             "applicable": self.applicable,
         }
 
@@ -121,6 +127,8 @@ class Requirement:
             "smtp_reply": self.smtp_reply,
             "provider": self.provider,
             "references": list(self.references),
+            "effective_from": self.effective_from,
+            "sources": list(self.sources),
             "applicable": self.applicable,
         }
 
@@ -135,6 +143,8 @@ class Requirement:
             smtp_reply=data.get("smtp_reply"),
             provider=data.get("provider", ""),
             references=tuple(data.get("references", ())),
+            effective_from=data.get("effective_from", ""),
+            sources=tuple(data.get("sources", ())),
             applicable=bool(data.get("applicable", True)),
         )
 

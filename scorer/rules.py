@@ -36,6 +36,7 @@ ID_PREFIXES = (
     "SPF_",
     "DKIM_",
     "DMARC_",
+    "BIMI_",
     "ARC_",
     "RBL_",
     "URIBL_",

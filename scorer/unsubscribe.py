@@ -49,7 +49,11 @@ def has_visible_unsubscribe(msg: Message) -> bool:
 
 def _find_visible_unsubscribe(msg: Message) -> bool:
     text = msg.all_text[:200_000]
-    if UNSUB_WORDS.search(text) or UNSUB_TAGS.search(text) or UNSUB_TAGS.search(msg.html):
+    if (
+        UNSUB_WORDS.search(text)
+        or UNSUB_TAGS.search(msg.plain_text[:200_000])  # all_text has the merge tags taken out
+        or UNSUB_TAGS.search(msg.html)
+    ):
         return True
     if msg.html_doc is not None:
         for link in msg.html_doc.links:

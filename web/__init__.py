@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 # Requests that do an analysis count against the rate limit; reading is free.
 # Creating a test counts too: the inbox analyses what arrives for it.
 _LIMITED_ENDPOINTS = {
+    "compat.checkv2",
+    "compat.symbols_v1",
+    "compat.postmark_filter",
     "api.check",
     "api.check_batch",
     "ui.check",
@@ -92,10 +95,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter = _limiter(app, config, keys)
     app.extensions["spamscore"] = Services(config, engine, store, checker, keys, limiter)
 
-    from web import api, filters, ui
+    from web import api, compat, filters, ui
 
     filters.register(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(compat.bp)
     app.register_blueprint(ui.bp)
     metrics.instrument(app)
     _errors(app)
@@ -137,7 +141,12 @@ def _limiter(app: Flask, config: WebConfig, keys: ApiKeys) -> Limiter:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/metrics"
+    return request.path.startswith("/api/") or request.path in (
+        "/metrics",
+        "/checkv2",
+        "/symbols",
+        "/filter",
+    )
 
 
 def _errors(app: Flask) -> None:
@@ -168,9 +177,13 @@ def _errors(app: Flask) -> None:
 def warm_up(app: Flask) -> None:
     """Load checks, rules, the model and the parsers' lazy tables (public suffixes, HTML) now,
     in the gunicorn master before it forks, so no worker's first request is the slow one."""
+    warm_up_engine(services_of(app).engine)
+
+
+def warm_up_engine(engine: Engine) -> None:
+    """Analyse the form's sample messages offline once: every lazy table is built after it."""
     from pathlib import Path
 
-    engine = services_of(app).engine
     for sample in sorted((Path(__file__).with_name("samples")).glob("*.eml")):
         engine.analyze(sample.read_bytes(), offline=True)
 

@@ -18,6 +18,10 @@ from scorer.kind import CHOICES, KindError, stated_kind
 
 DELIVERY_FIELDS = ("sender_ip", "helo", "mail_from", "dkim_selector")
 KIND_FIELD = "kind"
+BIMI_FIELDS = {"bimi_svg": 262_144, "bimi_certificate": 65_536}
+"""Uploads checked for BIMI readiness, with their size caps (a 32 KiB logo limit is then a
+finding, not a refusal)."""
+BIMI_FETCH = "bimi_fetch"
 COMPOSE_FIELDS = ("from", "to", "subject", "html", "text", "headers")
 RAW_FIELDS = ("raw", "raw_base64")
 _MAX_SHORT_FIELD = 998
@@ -37,7 +41,7 @@ class InputError(ValueError):
 @dataclass(frozen=True)
 class Submission:
     raw: bytes
-    delivery: dict[str, str] = field(default_factory=dict)
+    delivery: dict[str, Any] = field(default_factory=dict)
     kind: str | None = None
     """The kind the caller states (marketing, transactional, personal); None: auto."""
 
@@ -49,7 +53,13 @@ def from_json(data: Any) -> Submission:
     """A JSON body: `{raw}` / `{raw_base64}`, or composed fields; delivery facts beside either."""
     if not isinstance(data, Mapping):
         raise InputError("the JSON body must be an object")
-    known = set(DELIVERY_FIELDS) | set(COMPOSE_FIELDS) | set(RAW_FIELDS) | {KIND_FIELD}
+    known = (
+        set(DELIVERY_FIELDS)
+        | set(COMPOSE_FIELDS)
+        | set(RAW_FIELDS)
+        | set(BIMI_FIELDS)
+        | {BIMI_FETCH, KIND_FIELD}
+    )
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(f"unknown field(s): {', '.join(unknown)}", field=unknown[0])
@@ -134,9 +144,24 @@ def composed(data: Mapping[str, Any]) -> bytes:
         raise InputError(f"cannot build a message from these fields: {exc}") from None
 
 
-def delivery_from(data: Mapping[str, Any]) -> dict[str, str]:
-    """Delivery facts (sender_ip, helo, mail_from, dkim_selector) from a JSON body or a query."""
-    delivery: dict[str, str] = {}
+def delivery_from(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Delivery facts (sender_ip, helo, mail_from, dkim_selector) from a JSON body or a query,
+    and the BIMI inputs (bimi_svg, bimi_certificate uploads; bimi_fetch opt-in)."""
+    delivery: dict[str, Any] = {}
+    for name, limit in BIMI_FIELDS.items():
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise InputError(f"{name} must be a string", field=name)
+        if len(value.encode("utf-8")) > limit:
+            raise InputError(f"{name} is larger than {limit} bytes", field=name)
+        delivery[name] = value
+    fetch = data.get(BIMI_FETCH)
+    if fetch not in (None, ""):
+        if fetch not in (True, False, "true", "false", "1", "0"):
+            raise InputError("bimi_fetch must be true or false", field=BIMI_FETCH)
+        delivery[BIMI_FETCH] = fetch in (True, "true", "1")
     for name in DELIVERY_FIELDS:
         value = data.get(name)
         if value is None or value == "":

@@ -331,20 +331,28 @@ def _requirements(requirements: list[dict[str, Any]], lang: str) -> list[dict[st
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in requirements:
         groups.setdefault(item.get("provider") or item["id"].split(".", 1)[0], []).append(item)
+    from scorer.checks.requirements import load_catalogue
 
     def rank(item: dict[str, Any]) -> int:
         # not applicable to this kind of message: listed last, after what passes
         return order.get(item["status"], 9) if item.get("applicable", True) else 4
 
-    return [
-        {
-            "provider": provider,
-            "label": _provider_label(provider, lang),
-            "items": sorted(items, key=rank),
-            "failing": sum(1 for r in items if r["status"] == "fail"),
-        }
-        for provider, items in groups.items()
-    ]
+    providers = load_catalogue().providers
+    out = []
+    for provider, items in groups.items():
+        known = providers.get(provider)
+        out.append(
+            {
+                "provider": provider,
+                "label": _provider_label(provider, lang),
+                "items": sorted(items, key=rank),
+                "failing": sum(1 for r in items if r["status"] == "fail"),
+                "enforcement": (known.enforcement.get(lang) or known.enforcement["en"])
+                if known
+                else "",
+            }
+        )
+    return out
 
 
 def _provider_label(provider: str, lang: str) -> str:
@@ -427,10 +435,15 @@ def rules() -> Any:
                 }
             )
     from scorer.kind import load_spec
+    from web.api import requirements_catalogue
 
     labels = {k: v.get(lang) or v.get("en", k) for k, v in load_spec().labels.items()}
     return render_template(
-        "ui/rules.html", categories=categories, total=len(ruleset), kind_labels=labels
+        "ui/rules.html",
+        categories=categories,
+        total=len(ruleset),
+        requirements=requirements_catalogue(lang),
+        kind_labels=labels,
     )
 
 
