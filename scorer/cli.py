@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TextIO
 
 from scorer import i18n
 from scorer.errors import MessageTooLargeError, SpamscoreError
+from scorer.kind import AUTO, CHOICES
 
 EXIT_OK = 0
 EXIT_SPAM = 1
@@ -86,6 +87,13 @@ def _add_check(sub: Any) -> None:
         help="fetch the logo and certificate the BIMI record names (guarded, HTTPS only)",
     )
     parser.add_argument(
+        "--kind",
+        choices=CHOICES,
+        default=AUTO,
+        help="what the message is: auto (default: decided from the message), marketing, "
+        "transactional or personal; bulk-mail rules apply only to the kinds they bind",
+    )
+    parser.add_argument(
         "--nameserver",
         action="append",
         default=[],
@@ -141,6 +149,7 @@ def run_check(args: argparse.Namespace) -> int:
             lang=args.lang,
             threshold=args.threshold,
             delivery=delivery,
+            kind=args.kind,
         )
     except (MessageTooLargeError, ValueError) as exc:
         raise UsageError(str(exc)) from None
@@ -207,6 +216,9 @@ def format_text(data: dict[str, Any], lang: str) -> str:
         lines.append(f"{t('report.subject', lang)}: {message['subject']}")
     if message.get("from"):
         lines.append(f"{t('report.from', lang)}: {message['from']}")
+    kind = data.get("kind")
+    if kind:
+        lines.append(_kind_line(kind, lang))
     nonzero = {k: v for k, v in data["categories"].items() if v}
     if nonzero:
         lines.append("")
@@ -227,13 +239,21 @@ def format_text(data: dict[str, Any], lang: str) -> str:
                 lines.append(f"          {t('report.evidence', lang)}: {item}")
             if finding["advice"] and finding["score"] > 0:
                 lines.append(f"          {t('report.advice', lang)}: {finding['advice']}")
+    not_applicable = data.get("not_applicable") or []
+    if not_applicable:
+        lines.append("")
+        lines.append(t("report.not_applicable", lang, kind=kind["label"] if kind else "") + ":")
+        for item in not_applicable:
+            lines.append(f"  {item['id']}: {item['title']}")
+        lines.append(f"  ({not_applicable[0]['reason']})")
     if data.get("requirements"):
         lines.append("")
         as_of = data.get("requirements_as_of")
         dated = f" ({t('report.rules_as_of', lang, date=as_of)})" if as_of else ""
         lines.append(t("report.requirements", lang) + dated + ":")
         for req in data["requirements"]:
-            status = t("status." + req["status"], lang)
+            applicable = req.get("applicable", True)
+            status = t("status." + req["status"] if applicable else "status.not_applicable", lang)
             failing = req["status"] == "fail"
             reply = f"  ({req['smtp_reply']})" if req.get("smtp_reply") and failing else ""
             since = (
@@ -262,6 +282,22 @@ def format_text(data: dict[str, Any], lang: str) -> str:
         lines.append(f"{t('report.skipped', lang)}: {skipped}")
     lines.append(t("report.elapsed", lang, ms=data["elapsed_ms"]))
     return "\n".join(lines) + "\n"
+
+
+def _kind_line(kind: dict[str, Any], lang: str) -> str:
+    """`Kind: Transactional (decided from the message: subject "Your receipt", ...)`."""
+    t = i18n.text
+    how = t("report.kind_source." + kind["source"], lang)
+    shown = [
+        f'{e["label"]} "{e["text"]}"' if e.get("text") else e["label"]
+        for e in kind.get("evidence", [])
+        if e["kind"] == kind["detected"] and kind["source"] == "auto"
+    ][:3]
+    line = f"{t('report.kind', lang)}: {kind['label']} ({how}{': ' if shown else ''}"
+    line += "; ".join(shown) + ")"
+    if kind.get("note"):
+        line += f" {kind['note']}"
+    return line
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scorer.compose import compose_message
+from scorer.kind import CHOICES, KindError, stated_kind
 
 DELIVERY_FIELDS = ("sender_ip", "helo", "mail_from", "dkim_selector")
+KIND_FIELD = "kind"
 BIMI_FIELDS = {"bimi_svg": 262_144, "bimi_certificate": 65_536}
 """Uploads checked for BIMI readiness, with their size caps (a 32 KiB logo limit is then a
 finding, not a refusal)."""
@@ -40,6 +42,8 @@ class InputError(ValueError):
 class Submission:
     raw: bytes
     delivery: dict[str, Any] = field(default_factory=dict)
+    kind: str | None = None
+    """The kind the caller states (marketing, transactional, personal); None: auto."""
 
     def options(self) -> dict[str, Any]:
         return {"delivery": dict(self.delivery)}
@@ -54,12 +58,13 @@ def from_json(data: Any) -> Submission:
         | set(COMPOSE_FIELDS)
         | set(RAW_FIELDS)
         | set(BIMI_FIELDS)
-        | {BIMI_FETCH}
+        | {BIMI_FETCH, KIND_FIELD}
     )
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(f"unknown field(s): {', '.join(unknown)}", field=unknown[0])
     delivery = delivery_from(data)
+    kind = kind_from(data)
     given_raw = [name for name in RAW_FIELDS if data.get(name) is not None]
     given_composed = [name for name in COMPOSE_FIELDS if data.get(name) is not None]
     if given_raw and given_composed:
@@ -73,7 +78,7 @@ def from_json(data: Any) -> Submission:
         raw = data["raw"]
         if not isinstance(raw, str):
             raise InputError("raw must be a string (the message source)", field="raw")
-        return Submission(raw_bytes(raw), delivery)
+        return Submission(raw_bytes(raw), delivery, kind)
     if "raw_base64" in given_raw:
         encoded = data["raw_base64"]
         if not isinstance(encoded, str):
@@ -82,10 +87,21 @@ def from_json(data: Any) -> Submission:
             raw = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             raise InputError("raw_base64 is not valid base64", field="raw_base64") from None
-        return Submission(raw, delivery)
+        return Submission(raw, delivery, kind)
     if not given_composed:
         raise InputError("send raw, raw_base64, or composed fields (from, subject, html, text)")
-    return Submission(composed(data), delivery)
+    return Submission(composed(data), delivery, kind)
+
+
+def kind_from(data: Mapping[str, Any]) -> str | None:
+    """The stated kind from a JSON body, a query or a form: None for absent, empty or auto."""
+    value = data.get(KIND_FIELD)
+    if value is None or value == "":
+        return None
+    try:
+        return stated_kind(value)
+    except KindError:
+        raise InputError(f"kind must be one of {', '.join(CHOICES)}", field=KIND_FIELD) from None
 
 
 def raw_bytes(text: str) -> bytes:
