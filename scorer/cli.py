@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TextIO
 
 from scorer import i18n
 from scorer.errors import MessageTooLargeError, SpamscoreError
+from scorer.kind import AUTO, CHOICES
 
 EXIT_OK = 0
 EXIT_SPAM = 1
@@ -78,6 +79,20 @@ def _add_check(sub: Any) -> None:
     parser.add_argument("--helo", help="HELO/EHLO name of the sending server")
     parser.add_argument("--mail-from", help="envelope sender (default: Return-Path)")
     parser.add_argument("--dkim-selector", help="DKIM selector to check for an unsigned draft")
+    parser.add_argument("--bimi-svg", metavar="FILE", help="BIMI logo (SVG) to check")
+    parser.add_argument("--bimi-cert", metavar="FILE", help="BIMI mark certificate (PEM) to check")
+    parser.add_argument(
+        "--bimi-fetch",
+        action="store_true",
+        help="fetch the logo and certificate the BIMI record names (guarded, HTTPS only)",
+    )
+    parser.add_argument(
+        "--kind",
+        choices=CHOICES,
+        default=AUTO,
+        help="what the message is: auto (default: decided from the message), marketing, "
+        "transactional or personal; bulk-mail rules apply only to the kinds they bind",
+    )
     parser.add_argument(
         "--nameserver",
         action="append",
@@ -118,6 +133,9 @@ def run_check(args: argparse.Namespace) -> int:
         helo=args.helo,
         mail_from=args.mail_from,
         dkim_selector=args.dkim_selector,
+        bimi_svg=_read_text(args.bimi_svg),
+        bimi_certificate=_read_text(args.bimi_cert),
+        bimi_fetch=True if args.bimi_fetch else None,
     )
     try:
         headers = dict(_header_arg(h) for h in args.header)
@@ -131,6 +149,7 @@ def run_check(args: argparse.Namespace) -> int:
             lang=args.lang,
             threshold=args.threshold,
             delivery=delivery,
+            kind=args.kind,
         )
     except (MessageTooLargeError, ValueError) as exc:
         raise UsageError(str(exc)) from None
@@ -165,6 +184,16 @@ def _header_arg(value: str) -> tuple[str, str]:
     return name.strip(), rest.strip()
 
 
+def _read_text(path: str | None) -> str | None:
+    """A BIMI upload given on the command line (an unreadable file is an error of use)."""
+    if not path:
+        return None
+    try:
+        return open(path, encoding="utf-8", errors="replace").read(1_048_576)
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror}") from None
+
+
 def print_report(report: Any, *, as_json: bool, lang: str, out: TextIO | None = None) -> None:
     """Print a Report as JSON or as the readable text report."""
     out = out or sys.stdout
@@ -187,6 +216,9 @@ def format_text(data: dict[str, Any], lang: str) -> str:
         lines.append(f"{t('report.subject', lang)}: {message['subject']}")
     if message.get("from"):
         lines.append(f"{t('report.from', lang)}: {message['from']}")
+    kind = data.get("kind")
+    if kind:
+        lines.append(_kind_line(kind, lang))
     nonzero = {k: v for k, v in data["categories"].items() if v}
     if nonzero:
         lines.append("")
@@ -207,17 +239,29 @@ def format_text(data: dict[str, Any], lang: str) -> str:
                 lines.append(f"          {t('report.evidence', lang)}: {item}")
             if finding["advice"] and finding["score"] > 0:
                 lines.append(f"          {t('report.advice', lang)}: {finding['advice']}")
+    not_applicable = data.get("not_applicable") or []
+    if not_applicable:
+        lines.append("")
+        lines.append(t("report.not_applicable", lang, kind=kind["label"] if kind else "") + ":")
+        for item in not_applicable:
+            lines.append(f"  {item['id']}: {item['title']}")
+        lines.append(f"  ({not_applicable[0]['reason']})")
     if data.get("requirements"):
         lines.append("")
-        lines.append(t("report.requirements", lang) + ":")
+        as_of = data.get("requirements_as_of")
+        dated = f" ({t('report.rules_as_of', lang, date=as_of)})" if as_of else ""
+        lines.append(t("report.requirements", lang) + dated + ":")
         for req in data["requirements"]:
-            status = t("status." + req["status"], lang)
-            reply = (
-                f"  ({req['smtp_reply']})"
-                if req.get("smtp_reply") and req["status"] == "fail"
+            applicable = req.get("applicable", True)
+            status = t("status." + req["status"] if applicable else "status.not_applicable", lang)
+            failing = req["status"] == "fail"
+            reply = f"  ({req['smtp_reply']})" if req.get("smtp_reply") and failing else ""
+            since = (
+                f"  [{t('report.since', lang, date=req['effective_from'])}]"
+                if failing and req.get("effective_from")
                 else ""
             )
-            lines.append(f"  {status:<8} {req['id']}: {req['detail']}{reply}")
+            lines.append(f"  {status:<8} {req['id']}: {req['detail']}{reply}{since}")
     classifier = data.get("classifier")
     if classifier and classifier.get("probability") is not None:
         lines.append("")
@@ -238,6 +282,22 @@ def format_text(data: dict[str, Any], lang: str) -> str:
         lines.append(f"{t('report.skipped', lang)}: {skipped}")
     lines.append(t("report.elapsed", lang, ms=data["elapsed_ms"]))
     return "\n".join(lines) + "\n"
+
+
+def _kind_line(kind: dict[str, Any], lang: str) -> str:
+    """`Kind: Transactional (decided from the message: subject "Your receipt", ...)`."""
+    t = i18n.text
+    how = t("report.kind_source." + kind["source"], lang)
+    shown = [
+        f'{e["label"]} "{e["text"]}"' if e.get("text") else e["label"]
+        for e in kind.get("evidence", [])
+        if e["kind"] == kind["detected"] and kind["source"] == "auto"
+    ][:3]
+    line = f"{t('report.kind', lang)}: {kind['label']} ({how}{': ' if shown else ''}"
+    line += "; ".join(shown) + ")"
+    if kind.get("note"):
+        line += f" {kind['note']}"
+    return line
 
 
 def build_parser() -> argparse.ArgumentParser:
