@@ -20,6 +20,8 @@ from scorer.kind import AUTO, CHOICES
 EXIT_OK = 0
 EXIT_SPAM = 1
 EXIT_USAGE = 2
+EXIT_INCONCLUSIVE = 3
+"""A limit or the time budget stopped the analysis: the message was not read completely."""
 
 
 class UsageError(SpamscoreError):
@@ -160,6 +162,8 @@ def run_check(args: argparse.Namespace) -> int:
         print_report(results[0].report, as_json=True, lang=lang)  # the v1 report, as before
     else:
         sys.stdout.write(format_results(results, fmt, lang))
+    if any(r.report.incomplete is not None for r in results):
+        return EXIT_INCONCLUSIVE
     return EXIT_SPAM if any(r.failed for r in results) else EXIT_OK
 
 
@@ -207,10 +211,26 @@ def format_text(data: dict[str, Any], lang: str) -> str:
     """The readable report: verdict, categories, findings by impact with advice, checklist."""
     t = i18n.text
     lines: list[str] = []
-    verdict = t("verdict.spam" if data["is_spam"] else "verdict.ham", lang)
+    verdict = t(
+        "verdict.inconclusive"
+        if data.get("verdict") == "inconclusive"
+        else ("verdict.spam" if data["is_spam"] else "verdict.ham"),
+        lang,
+    )
     lines.append(
         f"{t('report.score', lang, score=data['score'], threshold=data['threshold'])}  [{verdict}]"
     )
+    incomplete = data.get("incomplete")
+    if incomplete:
+        what = ", ".join([*incomplete["limits"], *incomplete["checks"]])
+        lines.append(
+            t(
+                "report.incomplete",
+                lang,
+                what=what,
+                score=incomplete["score_before_floor"],
+            )
+        )
     message = data.get("message") or {}
     if message.get("subject") is not None:
         lines.append(f"{t('report.subject', lang)}: {message['subject']}")

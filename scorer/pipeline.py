@@ -21,7 +21,7 @@ from scorer.errors import MessageTooLargeError
 from scorer.kind import Kind, applies, decide, load_spec, stated_kind
 from scorer.message import Message, parse
 from scorer.registry import CheckSpec, Hit, Skip, registered_checks, requirement_builders
-from scorer.report import Finding, Report, Requirement, Skipped
+from scorer.report import FLOOR_FINDING_ID, Finding, Report, Requirement, Skipped
 from scorer.rules import RuleSet, load_rules
 from scorer.settings import Limits, Settings
 
@@ -31,7 +31,11 @@ _MAX_EVIDENCE_ITEMS = 20
 _MAX_EVIDENCE_CHARS = 300
 _NETWORK_WORKERS = 8
 TIME_BUDGET_ID = "LIMIT_TIME_BUDGET"
-PIPELINE_IDS = (TIME_BUDGET_ID,)
+INCOMPLETE_ID = FLOOR_FINDING_ID
+PIPELINE_IDS = (TIME_BUDGET_ID, INCOMPLETE_ID)
+_RUNS_PAST_BUDGET = frozenset({"limits"})
+"""Checks that cost nothing and must report even after the budget ran out: `limits` says what
+parsing cut, which the report needs most when parsing took the whole budget."""
 
 
 class Engine:
@@ -126,7 +130,7 @@ class Engine:
         if not isinstance(delivery, Delivery):
             delivery = Delivery.from_mapping(dict(delivery) if delivery else None)
         deadline = started + settings.limits.time_budget_ms / 1000.0
-        msg = parse(raw, settings.limits)
+        msg = parse(raw, settings.limits, deadline=deadline)
         ctx = Context(
             settings=settings,
             rules=self.rules,
@@ -182,6 +186,8 @@ class _Run:
         self.skipped: list[Skipped] = []
         self.statuses: dict[str, dict[str, Any]] = {}
         self.over_budget: list[str] = []
+        self.unfinished: list[str] = []
+        """Checks and pattern rules that started but did not finish (an error, a slow regex)."""
         self._lock = threading.Lock()
 
     # --- running -------------------------------------------------------------------------
@@ -223,7 +229,7 @@ class _Run:
         return False
 
     def _run_guarded(self, spec: CheckSpec) -> None:
-        if self._past_budget(spec.name):
+        if spec.name not in _RUNS_PAST_BUDGET and self._past_budget(spec.name):
             return
         started = time.perf_counter()
         status = "ok"
@@ -238,6 +244,8 @@ class _Run:
             hits, status, reason = [], "error", f"error: {type(exc).__name__}: {exc}"[:300]
         elapsed = round((time.perf_counter() - started) * 1000, 3)
         with self._lock:
+            if status == "error":
+                self.unfinished.append(spec.name)
             self.hits.extend(hits)
             self.statuses[spec.name] = {"status": status, "ms": elapsed}
             if reason is not None:
@@ -256,6 +264,7 @@ class _Run:
                 hit = patterns.evaluate(rule, self.msg)
             except TimeoutError:
                 self.skipped.append(Skipped(rule.id, "pattern took too long on this input"))
+                self.unfinished.append(rule.id)
                 continue
             if hit is not None:
                 self.hits.append(hit)
@@ -301,12 +310,14 @@ class _Run:
             skipped = sorted(set(self.skipped), key=lambda s: (s.check, s.reason))
             statuses = dict(self.statuses)
             over_budget = sorted(set(self.over_budget))
+            unfinished = sorted(set(self.unfinished))
         rules = self.engine.rules
-        if over_budget and TIME_BUDGET_ID in rules:
+        parse_notes = [n.detail for n in self.msg.limit_notes if n.id == TIME_BUDGET_ID]
+        if (over_budget or parse_notes) and TIME_BUDGET_ID in rules:
             hits.append(
                 Hit(
                     TIME_BUDGET_ID,
-                    over_budget,
+                    [*parse_notes, *over_budget],
                     {
                         "budget_ms": self.ctx.settings.limits.time_budget_ms,
                         "count": len(over_budget),
@@ -318,6 +329,11 @@ class _Run:
         categories, capped = _category_totals(findings, rules)
         score = round(sum(categories.values()), 2)
         threshold = self.ctx.settings.threshold
+        incomplete = _incomplete(self.msg, over_budget, unfinished, score)
+        if incomplete is not None:
+            findings, categories, capped, score = _floor(
+                findings, rules, score, threshold, incomplete
+            )
         requirements: list[Requirement] = []
         for builder in requirement_builders():
             try:
@@ -332,7 +348,7 @@ class _Run:
         report = Report(
             score=score,
             threshold=threshold,
-            is_spam=score >= threshold,
+            is_spam=score >= threshold or incomplete is not None,
             categories=categories,
             findings=findings,
             requirements=requirements,
@@ -347,8 +363,53 @@ class _Run:
             rules=rules,
             kind=kind,
             not_applicable=not_applicable,
+            incomplete=incomplete,
         )
         return report
+
+
+def _incomplete(
+    msg: Message, over_budget: list[str], unfinished: list[str], score: float
+) -> dict[str, Any] | None:
+    """What was not read or not checked, when anything was: the report is then inconclusive.
+
+    A limit the parser reached (part of the message was not examined), a check or pattern
+    cut by the time budget, one that failed with an error or a regex that took too long: each
+    leaves part of the message unjudged, so the verdict cannot be "clean"."""
+    limits = sorted({n.id for n in msg.limit_notes} | ({TIME_BUDGET_ID} if over_budget else set()))
+    checks = sorted(set(over_budget) | set(unfinished))
+    if not limits and not checks:
+        return None
+    return {"limits": limits, "checks": checks, "score_before_floor": score}
+
+
+def _floor(
+    findings: list[Finding],
+    rules: RuleSet,
+    score: float,
+    threshold: float,
+    incomplete: dict[str, Any],
+) -> tuple[list[Finding], dict[str, float], dict[str, dict[str, float]], float]:
+    """An inconclusive report never reads as clean: LIMIT_INCOMPLETE lifts the score to the
+    threshold (it adds nothing when the score is there already), so `is_spam` holds and the
+    categories still add up to the score."""
+    rule = rules.get(INCOMPLETE_ID)
+    if rule is None:  # a rule set without it (tests): is_spam still holds
+        categories, capped = _category_totals(findings, rules)
+        return findings, categories, capped, score
+    lift = max(0.0, round(threshold - score, 2))
+    reasons = [*incomplete["limits"], *incomplete["checks"]]
+    finding = Finding(
+        id=INCOMPLETE_ID,
+        category=rule.category,
+        score=lift,
+        severity="error",
+        evidence=_clip(reasons),
+        params={"floor": threshold, "score_before": score, "count": len(reasons)},
+    )
+    findings = sorted([*findings, finding], key=lambda f: (-f.score, f.category, f.id))
+    categories, capped = _category_totals(findings, rules)
+    return findings, categories, capped, max(round(sum(categories.values()), 2), threshold)
 
 
 def _as_hits(result: Hit | Iterable[Hit] | None, spec: CheckSpec) -> list[Hit]:

@@ -154,7 +154,7 @@ def rspamd_result(checked: Checked, notes: dict[str, str], forged: list[str]) ->
         "action": thresholds.action(report.score),
         "thresholds": {"add header": thresholds.spam, "reject": thresholds.reject},
         "symbols": symbols,
-        "messages": notes,
+        "messages": {**notes, **_inconclusive_note(report)},
         "message-id": (data["message"].get("message_id") or "").strip().strip("<>"),
         "time_real": round(report.elapsed_ms / 1000, 6),
         "milter": {
@@ -166,6 +166,18 @@ def rspamd_result(checked: Checked, notes: dict[str, str], forged: list[str]) ->
     if checked.id:
         result["spamscore"] = {"id": checked.id, "report_url": url}
     return result
+
+
+def _inconclusive_note(report: Any) -> dict[str, str]:
+    """rspamd has no inconclusive action: the score is at the threshold (`add header`), and
+    the reason is a message for the MTA's log."""
+    if report.incomplete is None:
+        return {}
+    unread = ", ".join([*report.incomplete["limits"], *report.incomplete["checks"]])
+    return {
+        "spamscore_inconclusive": f"the analysis did not finish ({unread}): "
+        "scored at the threshold, never as clean"
+    }
 
 
 def _legacy(result: dict[str, Any]) -> dict[str, Any]:
@@ -203,6 +215,7 @@ def postmark_filter() -> Any:
     body: dict[str, Any] = {
         "success": True,
         "score": f"{report.score:.1f}",
+        "verdict": report.verdict,
         "rules": [
             {"score": f"{f['score']:.1f}", "description": f["title"], "id": f["id"]}
             for f in findings

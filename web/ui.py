@@ -257,7 +257,7 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
         "delivery": data.get("delivery") or None,
         "row": row,
         "report": data,
-        "gauge": gauge(data["score"], data["threshold"]),
+        "gauge": _gauge(data),
         "problems": problems,
         "helping": helping,
         "notes": notes,
@@ -273,6 +273,14 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
         "permalink": url_for("ui.report", report_id=row.id, _external=True),
         "lang": lang,
     }
+
+
+def _gauge(data: dict[str, Any]) -> dict[str, Any]:
+    """The score gauge; an inconclusive report has its own state (not read completely)."""
+    shown = gauge(data["score"], data["threshold"])
+    if data.get("verdict") == "inconclusive":
+        shown["state"] = "inconclusive"
+    return shown
 
 
 _ENGINE_NAMES = {"spamassassin": "SpamAssassin", "rspamd": "rspamd"}
