@@ -212,9 +212,7 @@ class Report:
         """Every rule that fired, scored or not applicable to this kind of message, sorted: what
         the classifier reads. The kind decides which obligations are scored, never a model input,
         so a message that claims to be a receipt reads to the model as it would otherwise."""
-        return sorted(
-            {f.id for f in (*self.findings, *self.not_applicable)} - {FLOOR_FINDING_ID}
-        )
+        return sorted({f.id for f in (*self.findings, *self.not_applicable)} - {FLOOR_FINDING_ID})
 
     def get(self, finding_id: str) -> Finding | None:
         for finding in self.findings:
