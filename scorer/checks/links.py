@@ -218,8 +218,7 @@ def suspicious_tld(msg: Message, ctx: Context) -> Hit | None:
     listed = domain_list("abused_tlds.txt")
     found = []
     for url in _clickable(msg):
-        tld = url.host.rpartition(".")[2]
-        if tld in listed and not url.is_ip:
+        if not url.is_ip and host_in(url.host, listed) not in (None, url.host):
             found.append(url.host)
     found = list(dict.fromkeys(found))
     if not found:
