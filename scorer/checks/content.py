@@ -312,3 +312,207 @@ def auto_withdraw(msg: Message, ctx: Context) -> Hit | None:
     if not links:
         return None
     return Hit(evidence=["自動退会", links[0].url[:150]])
+
+
+# --- families SpamAssassin's shipped rules catch offline that ours missed (issue 11) ---------
+# Each is a combination or a disguise, written from what the spam shows, never a single word:
+# the single words are ordinary in legitimate mail.
+
+_MONEY = r"(?:US\s?\$|USD\s?|\$|€|£|EUR\s?|GBP\s?)"
+_BIG_SUM = re.compile(
+    _MONEY + r"\s?\d{1,3}(?:[,.]\d{3}){2,}(?:\.\d\d)?"
+    r"|" + _MONEY + r"\s?\d+(?:[.,]\d+)?\s*(?:million|billion|m\b)"
+    r"|\b\d+(?:[.,]\d+)?\s*(?:million|billion)\s*(?:united states\s+|us\s+)?"
+    r"(?:dollars|usd|euros?|pounds)"
+    r"|\((?:[a-z]+[\s-]+){1,6}(?:million|billion)\s+(?:united states\s+|us\s+)?"
+    r"(?:dollars|euros?|pounds)",
+    re.IGNORECASE,
+)
+_ADVANCE_FEE_STORY = re.compile(
+    r"next of kin|transfer (?:of )?(?:the|this) (?:sum|funds?|money)|beneficiar(?:y|ies)"
+    r"|barrister|late (?:husband|wife|father|client)|deceased|inheritance"
+    r"|foreign (?:partner|account)"
+    r"|strictly confidential|diplomatic|security company|compensation|unclaimed|lottery"
+    r"|winning (?:number|notification)|claims? (?:agent|officer)|fiduciary|consignment"
+    r"|your (?:assistance|cooperation)|bank draft|atm card|processing fee|god[- ]fearing"
+    r"|terminal(?:ly)? ill|widow|reply urgently|contact (?:my|our|the) (?:lawyer|attorney|bank)",
+    re.IGNORECASE,
+)
+
+
+@check("BODY_ADVANCE_FEE")
+def advance_fee(msg: Message, ctx: Context) -> Hit | None:
+    """A large sum of money told as a story of next of kin, lawyers, lotteries or transfers:
+    the advance-fee (419) letter, whose opening asks for nothing but a reply."""
+    text = (msg.subject or "") + "\n" + msg.visible_text[:_MAX_SCAN]
+    amount = _BIG_SUM.search(text)
+    if amount is None:
+        return None
+    story = list(dict.fromkeys(m.group(0).lower() for m in _ADVANCE_FEE_STORY.finditer(text)))
+    if len(story) < 3:
+        return None
+    return Hit(
+        evidence=[amount.group(0)[:60], *story[:4]],
+        params={"amount": amount.group(0)[:40], "story": story[:3]},
+    )
+
+
+_AMOUNT = r"(?:\$|US\$|USD\s?)\s?\d{1,3}(?:,\d{3})*(?:\.\d\d)?(?:\s?[kK]\b)?"
+_RANGE = _AMOUNT + r"(?:\s*(?:-|to)\s*" + _AMOUNT + r")?\+?"
+_PER = r"\s*(?:/|a|per|each|every|in a|in one|within)\s*(?:day|week|month|hour|wk|mo)\b"
+_INCOME_CLAIM = re.compile(
+    r"\b(?:earn(?:ing|ed|s)?|make|making|made|income of|pays you|paid you|generate|bring in"
+    r"|profits? of|pocket)\b[^.!?\n]{0,40}?"
+    + _RANGE
+    + _PER
+    + r"|"
+    + _RANGE
+    + _PER
+    + r"[^.!?\n]{0,60}\b(?:from home|at home|part[- ]time|spare time"
+    r"|guaranteed|no experience|working from|with (?:our|this) (?:system|program))",
+    re.IGNORECASE,
+)
+
+
+@check("BODY_INCOME_CLAIM")
+def income_claim(msg: Message, ctx: Context) -> Hit | None:
+    """A promise of so many dollars a week or month: the work-at-home and MLM pitch."""
+    text = (msg.subject or "") + "\n" + msg.visible_text[:_MAX_SCAN]
+    match = _INCOME_CLAIM.search(text)
+    if match is None:
+        return None
+    return Hit(evidence=[match.group(0)[:120]], params={"claim": match.group(0)[:80]})
+
+
+_FORM_FIELD = re.compile(
+    r"^[ \t*>-]*(?:full |your |first |last |home |work |cell )?(?:name|address|city|state"
+    r"|province|zip(?: code)?|postal code|phone(?: number)?|telephone|e-?mail(?: address)?|age"
+    r"|occupation|country|nationality|date of birth|sex|marital status|mobile|fax|bank name"
+    r"|account (?:number|no\.?)|amount|company|best time to call|id number)"
+    r"[ \t]*[:*]?[ \t]*(?:_{3,}|\.{4,}|\[[ \t]*\])?[ \t:]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+@check("BODY_REPLY_FORM")
+def reply_form(msg: Message, ctx: Context) -> Hit | None:
+    """Five or more blank personal-data fields (Name: ___, Phone: ___) to fill in and mail back.
+
+    Receipts and account mail show these labels with values beside them; a form with blanks
+    is a request for the reader's details by reply, outside any site's privacy controls.
+    """
+    text = msg.plain_text[:_MAX_SCAN] or msg.visible_text[:_MAX_SCAN]
+    fields = [m.group(0).strip(" \t*>-:_.") for m in _FORM_FIELD.finditer(text)]
+    labels = list(dict.fromkeys(f.lower() for f in fields if f))
+    if len(labels) < 5:
+        return None
+    return Hit(evidence=labels[:6], params={"count": len(labels)}, value=len(labels))
+
+
+def _obfuscated_name(word: str) -> str:
+    """A pattern for `word` with look-alike digits/symbols and separators between letters."""
+    swaps = {"a": "a@4", "i": "i1l!|", "o": "o0", "e": "e3", "l": "l1|i", "s": "s5$", "g": "g9"}
+    letters = ["[" + re.escape(swaps.get(ch, ch)) + "]" for ch in word]
+    return r"[\W_]{0,2}".join(letters)
+
+
+_DRUG_NAMES = (
+    "viagra",
+    "cialis",
+    "levitra",
+    "xanax",
+    "valium",
+    "vicodin",
+    "phentermine",
+    "tramadol",
+    "ambien",
+    "propecia",
+    "oxycontin",
+    "hydrocodone",
+    "xenical",
+)
+_DRUG_DISGUISED = re.compile(
+    r"(?<![a-z])(?:" + "|".join(_obfuscated_name(d) for d in _DRUG_NAMES) + r")(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+@check("BODY_DRUG_NAME_DISGUISED")
+def drug_name_disguised(msg: Message, ctx: Context) -> Hit | None:
+    """A prescription drug name spelt with digits, symbols or separators (V1agra, C-i-a-l-i-s):
+    nobody writes a drug name that way except to slip it past filters."""
+    text = (msg.subject or "") + "\n" + msg.visible_text[:_MAX_SCAN]
+    found = [
+        m.group(0) for m in _DRUG_DISGUISED.finditer(text) if m.group(0).lower() not in _DRUG_NAMES
+    ]
+    if not found:
+        return None
+    shown = list(dict.fromkeys(found))
+    return Hit(evidence=shown[:6], params={"words": shown[:3]}, value=len(shown))
+
+
+_CONDITION = re.compile(
+    r"\b(?:prostate|tinnitus|neuropathy|toenail|fungus|joint (?:pain|stiffness)|knees?"
+    r"|memory loss|dementia|alzheimer'?s|blood sugar|a1c|diabetes|arter(?:y|ies)|plaque|gums?"
+    r"|bloat(?:ing)?|constipation|insomnia|eyesight|vision loss|belly fat|flab|weight"
+    r"|erections?|stamina|libido|hair loss|wrinkles?|nerve (?:pain|damage)|blood pressure"
+    r"|cholesterol|arthritis|sciatica|cavities|metabolism|brain fog|toxins?)\b",
+    re.IGNORECASE,
+)
+_MIRACLE = re.compile(
+    r"\b(?:(?:weird|odd|strange|simple|bizarre|unusual|tiny|secret|ancient|forgotten|bedtime"
+    r"|morning|kitchen|shower|\d+[- ]second|\d+[- ]minute)\s+(?:[\w\"“”'-]+\s+)?(?:trick|hack"
+    r"|ritual|method|remedy|fix|compound|ingredient|spice|candy|protein|flower|tea|soak|routine)"
+    r"|melts?|flush(?:es)?(?: out)?|dissolves?|erases?|reverses?|vanish(?:es)?|wipes? out"
+    r"|like butter|without (?:surgery|pills|drugs|medication)"
+    r"|in (?:just |only |as little as )?\d+ (?:seconds?|minutes?|days?|hours?)"
+    r"|\d+(?:\.\d+)?\s?(?:lbs?|pounds) in \d+)\b",
+    re.IGNORECASE,
+)
+_AUTHORITY = re.compile(
+    r"\b(?:harvard|stanford|yale|johns hopkins|mayo clinic|ivy league|nobel|scientists?"
+    r"|researchers?|neuroscientists?|neurologist|podiatrist|doctors?|big pharma"
+    r"|clinical (?:study|trial)|(?:new|recent|groundbreaking) (?:study|research|discovery))\b",
+    re.IGNORECASE,
+)
+
+
+@check("BODY_MIRACLE_CURE")
+def miracle_cure(msg: Message, ctx: Context) -> Hit | None:
+    """A health condition, a miracle remedy ("this odd trick melts…") and borrowed authority
+    (Harvard, doctors, a new study): the supplement advertorial, whatever the product."""
+    text = (msg.subject or "") + "\n" + msg.visible_text[:3000]
+    condition = _CONDITION.search(text)
+    if condition is None:
+        return None
+    hooks = list(dict.fromkeys(m.group(0).lower() for m in _MIRACLE.finditer(text)))
+    authority = _AUTHORITY.search(text)
+    if not hooks or (authority is None and len(hooks) < 2):
+        return None
+    evidence = [condition.group(0), *hooks[:2]]
+    if authority is not None:
+        evidence.append(authority.group(0))
+    return Hit(evidence=evidence, params={"claim": hooks[0], "condition": condition.group(0)})
+
+
+_REWARD_LURE = re.compile(
+    r"\b(?:your|a|the)\s+(?:free\s+|exclusive\s+|complimentary\s+|\$\d+\s+)?(?:[\w'-]+\s+){0,3}"
+    r"(?:reward|gift|kit|bundle|prize|voucher|gift card|package|tool set|set|upgrade)\s+"
+    r"(?:is|are|has been|have been)\s+(?:now\s+)?(?:ready|waiting|reserved|on hold|set aside"
+    r"|yours|awaiting|approved|secured|queued|finalized|being held)"
+    r"|\b(?:claim|redeem|collect)\s+(?:your|a|the)\s+(?:free\s+)?(?:[\w'-]+\s+){0,3}"
+    r"(?:reward|gift|kit|bundle|prize|voucher|gift card|set)\b"
+    r"|\b(?:reward|gift|prize)\s+is\s+yours\b|\byou(?:'ve| have) been (?:selected|chosen)\b",
+    re.IGNORECASE,
+)
+
+
+@check("BODY_REWARD_LURE")
+def reward_lure(msg: Message, ctx: Context) -> Hit | None:
+    """A prize or gift "reserved", "on hold" or "ready to claim" for the reader: the survey
+    and shipping-fee scams that borrow retail brands."""
+    text = (msg.subject or "") + "\n" + msg.visible_text[:4000]
+    match = _REWARD_LURE.search(text)
+    if match is None:
+        return None
+    return Hit(evidence=[match.group(0)[:100]], params={"lure": match.group(0)[:60]})

@@ -465,8 +465,8 @@ def date_zone_invalid(msg: Message, ctx: Context) -> Hit | None:
         hours, minutes = int(zone[1:3]), int(zone[3:5])
         if hours <= 14 and minutes in (0, 15, 30, 45):
             return None
-    elif _NAMED_ZONE.fullmatch(zone):
-        return None  # obsolete names (GMT, EST, UT): old but real
+    elif _NAMED_ZONE.fullmatch(zone) and zone.upper() not in ("AM", "PM"):
+        return None  # obsolete names (GMT, EST, UT): old but real; AM/PM is a 12-hour clock
     return Hit(evidence=[f"Date: {value[:100]}"], params={"zone": zone[:20]})
 
 

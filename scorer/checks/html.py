@@ -243,3 +243,16 @@ def tracking_pixel(msg: Message, ctx: Context) -> Hit | None:
     if not pixels:
         return None
     return Hit(evidence=[p[:150] for p in pixels[:3]], params={"count": len(pixels)})
+
+
+_COMMENT_SPLIT = re.compile(r"[A-Za-z]<!--[^>]{0,60}-->[A-Za-z]")
+
+
+@check("HTML_COMMENT_SPLIT_WORDS")
+def comment_split_words(msg: Message, ctx: Context) -> Hit | None:
+    """Words broken by HTML comments (`V<!-- x -->iagra`): invisible in the page, and there only
+    to keep word filters from reading the word."""
+    found = _COMMENT_SPLIT.findall(msg.html[:500_000]) if msg.html else []
+    if len(found) < 3:
+        return None
+    return Hit(evidence=found[:5], params={"count": len(found)}, value=len(found))
