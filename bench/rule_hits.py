@@ -187,12 +187,16 @@ def main() -> None:
     print(header)
     print(f"{'(messages)':32} {'':>9}" + "".join(f" {len(groups[g]):>13}" for g in order))
     ids = sorted(rule_hits) if selected is None else sorted(selected)
+    from scorer.rules import load_rules
+
+    declared = load_rules()
     for rule_id in ids:
         counts = [rule_hits[rule_id][g] for g in order]
         rates = [c / len(groups[g]) * 100 for c, g in zip(counts, order, strict=True)]
         if selected is None and max(rates) < args.min_rate:
             continue
-        scores = rule_scores[rule_id] or [0.0]
+        rule = declared.get(rule_id)
+        scores = rule_scores[rule_id] or [rule.score if rule else 0.0]
         shown = (
             f"{min(scores):g}" if min(scores) == max(scores) else f"{min(scores):g}-{max(scores):g}"
         )

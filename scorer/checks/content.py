@@ -266,7 +266,15 @@ def phishing_brand(msg: Message, ctx: Context) -> Hit | None:
 
 
 _JA_LURES = ("BODY_JA_ACCOUNT_SUSPEND", "BODY_JA_PAYMENT_UPDATE")
-_JA_PRESSURE = ("BODY_JA_DEADLINE_SANCTION", "BODY_JA_DUNNING_THREAT")
+_JA_WEAK_LURES = (
+    "BODY_JA_SECURITY_ALERT",
+    "BODY_JA_VERIFY_REQUEST",
+    "BODY_JA_DELIVERY_FAILURE",
+    "BODY_JA_POINTS_EXPIRY",
+)
+"""Lures that real notices use every day (delivery, points, KYC re-checks): they count only
+beside a threatened sanction, never beside a mere 【重要】 subject."""
+_JA_PRESSURE = ("BODY_JA_DEADLINE_SANCTION", "BODY_JA_DUNNING_THREAT", "BODY_JA_IF_NOT_SANCTION")
 _JA_URGENT_SUBJECT = re.compile(
     r"【(?:重要|緊急|至急|最終(?:通告|警告)|要対応|必ずお読みください)】|緊急|至急"
 )
@@ -278,28 +286,52 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
 
     Each part is legitimate alone (real cards do write 本人確認 and 【重要】); together, with a link
     that is not the named brand's, they are the 2020s lure of Amazon/楽天/えきねっと copies.
+    Everyday lures (a parcel, points, a details check) need a threatened sanction. Without any
+    link, a named brand whose mail does not come from the brand's domains, with an account or
+    payment lure and a sanction, is the same copy with its link stripped (a list or a filter
+    removed the HTML part).
     """
     text = body_text(msg, ctx)
-    lures = _lure_rules(ctx, _JA_LURES, text)
-    if not lures:
+    strong = _lure_rules(ctx, _JA_LURES, text)
+    weak = _lure_rules(ctx, _JA_WEAK_LURES, text) if not strong else []
+    if not strong and not weak:
         return None
-    pressure = _lure_rules(ctx, _JA_PRESSURE, text)
-    if _JA_URGENT_SUBJECT.search(msg.subject_nfkc):
+    sanction = _lure_rules(ctx, _JA_PRESSURE, text)
+    pressure = list(sanction)
+    if strong and _JA_URGENT_SUBJECT.search(msg.subject_nfkc):
         pressure.append(msg.subject_nfkc[:40])
+    brand = _named_brand(msg, text)
+    if not pressure and weak and brand and _brand_in_sender_or_subject(msg, brand):
+        # The sender name or subject claims the brand: impersonation stands in for a threat.
+        pressure.append(f"claims {brand_label(brand)}")
     if not pressure:
         return None
-    brand = _named_brand(msg, text)
+    lures = strong or weak
     domains = brand_domains(brand) if brand else frozenset()
     sender = msg.from_address
     if brand and sender is not None and registrable_domain(sender.domain) in domains:
         return None
+    if not brand and sender is not None and sender.domain:
+        domains = frozenset([registrable_domain(sender.domain)])  # no brand: own site is fine
     foreign = _foreign_links(msg, domains)
-    if not foreign:
+    if foreign:
+        where = f"link: {foreign[0][:150]}"
+    elif strong and sanction and brand and sender is not None and not msg.http_urls:
+        where = f"sender: {sender.addr_spec}"
+    else:
         return None
-    evidence = [f"lure: {lures[0]}", f"pressure: {pressure[0]}", f"link: {foreign[0][:150]}"]
+    evidence = [f"lure: {lures[0]}", f"pressure: {pressure[0]}", where]
     if brand:
         evidence.insert(0, f"names {brand_label(brand)}")
     return Hit(evidence=evidence, params={"lure": lures[0]})
+
+
+def _brand_in_sender_or_subject(msg: Message, brand: str) -> bool:
+    sender = msg.from_address
+    names = brands_in_text(msg.subject or "")
+    if sender is not None and sender.display_name:
+        names += brands_in_text(sender.display_name, display_name=True)
+    return brand in names
 
 
 @check("BODY_JA_AUTO_WITHDRAW")

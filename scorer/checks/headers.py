@@ -544,3 +544,22 @@ def from_abused_tld(msg: Message, ctx: Context) -> Hit | None:
     if suffix is None or suffix == domain:
         return None
     return Hit(evidence=[f"From: {sender.addr_spec}"], params={"domain": domain, "tld": suffix})
+
+
+@check("HDR_HARVESTED_RECIPIENTS")
+def harvested_recipients(msg: Message, ctx: Context) -> Hit | None:
+    """Four or more visible recipients on three or more domains whose mailbox names start the
+    same (mstone@a, mstoner@b, mstonestreet@c): an alphabetised slice of a harvested list, sent
+    with everyone in To. Nobody writes to real contacts that way."""
+    addresses = [a for a in msg.to if a.domain and len(a.local_part) >= 4]
+    if len(addresses) < 5:
+        return None
+    by_prefix: dict[str, list] = {}
+    for addr in addresses:
+        by_prefix.setdefault(addr.local_part[:4].lower(), []).append(addr)
+    group = max(by_prefix.values(), key=len)
+    domains = {a.domain.lower() for a in group}
+    if len(group) < 4 or len(domains) < 3:
+        return None
+    shown = [a.addr_spec for a in group[:4]]
+    return Hit(evidence=shown, params={"count": len(group)}, value=len(group))
