@@ -178,6 +178,33 @@ def alternative_parts_differ(msg: Message, ctx: Context) -> Hit | None:
     )
 
 
+_LINKISH = re.compile(r"(?:https?://|www\.)\S+|\[[^\]\n]{0,40}\]+", re.IGNORECASE)
+_TEXT_WORD = re.compile(r"\w{2,}")
+
+
+@check("MIME_TEXT_PART_ONLY_LINKS")
+def text_part_only_links(msg: Message, ctx: Context) -> Hit | None:
+    """A text/plain alternative that is nothing but links beside an HTML part with real prose.
+
+    Mail libraries and ESPs derive the text part from the HTML, words included; a text part
+    of bare URLs is what bulk-mailing scripts write to fill the slot.
+    """
+    if not msg.text_parts or not msg.html_parts or msg.html_doc is None:
+        return None
+    plain = msg.plain_text[:50_000]
+    links = len(re.findall(r"https?://", plain, re.IGNORECASE))
+    if not links:
+        return None
+    words = _TEXT_WORD.findall(_LINKISH.sub(" ", plain))
+    html_words = len(_TEXT_WORD.findall(msg.html_doc.visible_text[:50_000]))
+    if len(words) > 3 or html_words < 40:
+        return None
+    return Hit(
+        evidence=[f"text part: {links} link(s), {len(words)} other word(s)", plain.strip()[:120]],
+        params={"links": links, "words": html_words},
+    )
+
+
 @check("MIME_LINE_TOO_LONG")
 def line_too_long(msg: Message, ctx: Context) -> Hit | None:
     """A line over 998 octets (RFC 5322 §2.1.1): MTAs may break it mid-tag or bounce."""
