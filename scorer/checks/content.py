@@ -15,6 +15,7 @@ from scorer.checks._brands import brand_domains, brand_label, brands_in_text
 from scorer.checks._lists import PhraseHit, normalize, phrase_matcher
 from scorer.context import Context
 from scorer.message import Message
+from scorer.prefilter import has_wide_char
 from scorer.registry import Hit, check
 from scorer.urls import registrable_domain
 
@@ -292,6 +293,8 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
     removed the HTML part).
     """
     text = body_text(msg, ctx)
+    if not has_wide_char(text):
+        return None  # every lure below is Japanese
     strong = _lure_rules(ctx, _JA_LURES, text)
     weak = _lure_rules(ctx, _JA_WEAK_LURES, text) if not strong else []
     if not strong and not weak:
@@ -372,11 +375,53 @@ _ADVANCE_FEE_STORY = re.compile(
 )
 
 
+_BIG_SUM_GATE = re.compile(r"\d[,.]\d{3}[,.]\d{3}|illion")
+_STORY_GATE = frozenset(
+    [
+        "kin",
+        "beneficiary",
+        "beneficiaries",
+        "barrister",
+        "deceased",
+        "inheritance",
+        "confidential",
+        "diplomatic",
+        "compensation",
+        "unclaimed",
+        "lottery",
+        "fiduciary",
+        "consignment",
+        "widow",
+        "attorney",
+        "lawyer",
+        "atm",
+        "god",
+        "terminally",
+        "urgently",
+        "late",
+        "transfer",
+    ]
+)
+_WORD_TOKEN = re.compile(r"[a-z0-9']+")
+
+
+def _words(msg: Message, ctx: Context) -> frozenset[str]:
+    """The words of the subject and body (casefolded), computed once: a cheap gate so the
+    combination checks below run their regexes only on the few messages that could match."""
+    return ctx.memo.get(
+        "content.words", lambda: frozenset(_WORD_TOKEN.findall(body_text(msg, ctx)[:10_000]))
+    )
+
+
 @check("BODY_ADVANCE_FEE")
 def advance_fee(msg: Message, ctx: Context) -> Hit | None:
     """A large sum of money told as a story of next of kin, lawyers, lotteries or transfers:
     the advance-fee (419) letter, whose opening asks for nothing but a reply."""
-    text = (msg.subject or "") + "\n" + msg.visible_text[:_MAX_SCAN]
+    if len(_words(msg, ctx) & _STORY_GATE) < 2 or not _BIG_SUM_GATE.search(
+        body_text(msg, ctx)[:20_000]
+    ):
+        return None
+    text = (msg.subject or "") + "\n" + msg.visible_text[:20_000]
     amount = _BIG_SUM.search(text)
     if amount is None:
         return None
@@ -410,10 +455,19 @@ _INCOME_CLAIM = re.compile(
 def income_claim(msg: Message, ctx: Context) -> Hit | None:
     """A promise of so many dollars a week or month: the work-at-home and MLM pitch."""
     text = (msg.subject or "") + "\n" + msg.visible_text[:_MAX_SCAN]
-    match = _INCOME_CLAIM.search(text)
-    if match is None:
+    if "$" not in text and "USD" not in text:
         return None
-    return Hit(evidence=[match.group(0)[:120]], params={"claim": match.group(0)[:80]})
+    for index, amount in enumerate(_AMOUNT_START.finditer(text)):
+        if index >= 20:
+            break
+        window = text[max(0, amount.start() - 60) : amount.start() + 140]
+        match = _INCOME_CLAIM.search(window)
+        if match is not None:
+            return Hit(evidence=[match.group(0)[:120]], params={"claim": match.group(0)[:80]})
+    return None
+
+
+_AMOUNT_START = re.compile(r"(?:\$|USD)\s?\d")
 
 
 _FORM_FIELD = re.compile(
@@ -426,6 +480,11 @@ _FORM_FIELD = re.compile(
 )
 
 
+_FORM_GATE = frozenset(
+    ["address", "phone", "telephone", "email", "mail", "city", "age", "occupation"]
+)
+
+
 @check("BODY_REPLY_FORM")
 def reply_form(msg: Message, ctx: Context) -> Hit | None:
     """Five or more blank personal-data fields (Name: ___, Phone: ___) to fill in and mail back.
@@ -433,6 +492,9 @@ def reply_form(msg: Message, ctx: Context) -> Hit | None:
     Receipts and account mail show these labels with values beside them; a form with blanks
     is a request for the reader's details by reply, outside any site's privacy controls.
     """
+    words = _words(msg, ctx)
+    if "name" not in words or not words & _FORM_GATE:
+        return None
     text = msg.plain_text[:_MAX_SCAN] or msg.visible_text[:_MAX_SCAN]
     fields = [m.group(0).strip(" \t*>-:_.") for m in _FORM_FIELD.finditer(text)]
     labels = list(dict.fromkeys(f.lower() for f in fields if f))
@@ -464,8 +526,7 @@ _DRUG_NAMES = (
     "xenical",
 )
 _DRUG_DISGUISED = re.compile(
-    r"(?<![a-z])(?:" + "|".join(_obfuscated_name(d) for d in _DRUG_NAMES) + r")(?![a-z])",
-    re.IGNORECASE,
+    r"(?<![a-z])(?:" + "|".join(_obfuscated_name(d) for d in _DRUG_NAMES) + r")(?![a-z])"
 )
 
 
@@ -473,9 +534,15 @@ _DRUG_DISGUISED = re.compile(
 def drug_name_disguised(msg: Message, ctx: Context) -> Hit | None:
     """A prescription drug name spelt with digits, symbols or separators (V1agra, C-i-a-l-i-s):
     nobody writes a drug name that way except to slip it past filters."""
-    text = (msg.subject or "") + "\n" + msg.visible_text[:_MAX_SCAN]
+    # The names sit in the subject and the opening lines of this kind of mail; one pass of
+    # one case-sensitive pattern over lower-cased text is the cheap way to look.
+    original = (msg.subject or "") + "\n" + msg.visible_text[:2000]
+    text = original.lower()
+    same_length = len(text) == len(original)  # show the sender's own spelling when we can
     found = [
-        m.group(0) for m in _DRUG_DISGUISED.finditer(text) if m.group(0).lower() not in _DRUG_NAMES
+        original[m.start() : m.end()] if same_length else m.group(0)
+        for m in _DRUG_DISGUISED.finditer(text)
+        if m.group(0) not in _DRUG_NAMES
     ]
     if not found:
         return None
@@ -509,10 +576,111 @@ _AUTHORITY = re.compile(
 )
 
 
+_CONDITION_GATE = frozenset(
+    [
+        "prostate",
+        "tinnitus",
+        "neuropathy",
+        "toenail",
+        "fungus",
+        "joint",
+        "knee",
+        "knees",
+        "memory",
+        "dementia",
+        "alzheimer's",
+        "alzheimers",
+        "blood",
+        "a1c",
+        "diabetes",
+        "artery",
+        "arteries",
+        "plaque",
+        "gum",
+        "gums",
+        "bloat",
+        "bloating",
+        "constipation",
+        "insomnia",
+        "eyesight",
+        "vision",
+        "belly",
+        "flab",
+        "weight",
+        "erection",
+        "erections",
+        "stamina",
+        "libido",
+        "hair",
+        "wrinkle",
+        "wrinkles",
+        "nerve",
+        "cholesterol",
+        "arthritis",
+        "sciatica",
+        "cavities",
+        "metabolism",
+        "brain",
+        "toxin",
+        "toxins",
+    ]
+)
+
+
+_MIRACLE_GATE = frozenset(
+    [
+        "trick",
+        "hack",
+        "ritual",
+        "remedy",
+        "fix",
+        "compound",
+        "ingredient",
+        "spice",
+        "candy",
+        "protein",
+        "flower",
+        "tea",
+        "soak",
+        "routine",
+        "melt",
+        "melts",
+        "flush",
+        "flushes",
+        "dissolve",
+        "dissolves",
+        "erase",
+        "erases",
+        "reverse",
+        "reverses",
+        "vanish",
+        "vanishes",
+        "wipe",
+        "wipes",
+        "butter",
+        "surgery",
+        "pills",
+        "drugs",
+        "medication",
+        "seconds",
+        "second",
+        "minutes",
+        "minute",
+        "days",
+        "hours",
+        "lbs",
+        "pounds",
+    ]
+)
+
+
 @check("BODY_MIRACLE_CURE")
 def miracle_cure(msg: Message, ctx: Context) -> Hit | None:
     """A health condition, a miracle remedy ("this odd trick melts…") and borrowed authority
     (Harvard, doctors, a new study): the supplement advertorial, whatever the product."""
+    words = _words(msg, ctx)
+    if not words & _CONDITION_GATE or not words & _MIRACLE_GATE:
+        return None
     text = (msg.subject or "") + "\n" + msg.visible_text[:3000]
     condition = _CONDITION.search(text)
     if condition is None:
@@ -528,8 +696,7 @@ def miracle_cure(msg: Message, ctx: Context) -> Hit | None:
 
 
 _REWARD_LURE = re.compile(
-    r"\b(?:your|a|the)\s+(?:free\s+|exclusive\s+|complimentary\s+|\$\d+\s+)?(?:[\w'-]+\s+){0,3}"
-    r"(?:reward|gift|kit|bundle|prize|voucher|gift card|package|tool set|set|upgrade)\s+"
+    r"\b(?:reward|gift|kit|bundle|prize|voucher|gift card|package|tool set|set|upgrade)\s+"
     r"(?:is|are|has been|have been)\s+(?:now\s+)?(?:ready|waiting|reserved|on hold|set aside"
     r"|yours|awaiting|approved|secured|queued|finalized|being held)"
     r"|\b(?:claim|redeem|collect)\s+(?:your|a|the)\s+(?:free\s+)?(?:[\w'-]+\s+){0,3}"
@@ -539,10 +706,56 @@ _REWARD_LURE = re.compile(
 )
 
 
+_REWARD_GATE = frozenset(
+    [
+        "reward",
+        "gift",
+        "kit",
+        "bundle",
+        "prize",
+        "voucher",
+        "package",
+        "set",
+        "upgrade",
+        "selected",
+        "chosen",
+        "claim",
+        "redeem",
+        "collect",
+    ]
+)
+
+
+_REWARD_STATUS_GATE = frozenset(
+    [
+        "ready",
+        "waiting",
+        "reserved",
+        "hold",
+        "aside",
+        "yours",
+        "awaiting",
+        "approved",
+        "secured",
+        "queued",
+        "finalized",
+        "held",
+        "claim",
+        "redeem",
+        "collect",
+        "selected",
+        "chosen",
+    ]
+)
+
+
 @check("BODY_REWARD_LURE")
 def reward_lure(msg: Message, ctx: Context) -> Hit | None:
     """A prize or gift "reserved", "on hold" or "ready to claim" for the reader: the survey
     and shipping-fee scams that borrow retail brands."""
+    words = _words(msg, ctx)
+    if not words & _REWARD_GATE or not words & _REWARD_STATUS_GATE:
+        return None
     text = (msg.subject or "") + "\n" + msg.visible_text[:4000]
     match = _REWARD_LURE.search(text)
     if match is None:

@@ -192,6 +192,8 @@ def text_part_only_links(msg: Message, ctx: Context) -> Hit | None:
     if not msg.text_parts or not msg.html_parts or msg.html_doc is None:
         return None
     plain = msg.plain_text[:50_000]
+    if "://" not in plain or len(_TEXT_WORD.findall(_LINKISH.sub(" ", plain[:3000]))) > 3:
+        return None  # the first lines already hold words: a real text part
     links = len(re.findall(r"https?://", plain, re.IGNORECASE))
     if not links:
         return None
