@@ -289,8 +289,8 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
     that is not the named brand's, they are the 2020s lure of Amazon/楽天/えきねっと copies.
     Everyday lures (a parcel, points, a details check) need a threatened sanction. Without any
     link, a named brand whose mail does not come from the brand's domains, with an account or
-    payment lure and a sanction, is the same copy with its link stripped (a list or a filter
-    removed the HTML part).
+    payment lure and a sanction (or a sender name or subject that claims the brand), is the
+    same copy with its link stripped (a list or a filter removed the HTML part).
     """
     text = body_text(msg, ctx)
     if not has_wide_char(text):
@@ -319,7 +319,13 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
     foreign = _foreign_links(msg, domains)
     if foreign:
         where = f"link: {foreign[0][:150]}"
-    elif strong and sanction and brand and sender is not None and not msg.http_urls:
+    elif (
+        strong
+        and brand
+        and sender is not None
+        and not msg.http_urls
+        and (sanction or _brand_in_sender_or_subject(msg, brand))
+    ):
         where = f"sender: {sender.addr_spec}"
     else:
         return None
