@@ -419,6 +419,16 @@ def _words(msg: Message, ctx: Context) -> frozenset[str]:
     )
 
 
+def _opening_if_words(
+    msg: Message, ctx: Context, gates: tuple[frozenset[str], ...], chars: int
+) -> str | None:
+    """Subject and the first `chars` of visible text, if the message has a word of every gate."""
+    words = _words(msg, ctx)
+    if any(not words & gate for gate in gates):
+        return None
+    return (msg.subject or "") + "\n" + msg.visible_text[:chars]
+
+
 @check("BODY_ADVANCE_FEE")
 def advance_fee(msg: Message, ctx: Context) -> Hit | None:
     """A large sum of money told as a story of next of kin, lawyers, lotteries or transfers:
@@ -684,10 +694,9 @@ _MIRACLE_GATE = frozenset(
 def miracle_cure(msg: Message, ctx: Context) -> Hit | None:
     """A health condition, a miracle remedy ("this odd trick melts…") and borrowed authority
     (Harvard, doctors, a new study): the supplement advertorial, whatever the product."""
-    words = _words(msg, ctx)
-    if not words & _CONDITION_GATE or not words & _MIRACLE_GATE:
+    text = _opening_if_words(msg, ctx, (_CONDITION_GATE, _MIRACLE_GATE), 3000)
+    if text is None:
         return None
-    text = (msg.subject or "") + "\n" + msg.visible_text[:3000]
     condition = _CONDITION.search(text)
     if condition is None:
         return None
@@ -759,10 +768,9 @@ _REWARD_STATUS_GATE = frozenset(
 def reward_lure(msg: Message, ctx: Context) -> Hit | None:
     """A prize or gift "reserved", "on hold" or "ready to claim" for the reader: the survey
     and shipping-fee scams that borrow retail brands."""
-    words = _words(msg, ctx)
-    if not words & _REWARD_GATE or not words & _REWARD_STATUS_GATE:
+    text = _opening_if_words(msg, ctx, (_REWARD_GATE, _REWARD_STATUS_GATE), 4000)
+    if text is None:
         return None
-    text = (msg.subject or "") + "\n" + msg.visible_text[:4000]
     match = _REWARD_LURE.search(text)
     if match is None:
         return None
