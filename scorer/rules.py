@@ -20,6 +20,7 @@ import regex
 import yaml
 
 from scorer.errors import RuleError
+from scorer.kind import KINDS, parse_applies_to
 from scorer.paths import rules_dir
 from scorer.prefilter import has_wide_char, needs_wide_char
 
@@ -35,6 +36,7 @@ ID_PREFIXES = (
     "SPF_",
     "DKIM_",
     "DMARC_",
+    "BIMI_",
     "ARC_",
     "RBL_",
     "URIBL_",
@@ -84,6 +86,7 @@ _RULE_KEYS = {
     "status",
     "old_names",
     "written_from",
+    "applies_to",
 }
 _FILE_KEYS = {"category", "cap", "floor", "description", "rules"}
 _EXAMPLE_KEYS = {
@@ -97,6 +100,7 @@ _EXAMPLE_KEYS = {
     "note",
     "limits",
     "offline",
+    "kind",
 }
 _REGEX_TIMEOUT_S = 0.05
 _FLAG_BITS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
@@ -120,6 +124,8 @@ class Example:
     evidence: str | None = None
     note: str = ""
     offline: bool | None = None
+    kind: str | None = None
+    """The kind the example's message is stated to be (default: decided from the message)."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,8 @@ class Rule:
     source: str = ""
     needs_wide: bool = False
     """Every match of `pattern` holds a CJK-range character (scorer.prefilter)."""
+    applies_to: tuple[str, ...] = ()
+    """The kinds of message the rule binds (scorer.kind); empty: every kind."""
 
     def score_for(self, value: float | None) -> float | None:
         """The score of a hit: the fixed score, or the grade `value` reaches (None: no grade)."""
@@ -352,7 +360,16 @@ def _example(raw: Any, where: str) -> Example:
         evidence=raw.get("evidence"),
         note=raw.get("note", ""),
         offline=raw.get("offline"),
+        kind=_example_kind(raw.get("kind"), where),
     )
+
+
+def _example_kind(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if value not in KINDS:
+        raise RuleError(f"{where}: kind must be one of {KINDS}")
+    return str(value)
 
 
 def _as_tuple(value: Any, where: str) -> tuple[str, ...]:
@@ -482,6 +499,7 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         written_from=written_from,
         source=source,
         needs_wide=pattern is not None and needs_wide_char(raw["pattern"]),
+        applies_to=parse_applies_to(raw.get("applies_to"), f"{where}.applies_to"),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import scorer.mergetags as mergetags
 from scorer.checks._lists import host_in
 from scorer.context import Context
 from scorer.htmldoc import HtmlDoc, HtmlImage
@@ -20,7 +21,7 @@ _GMAIL_CLIP_BYTES = 102 * 1024
 _PREHEADER_MAX_CHARS = 600
 _PREHEADER_MAX_POSITION = 40
 _FILLER = re.compile(r"[\s\u200b-\u200d\u2060\u034f\u00ad\ufeff\u00a0&;|.·͏‌ ]+")
-_MERGE_TAG = re.compile(r"\*\|[^|]{1,60}\|\*|\{\{[^{}]{1,80}\}\}|\{%[^%]{1,80}%\}|%%[^%]{1,60}%%")
+_MERGE_TAG = mergetags.PATTERN
 _FONT_HOSTS = frozenset(
     {
         "fonts.googleapis.com",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import scorer.mergetags as mergetags
 from scorer.context import Context
 from scorer.message import Message, Part
 from scorer.registry import Hit, check
@@ -118,7 +119,7 @@ _RISKY_TYPES = (
     "application/vnd.ms-excel.sheet.macroenabled",
 )
 _WORD = re.compile(r"[a-z0-9]{2,}|[\u3040-\u30ff\u4e00-\u9fff]", re.IGNORECASE)
-_MERGE_TAG = re.compile(r"\*\|[^|]{1,60}\|\*|\{\{[^{}]{1,80}\}\}|\{%[^%]{1,80}%\}|%%[^%]{1,60}%%")
+_MERGE_TAG = mergetags.PATTERN
 
 
 @check("MIME_HTML_ONLY")
