@@ -66,6 +66,8 @@ class Part:
     cte: str = ""
     disposition: str | None = None
     filename: str | None = None
+    content_id: str | None = None
+    """The Content-ID without its angle brackets (an inline image an HTML part shows)."""
     size: int = 0
     """Octets of the part's payload after transfer decoding."""
     payload: bytes = b""
@@ -601,6 +603,12 @@ def _describe_part(part: EmailMessage, depth: int, path: str) -> Part:
             info.filename = decode_header_value(str(filename)).text
     except Exception:
         info.filename = None
+    try:
+        content_id = part.get("Content-ID")
+        if content_id:
+            info.content_id = str(content_id).strip().strip("<>")[:998] or None
+    except Exception:
+        info.content_id = None
     info.defects = [type(d).__name__ for d in getattr(part, "defects", [])]
     return info
 
