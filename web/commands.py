@@ -83,6 +83,15 @@ def run_serve(args: argparse.Namespace) -> int:
     workers = args.workers or min(os.cpu_count() or 1, 8)
     if workers < 1 or args.threads < 1:
         raise UsageError("--workers and --threads must be at least 1")
+    from scorer.settings import Settings
+
+    budget_s = Settings.from_env().limits.time_budget_ms / 1000
+    if args.timeout < budget_s + 2:
+        raise UsageError(
+            f"--timeout (SPAMSCORE_WORKER_TIMEOUT) is {args.timeout} s: it must exceed the "
+            f"time budget of {budget_s:g} s (SPAMSCORE_TIME_BUDGET_MS) by 2 s at least, so the "
+            "engine's own deadline ends an analysis first"
+        )
     _open_store()
     inbox = _start_inbox(args) if args.inbox else None
     own_metrics_dir = None
@@ -192,7 +201,7 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": "web.worker.BufferingWorker",
         "threads": threads,
         "timeout": timeout,
         "graceful_timeout": 20,

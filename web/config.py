@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scorer.errors import SettingsError
-from scorer.settings import Limits, env_bool, env_float
+from scorer.settings import Limits, env_bool, env_float, env_int
 
 DEFAULT_PORT = 8025
 DEFAULT_HOST = "127.0.0.1"
@@ -57,6 +57,13 @@ class WebConfig:
     0 refuses to start until `spamscore db upgrade` ran (SPAMSCORE_DB_AUTO_UPGRADE)."""
     replica: str = ""
     """This replica's name in /metrics (SPAMSCORE_REPLICA; default the host name)."""
+    request_timeout: float = 30.0
+    """Seconds a request's headers and body have to arrive (plus one per 64 KiB of declared
+    body) before it gets a 408; a slow client holds a buffer meanwhile, never a thread
+    (web.worker; SPAMSCORE_REQUEST_TIMEOUT)."""
+    request_buffer_bytes: int = 256 * 1024 * 1024
+    """What the requests still arriving at one worker may hold together; past it a request
+    over 64 KiB gets a 503 (SPAMSCORE_REQUEST_BUFFER_BYTES)."""
 
     def request_limit(self, limits: Limits) -> int:
         """A raw message at the limit, JSON-escaped (up to ~2x), plus room for the other fields."""
@@ -99,6 +106,8 @@ class WebConfig:
             test_hours=env_float(env, "SPAMSCORE_TEST_HOURS", 24.0) or 24.0,
             db_auto_upgrade=env_bool(env, "SPAMSCORE_DB_AUTO_UPGRADE", True),
             replica=(env.get("SPAMSCORE_REPLICA") or socket.gethostname()).strip()[:64],
+            request_timeout=env_float(env, "SPAMSCORE_REQUEST_TIMEOUT", 30.0, positive=True),
+            request_buffer_bytes=env_int(env, "SPAMSCORE_REQUEST_BUFFER_BYTES", 256 * 1024 * 1024),
         )
 
 
