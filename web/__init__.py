@@ -100,6 +100,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     store = ReportStore.from_config(config)
     checker = Checker(engine, store, on_report=metrics.record_report)
     keys = ApiKeys(config.api_keys, open_without_keys=config.api_open)
+    from web import access, sessions
+
+    sessions.install(app, sessions.SessionSecret(config.secret_key, store))
+    access.install(app)  # before the limiter: a refused request counts against nothing
     limiter = _limiter(app, config, keys)
     counters = Counters.from_url(config.redis_url)
     app.extensions["spamscore"] = Services(config, engine, store, checker, keys, limiter, counters)

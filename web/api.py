@@ -22,7 +22,7 @@ from web.errors import ApiError
 from web.inbox.addresses import address_for
 from web.inbox.state import State, state_of
 from web.openapi import openapi_document
-from web.security import is_loopback, presented_key
+from web.security import is_loopback
 from web.service import AnalysisFailedError, CheckOptions
 from web.submission import (
     DELIVERY_FIELDS,
@@ -37,34 +37,11 @@ from web.submission import (
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 RAW_TYPES = ("message/rfc822", "application/octet-stream", "text/plain")
-_PUBLIC = {"api.healthz", "api.openapi", "api.docs"}
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
 
-@bp.before_request
-def _authenticate() -> None:
-    if request.endpoint in _PUBLIC:
-        return
-    check_access(presented_key(request))
-
-
-def check_access(presented: str | None) -> None:
-    """Raise 401/403 unless the caller may analyse: a valid key when keys are configured,
-    else a loopback client (or any client with SPAMSCORE_API_OPEN=1)."""
-    keys = services().keys
-    if keys.required:
-        if presented is None:
-            raise ApiError(401, "unauthorized", "an API key is required (X-API-Key header)")
-        if not keys.valid(presented):
-            raise ApiError(401, "unauthorized", "the API key is not valid")
-    elif not keys.allows_without_key(request.remote_addr):
-        raise ApiError(
-            403,
-            "forbidden",
-            "no API keys are configured, so only loopback clients may call the API "
-            "(set SPAMSCORE_API_KEYS, or SPAMSCORE_API_OPEN=1)",
-        )
+# Who may call what is web.access's, for every route alike.
 
 
 @bp.after_request

@@ -179,15 +179,21 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
     config = WebConfig.from_env()
     if not config.api_keys and not config.api_open and not _loopback_host(host, is_loopback):
         print(
-            f"spamscore: listening on {host} without API keys: the API answers loopback clients "
-            "only (set SPAMSCORE_API_KEYS, or SPAMSCORE_API_OPEN=1)",
+            f"spamscore: listening on {host} without API keys: the service answers loopback "
+            "clients only (set SPAMSCORE_API_KEYS, or SPAMSCORE_API_OPEN=1)",
+            file=sys.stderr,
+        )
+    if not config.allowed_hosts and host in ("0.0.0.0", "::"):
+        print(
+            f"spamscore: listening on {host} without SPAMSCORE_ALLOWED_HOSTS: requests that "
+            "name a host other than localhost get 400 (set it to the names clients use, or *)",
             file=sys.stderr,
         )
     # Preloaded: rules, checks and the model are loaded once and shared copy-on-write by the
     # workers. The store is opened here once (the schema checked, and migrated under a lock
     # if it is older: replicas starting together migrate it once), then its connections are
     # dropped: each worker connects after the fork.
-    app = create_app()
+    app = create_app({"listen_host": host})
     store = services_of(app).store
     store.open()
     warm_up(app)

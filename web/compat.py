@@ -29,9 +29,7 @@ from scorer import __version__
 from scorer.errors import MessageTooLargeError
 from scorer.verdict import Thresholds, spam_headers, text_report, x_spam_names
 from web import caller, services
-from web.api import check_access
 from web.errors import ApiError
-from web.security import presented_key
 from web.service import AnalysisFailedError, Checked, CheckOptions
 from web.submission import Submission, raw_bytes
 
@@ -44,16 +42,6 @@ _IGNORED_NOTE = (
     "Settings and Settings-Id were ignored: spamscore applies one rule set to every message "
     "(SPAMSCORE_RULES_DIR, SPAMSCORE_THRESHOLD, SPAMSCORE_REJECT_THRESHOLD)"
 )
-
-
-@bp.before_request
-def _authenticate() -> None:
-    check_access(presented_key(request) or _password())
-
-
-def _password() -> str | None:
-    value = request.headers.get("Password")
-    return value.strip() if value and value.strip() else None
 
 
 @bp.errorhandler(ApiError)

@@ -57,6 +57,17 @@ class WebConfig:
     0 refuses to start until `spamscore db upgrade` ran (SPAMSCORE_DB_AUTO_UPGRADE)."""
     replica: str = ""
     """This replica's name in /metrics (SPAMSCORE_REPLICA; default the host name)."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names this service answers for (SPAMSCORE_ALLOWED_HOSTS; `*` any, `.example.com`
+    a domain and its subdomains). Empty: the loopback names and `listen_host`."""
+    listen_host: str = ""
+    """The address `serve` listens on (allowed as a host name unless it is 0.0.0.0 or ::)."""
+    metrics: str = "loopback"
+    """Who may read /metrics: loopback (default), open, off (SPAMSCORE_METRICS)."""
+    metrics_token: str | None = None
+    """A bearer token that opens /metrics from anywhere (SPAMSCORE_METRICS_TOKEN)."""
+    secret_key: str | None = None
+    """Signs session cookies (SPAMSCORE_SECRET_KEY); else one is made and kept in the store."""
     request_timeout: float = 30.0
     """Seconds a request's headers and body have to arrive (plus one per 64 KiB of declared
     body) before it gets a 408; a slow client holds a buffer meanwhile, never a thread
@@ -64,6 +75,16 @@ class WebConfig:
     request_buffer_bytes: int = 256 * 1024 * 1024
     """What the requests still arriving at one worker may hold together; past it a request
     over 64 KiB gets a 503 (SPAMSCORE_REQUEST_BUFFER_BYTES)."""
+
+    def hosts(self) -> tuple[str, ...]:
+        """The host names requests may name (module web.access)."""
+        if self.allowed_hosts:
+            return self.allowed_hosts
+        from web.access import LOOPBACK_HOSTS
+
+        own = self.listen_host.strip().strip("[]").lower()
+        extra = (own,) if own and own not in ("0.0.0.0", "::", "") else ()
+        return (*LOOPBACK_HOSTS, *extra)
 
     def request_limit(self, limits: Limits) -> int:
         """A raw message at the limit, JSON-escaped (up to ~2x), plus room for the other fields."""
@@ -106,9 +127,22 @@ class WebConfig:
             test_hours=env_float(env, "SPAMSCORE_TEST_HOURS", 24.0) or 24.0,
             db_auto_upgrade=env_bool(env, "SPAMSCORE_DB_AUTO_UPGRADE", True),
             replica=(env.get("SPAMSCORE_REPLICA") or socket.gethostname()).strip()[:64],
+            allowed_hosts=tuple(
+                h.strip() for h in env.get("SPAMSCORE_ALLOWED_HOSTS", "").split(",") if h.strip()
+            ),
+            metrics=_choice(env, "SPAMSCORE_METRICS", ("loopback", "open", "off")),
+            metrics_token=(env.get("SPAMSCORE_METRICS_TOKEN") or "").strip() or None,
+            secret_key=(env.get("SPAMSCORE_SECRET_KEY") or "").strip() or None,
             request_timeout=env_float(env, "SPAMSCORE_REQUEST_TIMEOUT", 30.0, positive=True),
             request_buffer_bytes=env_int(env, "SPAMSCORE_REQUEST_BUFFER_BYTES", 256 * 1024 * 1024),
         )
+
+
+def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...]) -> str:
+    value = (env.get(key) or choices[0]).strip().lower()
+    if value not in choices:
+        raise SettingsError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def inbox_domain(env: Mapping[str, str]) -> str:

@@ -421,6 +421,55 @@ def delete(report_id: str) -> Any:
     return redirect(url_for("ui.index", deleted="1"), code=303)
 
 
+# --- signing in ----------------------------------------------------------------------------
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """With API keys configured, people sign in once with a key; the session carries it."""
+    from flask import session
+
+    from web.access import SESSION_KEY
+    from web.security import identity_of
+
+    svc = services()
+    target = _next_path(request.values.get("next", "/"))
+    if not svc.keys.required:
+        return redirect(target, code=303)
+    error = None
+    status = 200
+    if request.method == "POST":
+        if not svc.counters.hit("login", caller(), _LOGIN_ATTEMPTS):
+            error, status = text("login.too_many", requested_lang()), 429
+        else:
+            key = request.form.get("key", "").strip()
+            if key and svc.keys.valid(key):
+                session.clear()  # a new session (and CSRF token) for the signed-in person
+                session[SESSION_KEY] = identity_of(key)
+                session.permanent = True
+                return redirect(target, code=303)
+            error, status = text("login.wrong", requested_lang()), 401
+    return render_template("ui/login.html", error=error, next=target), status
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    from flask import session
+
+    session.clear()
+    return redirect(url_for("ui.login"), code=303)
+
+
+_LOGIN_ATTEMPTS = "20 per minute"
+
+
+def _next_path(value: str) -> str:
+    """Only a path on this site (never //host or a scheme): no open redirect."""
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
 # --- rules ---------------------------------------------------------------------------------
 
 

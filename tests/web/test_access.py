@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web.conftest import post_form
 from web.security import ApiKeys
 
 KEY = "k-0123456789abcdef0123"
@@ -85,8 +86,8 @@ def test_rate_limit_per_ip_without_a_key_and_batch_costs_per_message(make_app):
 def test_rate_limit_on_the_form_is_an_html_page(make_app):
     client = make_app(rate_limit="1 per minute").test_client()
     form = {"mode": "compose", "subject": "Hello", "text": "hi"}
-    assert client.post("/check", data=form).status_code == 303
-    limited = client.post("/check", data=form)
+    assert post_form(client, "/check", form).status_code == 303
+    limited = post_form(client, "/check", form)
     assert limited.status_code == 429
     assert limited.mimetype == "text/html"
     assert "Too many checks" in limited.get_data(as_text=True)
