@@ -12,8 +12,10 @@ Checked before any view runs (and before the rate limit), in this order:
    without asking first only as a "simple request" (text/plain, multipart/form-data or a
    urlencoded form), which is how a page elsewhere would post a message to the API of a
    loopback service, or delete a report through the form.
-3. **Metrics** have their own setting: `SPAMSCORE_METRICS` (`loopback`, the default; `open`;
-   `off`) and `SPAMSCORE_METRICS_TOKEN` (a bearer token that opens them from anywhere).
+3. **Metrics** have their own setting: `SPAMSCORE_METRICS` (`loopback`, the default; `direct`:
+   any client that reaches this replica directly, never one relayed by a proxy, for
+   Prometheus on a private network; `open`; `off`) and `SPAMSCORE_METRICS_TOKEN` (a bearer
+   token that opens them from anywhere).
 4. **Keys.** With `SPAMSCORE_API_KEYS` set, every route that analyses, reads or deletes needs
    one: scripts send it (X-API-Key, Authorization: Bearer, or rspamd's Password header);
    people sign in once with it on /login, and their session (a signed cookie) carries it.
@@ -143,7 +145,12 @@ def _metrics_access(config: object) -> None:
             value.strip().encode("utf-8", "surrogateescape"), token.encode("utf-8")
         ):
             return
-    if mode == "open" or (mode == "loopback" and loopback_client(0)):
+    relayed = any(request.headers.get(h) for h in _FORWARDED)
+    if (
+        mode == "open"
+        or (mode == "direct" and not relayed)
+        or (mode == "loopback" and loopback_client(0))
+    ):
         return
     raise ApiError(
         403,

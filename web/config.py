@@ -63,7 +63,8 @@ class WebConfig:
     listen_host: str = ""
     """The address `serve` listens on (allowed as a host name unless it is 0.0.0.0 or ::)."""
     metrics: str = "loopback"
-    """Who may read /metrics: loopback (default), open, off (SPAMSCORE_METRICS)."""
+    """Who may read /metrics: loopback (default), direct (not through a proxy), open, off
+    (SPAMSCORE_METRICS)."""
     metrics_token: str | None = None
     """A bearer token that opens /metrics from anywhere (SPAMSCORE_METRICS_TOKEN)."""
     secret_key: str | None = None
@@ -130,7 +131,7 @@ class WebConfig:
             allowed_hosts=tuple(
                 h.strip() for h in env.get("SPAMSCORE_ALLOWED_HOSTS", "").split(",") if h.strip()
             ),
-            metrics=_choice(env, "SPAMSCORE_METRICS", ("loopback", "open", "off")),
+            metrics=_choice(env, "SPAMSCORE_METRICS", ("loopback", "direct", "open", "off")),
             metrics_token=(env.get("SPAMSCORE_METRICS_TOKEN") or "").strip() or None,
             secret_key=(env.get("SPAMSCORE_SECRET_KEY") or "").strip() or None,
             request_timeout=env_float(env, "SPAMSCORE_REQUEST_TIMEOUT", 30.0, positive=True),

@@ -283,3 +283,7 @@ def test_metrics_have_their_own_setting(make_app):
         == 200
     )
     assert make_app(metrics="off").test_client().get("/metrics").status_code == 404
+    direct = make_app(metrics="direct").test_client()
+    assert direct.get("/metrics", environ_base=remote).status_code == 200
+    relayed = direct.get("/metrics", environ_base=remote, headers={"X-Forwarded-For": "1.2.3.4"})
+    assert relayed.status_code == 403
