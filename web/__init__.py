@@ -98,6 +98,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web import metrics
 
     store = ReportStore.from_config(config)
+    store.min_free_bytes = limit  # room for one largest request, or healthz says 503
     checker = Checker(engine, store, on_report=metrics.record_report)
     keys = ApiKeys(config.api_keys, open_without_keys=config.api_open)
     from web import access, sessions
@@ -166,6 +167,25 @@ def _errors(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
         return error_response(exc.status, exc.code, exc.message, **exc.extra)
+
+    from web.store import QuotaExceededError, StoreUnavailableError
+
+    @app.errorhandler(StoreUnavailableError)
+    def _store_down(exc: StoreUnavailableError) -> Any:
+        log.error("%s %s: %s", request.method, request.path, exc)
+        return _fault(503, "store_unavailable", str(exc), {"Retry-After": "10"})
+
+    @app.errorhandler(QuotaExceededError)
+    def _quota(exc: QuotaExceededError) -> Any:
+        return _fault(507, "storage_quota", str(exc), {})
+
+    def _fault(status: int, code: str, message: str, headers: dict[str, str]) -> Any:
+        if _wants_json():
+            return error_response(status, code, message, headers)
+        from web.ui import error_page
+
+        body, _status = error_page(status, message)
+        return body, status, headers
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:

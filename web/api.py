@@ -458,19 +458,32 @@ def rule_dict(rule: Rule, lang: str, *, full: bool = False) -> dict[str, Any]:
 
 @bp.get("/healthz")
 def healthz() -> Any:
+    """200 when this replica can take a check: the store takes a write (and, on SQLite, has
+    room for one more largest request); else 503 with why. At most one write a second per
+    process: probes and load balancers may ask often."""
     svc = services()
     try:
-        svc.store.ping()
-        store = "ok"
+        problem = _store_health(svc)
     except Exception as exc:  # report, don't raise: a health check must always answer
-        store = f"error: {type(exc).__name__}"
+        problem = f"{type(exc).__name__}: {exc}"[:300]
     body = {
-        "status": "ok" if store == "ok" else "degraded",
+        "status": "ok" if problem is None else "degraded",
         "version": __version__,
         "rules": len(svc.engine.rules),
-        "store": store,
+        "store": "ok" if problem is None else f"error: {problem}",
     }
-    return jsonify(body), (200 if store == "ok" else 503)
+    response = jsonify(body)
+    response.status_code = 200 if problem is None else 503
+    response.headers["Cache-Control"] = "no-store"
+    if problem is not None:
+        response.headers["Retry-After"] = "10"
+    return response
+
+
+def _store_health(svc: Any) -> str | None:
+    import os
+
+    return svc.store.health(f"{svc.config.replica}:{os.getpid()}", max_age=1.0)
 
 
 @bp.get("/openapi.json")

@@ -31,6 +31,7 @@ from scorer.verdict import Thresholds, spam_headers, text_report, x_spam_names
 from web import caller, services
 from web.errors import ApiError
 from web.service import AnalysisFailedError, Checked, CheckOptions
+from web.store import QuotaExceededError, StoreUnavailableError
 from web.submission import Submission, raw_bytes
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,18 @@ _IGNORED_NOTE = (
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError) -> Response:
     return _error(exc.status, exc.message)
+
+
+@bp.errorhandler(StoreUnavailableError)
+def _store_down(exc: StoreUnavailableError) -> Response:
+    response = _error(503, str(exc))
+    response.headers["Retry-After"] = "10"
+    return response
+
+
+@bp.errorhandler(QuotaExceededError)
+def _quota(exc: QuotaExceededError) -> Response:
+    return _error(507, str(exc))
 
 
 @bp.errorhandler(HTTPException)

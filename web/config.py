@@ -69,6 +69,12 @@ class WebConfig:
     """A bearer token that opens /metrics from anywhere (SPAMSCORE_METRICS_TOKEN)."""
     secret_key: str | None = None
     """Signs session cookies (SPAMSCORE_SECRET_KEY); else one is made and kept in the store."""
+    quota_bytes: int = 256 * 1024 * 1024
+    """Raw bytes of stored messages one caller (key, or IP without keys) may keep; past it a
+    check that would store gets 507 (SPAMSCORE_QUOTA_BYTES; 0: none)."""
+    store_max_bytes: int = 4 * 1024 * 1024 * 1024
+    """Raw bytes of stored messages the whole store keeps; past it the oldest reports are
+    deleted first (SPAMSCORE_STORE_MAX_BYTES; 0: no cap)."""
     request_timeout: float = 30.0
     """Seconds a request's headers and body have to arrive (plus one per 64 KiB of declared
     body) before it gets a 408; a slow client holds a buffer meanwhile, never a thread
@@ -134,6 +140,10 @@ class WebConfig:
             metrics=_choice(env, "SPAMSCORE_METRICS", ("loopback", "direct", "open", "off")),
             metrics_token=(env.get("SPAMSCORE_METRICS_TOKEN") or "").strip() or None,
             secret_key=(env.get("SPAMSCORE_SECRET_KEY") or "").strip() or None,
+            quota_bytes=env_int(env, "SPAMSCORE_QUOTA_BYTES", 256 * 1024 * 1024, minimum=0),
+            store_max_bytes=env_int(
+                env, "SPAMSCORE_STORE_MAX_BYTES", 4 * 1024 * 1024 * 1024, minimum=0
+            ),
             request_timeout=env_float(env, "SPAMSCORE_REQUEST_TIMEOUT", 30.0, positive=True),
             request_buffer_bytes=env_int(env, "SPAMSCORE_REQUEST_BUFFER_BYTES", 256 * 1024 * 1024),
         )
