@@ -206,15 +206,24 @@ _EVICT_TO = 0.9
 
 def _faults(action: str) -> Callable[[_F], _F]:
     """Turn a failing disk or database into StoreUnavailableError (and drop the pooled
-    connections, which a failed SQLite write can leave unusable: the next call reconnects)."""
+    connections, which a failed SQLite write can leave unusable: the call is tried once more
+    on a fresh connection, and the next call reconnects)."""
 
     def wrap(method: _F) -> _F:
         @functools.wraps(method)
         def guarded(self: ReportStore, *args: Any, **kwargs: Any) -> Any:
             try:
                 return method(self, *args, **kwargs)
+            except _FAULTS:
+                # A pooled connection can outlive the fault that broke it (one opened while
+                # the disk was read-only stays so): once more on a fresh connection. A failed
+                # transaction was rolled back, so trying again stores nothing twice.
+                self.dispose()
+            try:
+                return method(self, *args, **kwargs)
             except _FAULTS as exc:
                 self.dispose()
+                self._health_cache = None  # the next health check looks again
                 raise StoreUnavailableError(
                     f"the store cannot be {action} now: {_detail(exc)}"
                 ) from exc
@@ -322,7 +331,25 @@ class ReportStore:
     def _unavailable(self, exc: sa.exc.SQLAlchemyError) -> StoreUnavailableError:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         where = make_url(self.url).render_as_string()
+        why = self._data_dir_problem()
+        if why:
+            detail = f"{detail} ({why})"
         return StoreUnavailableError(f"cannot open the store at {where}: {detail}")
+
+    def _data_dir_problem(self) -> str | None:
+        """Why SQLite cannot write its data directory, in words (a read-only file system, no
+        permission), or None."""
+        if self._sqlite_file is None:
+            return None
+        folder = self._sqlite_file.parent
+        try:
+            if os.statvfs(folder).f_flag & os.ST_RDONLY:
+                return f"the data directory {folder} is on a read-only file system"
+        except OSError:
+            return None
+        if not os.access(folder, os.W_OK):
+            return f"the data directory {folder} is not writable"
+        return None
 
     def _connect(self) -> DbEngine:
         engine = self._make_engine()
