@@ -262,8 +262,11 @@ class Resolver:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
     # --- one lookup ----------------------------------------------------------------------
-    def lookup(self, name: str, rdtype: str, *, lifetime: float) -> Answer:
-        """Cached lookup of `name`/`rdtype` that gives up after `lifetime` seconds."""
+    def lookup(self, name: str, rdtype: str, *, lifetime: float, cache: bool = True) -> Answer:
+        """Cached lookup of `name`/`rdtype` that gives up after `lifetime` seconds.
+
+        `cache=False` asks the nameserver even when the answer is cached, and keeps nothing
+        (the resolver sanity check must see what the nameserver says now)."""
         rdtype = rdtype.upper()
         if rdtype not in _SUPPORTED:
             raise ValueError(f"unsupported record type {rdtype}")
@@ -271,7 +274,7 @@ class Resolver:
         if qname is None:
             return Answer(name, rdtype, INVALID, error="not a valid DNS name")
         key = (qname, rdtype)
-        cached = self.cache.get(key)
+        cached = self.cache.get(key) if cache else None
         if cached is not None:
             return Answer(
                 cached.name,
@@ -290,7 +293,7 @@ class Resolver:
         if lifetime <= 0:
             return Answer(qname, rdtype, TEMPERROR, error="DNS deadline passed")
         answer = self._query(qname, rdtype, lifetime)
-        if answer.status in (OK, NXDOMAIN, NODATA):
+        if cache and answer.status in (OK, NXDOMAIN, NODATA):
             self.cache.put(key, answer, answer.ttl)
         return answer
 

@@ -15,8 +15,10 @@ from scorer.auth import dkim as dkim_auth
 from scorer.auth import dmarc as dmarc_auth
 from scorer.auth import spf as spf_auth
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, Skip, check
+from scorer.urls import has_public_suffix
 
 MEMO_SPF_RECORD = "auth.spf.record"
 MEMO_SPF_RESULT = "auth.spf.result"
@@ -26,6 +28,7 @@ MEMO_DMARC_VERDICT = "auth.dmarc.verdict"
 MEMO_ORG_DOMAINS = "auth.dmarc.org_domains"
 MEMO_MX = "auth.mx"
 MEMO_RDNS = "auth.rdns"
+MEMO_FROM_MISSING = "auth.from.missing"
 _MAX_PTR_NAMES = 10
 
 
@@ -60,7 +63,9 @@ def _need_ip(ctx: Context) -> str:
     ip = sender_ip(ctx)
     if ip is None:
         given = ctx.delivery.sender_ip
-        raise Skip(f"{given!r} is not an IP address" if given else "no sending IP given")
+        if given:
+            raise Skip(f"{given!r} is not an IP address", code="bad_ip", value=given)
+        raise Skip("no sending IP given", code="no_ip")
     return ip
 
 
@@ -199,6 +204,46 @@ def _need_dns(ctx: Context) -> None:
         raise Skip("offline")
 
 
+def from_domain_missing(msg: Message, ctx: Context) -> str | None:
+    """`invalid` or `nxdomain` when DNS says the From domain does not exist, else None.
+
+    One root cause, one finding: a From domain with no public suffix that does not resolve is
+    HDR_FROM_DOMAIN_INVALID (an offline finding), a registrable one DNS_FROM_NXDOMAIN; SPF,
+    DMARC, MX and BIMI of that domain then say why they were not judged instead of adding
+    SPF_NONE, DMARC_MISSING and the rest on top. The MX question is the one mx_check asks
+    (memoised by the DNS session), so this costs no extra query.
+    """
+    domain = msg.from_domain
+    if not domain or ctx.dns is None:
+        return None
+
+    def compute() -> str | None:
+        assert ctx.dns is not None
+        if ctx.dns.lookup(domain, "MX").status != "nxdomain":
+            return None
+        return "nxdomain" if has_public_suffix(domain) else "invalid"
+
+    return ctx.memo.get(MEMO_FROM_MISSING, compute)
+
+
+def skip_if_from_missing(msg: Message, ctx: Context, domain: str | None = None) -> None:
+    """Raise Skip when `domain` (default: the From domain) is the From domain and it does not
+    exist: the finding about the domain stands for the whole cause."""
+    if domain is not None and domain != msg.from_domain:
+        return
+    missing = from_domain_missing(msg, ctx)
+    if missing == "invalid":
+        raise Skip(
+            "the From domain is not an Internet domain",
+            code="from_domain_invalid",
+            domain=msg.from_domain,
+        )
+    if missing == "nxdomain":
+        raise Skip(
+            "the From domain does not exist", code="from_domain_missing", domain=msg.from_domain
+        )
+
+
 def dmarc_suggestion(domain: str, policy: str = "none") -> str:
     """A DMARCbis (RFC 9989) record to publish: no pct/rf/ri, reports to the registered domain."""
     return f"v=DMARC1; p={policy}; rua=mailto:dmarc@{dmarc_auth.org_domain(domain) or domain}"
@@ -233,8 +278,9 @@ def spf_check(msg: Message, ctx: Context) -> list[Hit]:
     _need_dns(ctx)
     domain, why = spf_domain(msg, ctx)
     if not domain:
-        raise Skip("no envelope sender and no single From address")
-    identity = "envelope sender" if why == "envelope" else "From domain (no envelope sender given)"
+        raise Skip("no envelope sender and no single From address", code="no_sender")
+    skip_if_from_missing(msg, ctx, domain)
+    identity = T("ev.spf_identity_envelope") if why == "envelope" else T("ev.spf_identity_from")
     record = spf_record(msg, ctx)
     assert record is not None
     hits: list[Hit] = []
@@ -444,7 +490,8 @@ def dmarc_check(msg: Message, ctx: Context) -> list[Hit]:
     """The From domain's DMARC record, identifier alignment, and the result when inputs allow."""
     _need_dns(ctx)
     if not msg.from_domain:
-        raise Skip("no single From address")
+        raise Skip("no single From address", code="no_from")
+    skip_if_from_missing(msg, ctx)
     lookup = dmarc_lookup(msg, ctx)
     assert lookup is not None
     domain = lookup.from_domain
@@ -590,7 +637,7 @@ def mx_check(msg: Message, ctx: Context) -> list[Hit]:
     _need_dns(ctx)
     domain = msg.from_domain
     if not domain:
-        raise Skip("no single From address")
+        raise Skip("no single From address", code="no_from")
     assert ctx.dns is not None
     mx = ctx.dns.lookup(domain, "MX")
     params = {"domain": domain}
@@ -601,7 +648,9 @@ def mx_check(msg: Message, ctx: Context) -> list[Hit]:
             return [Hit("DNS_FROM_NO_MX", [f"{domain} publishes a null MX (RFC 7505)"], params)]
         return []
     if mx.status == "nxdomain":
-        return [Hit("DNS_FROM_NXDOMAIN", [f"{domain}: NXDOMAIN"], params)]
+        if from_domain_missing(msg, ctx) == "invalid":  # HDR_FROM_DOMAIN_INVALID says it
+            skip_if_from_missing(msg, ctx)
+        return [Hit("DNS_FROM_NXDOMAIN", [T("ev.nxdomain", name=domain)], params)]
     a, aaaa = ctx.dns.addresses(domain)
     if a.temperror or aaaa.temperror:
         return [Hit("DNS_TEMPERROR", [(a if a.temperror else aaaa).describe()], params)]

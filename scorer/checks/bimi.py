@@ -97,7 +97,8 @@ def bimi_check(msg: Message, ctx: Context) -> list[Hit]:
         raise Skip("offline")
     domain = msg.from_domain
     if not domain:
-        raise Skip("no single From address")
+        raise Skip("no single From address", code="no_from")
+    auth.skip_if_from_missing(msg, ctx)
     dmarc = auth.dmarc_lookup(msg, ctx)
     assert dmarc is not None
     org = dmarc.org_domain or dmarc_auth.psl_org_domain(domain)

@@ -197,10 +197,10 @@ def ip_blocklists(msg: Message, ctx: Context) -> list[Hit]:
         raise Skip("offline")
     given = ctx.delivery.sender_ip
     if not given:
-        raise Skip("no sending IP given")
+        raise Skip("no sending IP given", code="no_ip")
     label = reversed_ip(given.strip().strip("[]"))
     if label is None:
-        raise Skip(f"{given!r} is not an IP address")
+        raise Skip(f"{given!r} is not an IP address", code="bad_ip", value=given)
     ip = given.strip().strip("[]")
     v6 = ":" in ip
     ip_zones, _ = load_zones()

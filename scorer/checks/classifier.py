@@ -120,8 +120,8 @@ def classifier_bucket(msg: Message, ctx: Context) -> list[Hit] | None:
     model = ctx.classifier
     if model is None:
         if not ctx.settings.use_classifier:
-            raise Skip("classifier switched off (SPAMSCORE_CLASSIFIER=0)")
-        raise Skip("no classifier model installed")
+            raise Skip("classifier switched off (SPAMSCORE_CLASSIFIER=0)", code="classifier_off")
+        raise Skip("no classifier model installed", code="no_model")
     prediction = model.analyze(msg, offline_finding_ids(ctx.offline_hits, ctx.rules))
     probability = prediction.probability
     fired = buckets_for(probability, ctx.rules)
