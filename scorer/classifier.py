@@ -315,15 +315,19 @@ def _explain(units: list[Unit], shares: np.ndarray, top: int) -> list[dict[str, 
     size = abs(shares)
     chosen = np.argpartition(-size, top)[:top] if len(units) > top else np.arange(len(units))
     order = sorted(chosen.tolist(), key=lambda i: (-size[i], units[i].id))
-    return [
-        {
+    out = []
+    for i in order:
+        if size[i] < 1e-4:
+            continue
+        item = {
             "feature": units[i].display,
             "weight": round(float(shares[i]), 4),
             "source": units[i].source,
         }
-        for i in order
-        if size[i] >= 1e-4
-    ]
+        if units[i].source == "structure":
+            item["key"] = units[i].id  # named in the reader's language by the report's faces
+        out.append(item)
+    return out
 
 
 def _check_meta(meta: dict[str, Any], path: Path) -> None:

@@ -20,6 +20,7 @@ from scorer.causes import load_causes
 from scorer.context import Context, Delivery
 from scorer.errors import MessageTooLargeError
 from scorer.fixes import build_fixes
+from scorer.i18n import T
 from scorer.message import Message, parse
 from scorer.registry import CheckSpec, Hit, Skip, registered_checks, requirement_builders
 from scorer.report import Finding, Report, Requirement, Skipped
@@ -435,17 +436,25 @@ def _as_hits(result: Hit | Iterable[Hit] | None, spec: CheckSpec) -> list[Hit]:
     return hits
 
 
-def _clip(evidence: Iterable[str]) -> tuple[str, ...]:
-    items = []
+def _clip(evidence: Iterable[str | T]) -> tuple[str | T, ...]:
+    """At most 20 distinct items; long quotes (and long text inside a T) cut at 300 characters."""
+    items: list[str | T] = []
     for item in evidence:
-        text = str(item)
-        if len(text) > _MAX_EVIDENCE_CHARS:
-            text = text[: _MAX_EVIDENCE_CHARS - 1] + "…"
-        if text not in items:
-            items.append(text)
+        if isinstance(item, T):
+            clipped: str | T = T(item.key, **{k: _cut(v) for k, v in item.params})
+        else:
+            clipped = _cut(str(item))
+        if clipped not in items:
+            items.append(clipped)
         if len(items) >= _MAX_EVIDENCE_ITEMS:
             break
     return tuple(items)
+
+
+def _cut(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > _MAX_EVIDENCE_CHARS:
+        return value[: _MAX_EVIDENCE_CHARS - 1] + "…"
+    return value
 
 
 def _findings(hits: list[Hit], rules: RuleSet) -> list[Finding]:
@@ -486,7 +495,7 @@ def _findings(hits: list[Hit], rules: RuleSet) -> list[Finding]:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, str | int | float | bool | T) or value is None:
         return value
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]

@@ -78,6 +78,10 @@ class Checker:
         if len(submission.raw) > limit:
             raise MessageTooLargeError(len(submission.raw), limit)
         stored = {**options.storable(), "delivery": dict(submission.delivery)}
+        if submission.draft is not None:
+            stored["draft"] = submission.draft.to_dict()
+        if submission.fields is not None:
+            stored["fields"] = dict(submission.fields)
         new = (
             self.store.add_raw(submission.raw, source=source, options=stored)
             if options.store
@@ -106,6 +110,7 @@ class Checker:
                 offline=stored.get("offline"),
                 threshold=stored.get("threshold"),
                 delivery=stored.get("delivery") or None,
+                draft=stored.get("draft") or None,
             )
         except MessageTooLargeError:
             raise

@@ -29,7 +29,14 @@ from web.inbox.state import state_of
 from web.preview import preview_csp, preview_document
 from web.service import AnalysisFailedError, CheckOptions
 from web.store import StoredReport
-from web.submission import InputError, Submission, composed, delivery_from, raw_bytes
+from web.submission import (
+    InputError,
+    Submission,
+    composed_submission,
+    delivery_from,
+    pasted,
+    raw_bytes,
+)
 from web.texts import LANG_COOKIE, LANGS, requested_lang, text
 
 bp = Blueprint("ui", __name__)
@@ -144,17 +151,17 @@ def _submission(mode: str) -> Submission:
         raw = upload.read() if upload is not None else b""
         if not raw.strip():
             raise InputError(text("form.error.no_file", lang), field="file")
-        return Submission(raw, delivery)
+        return pasted(raw, delivery)
     if mode == "compose":
         fields = {name: form.get(name, "") for name in ("from", "to", "subject", "html", "text")}
         if not any(fields[name].strip() for name in ("subject", "html", "text")):
             raise InputError(text("form.error.empty_compose", lang), field="subject")
-        return Submission(composed(fields), delivery)
+        return composed_submission(fields, delivery)
     raw_text = form.get("raw", "")
     if not raw_text.strip():
         raise InputError(text("form.error.no_message", lang), field="raw")
     # Browsers send textarea line breaks as CRLF, which is what a message has on the wire.
-    return Submission(raw_bytes(raw_text), delivery)
+    return pasted(raw_bytes(raw_text), delivery)
 
 
 def _form_error(mode: str, values: dict[str, str], message: str, status: int) -> Any:

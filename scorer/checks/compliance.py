@@ -13,6 +13,7 @@ import unicodedata
 
 from scorer.checks.content import is_japanese
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, check
 
@@ -67,7 +68,7 @@ def unsubscribe_missing(msg: Message, ctx: Context) -> Hit | None:
     """No List-Unsubscribe header: Gmail and Yahoo require it of bulk and marketing senders."""
     if _list_unsubscribe(msg) is not None:
         return None
-    return Hit(evidence=["no List-Unsubscribe header"])
+    return Hit(evidence=[T("ev.no_header", header="List-Unsubscribe")])
 
 
 def _uris(value: str) -> list[str]:
@@ -135,7 +136,7 @@ def unsubscribe_no_body_link(msg: Message, ctx: Context) -> Hit | None:
     """Bulk mail (it has List-Unsubscribe) with no visible unsubscribe link or wording."""
     if _list_unsubscribe(msg) is None or has_visible_unsubscribe(msg):
         return None
-    return Hit(evidence=["List-Unsubscribe is set but the body has no unsubscribe link"])
+    return Hit(evidence=[T("ev.unsub_no_body_link")])
 
 
 def _japanese_marketing(msg: Message, ctx: Context) -> bool:
@@ -175,11 +176,11 @@ def japanese_display_items(msg: Message, ctx: Context) -> list[Hit]:
     if not optout_ok and msg.html_doc is not None:
         optout_ok = any(_OPTOUT.search(link.text) for link in msg.html_doc.links)
     if not optout_ok:
-        hits.append(Hit("LEGAL_JP_NO_OPTOUT", ["no 配信停止 wording next to a link or address"]))
+        hits.append(Hit("LEGAL_JP_NO_OPTOUT", [T("ev.jp_no_optout")]))
     if not (_POSTCODE.search(text) or _ADDRESS.search(text)):
-        hits.append(Hit("LEGAL_JP_NO_ADDRESS", ["no postcode (〒NNN-NNNN) or prefecture address"]))
+        hits.append(Hit("LEGAL_JP_NO_ADDRESS", [T("ev.jp_no_address")]))
     if not _ORG_NAME.search(text):
-        hits.append(Hit("LEGAL_JP_NO_SENDER_NAME", ["no company name (株式会社, 合同会社, ...)"]))
+        hits.append(Hit("LEGAL_JP_NO_SENDER_NAME", [T("ev.jp_no_sender_name")]))
     contact = False
     for match in _INQUIRY.finditer(text):
         window = text[max(0, match.start() - 80) : match.end() + 120]
@@ -187,9 +188,7 @@ def japanese_display_items(msg: Message, ctx: Context) -> list[Hit]:
             contact = True
             break
     if not contact:
-        hits.append(
-            Hit("LEGAL_JP_NO_CONTACT", ["no お問い合わせ line with a phone, URL or address"])
-        )
+        hits.append(Hit("LEGAL_JP_NO_CONTACT", [T("ev.jp_no_contact")]))
     return hits
 
 
@@ -208,4 +207,4 @@ def no_opt_out_at_all(msg: Message, ctx: Context) -> Hit | None:
         return None
     if has_visible_unsubscribe(msg):
         return None
-    return Hit(evidence=["no List-Unsubscribe header and no unsubscribe link or wording"])
+    return Hit(evidence=[T("ev.no_unsubscribe_at_all")])

@@ -14,6 +14,7 @@ import regex
 from scorer.checks._brands import brand_domains, brand_label, brands_in_text
 from scorer.checks._lists import PhraseHit, normalize, phrase_matcher
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, check
 from scorer.urls import registrable_domain
@@ -96,7 +97,7 @@ def body_all_caps(msg: Message, ctx: Context) -> Hit | None:
         (line for line in text.splitlines() if sum(c.isupper() for c in line) > 20), text[:100]
     )
     return Hit(
-        evidence=[f"{percent}% of letters are capitals", sample[:120]],
+        evidence=[T("ev.caps_share", percent=percent), sample[:120]],
         params={"percent": percent},
         value=percent,
     )
@@ -116,7 +117,7 @@ def excess_exclamation(msg: Message, ctx: Context) -> Hit | None:
     if value < 10:
         return None
     return Hit(
-        evidence=[f"{total} exclamation marks, {runs} runs of two or more"],
+        evidence=[T("ev.exclamations", total=total, runs=runs)],
         params={"count": total, "runs": runs},
         value=round(value, 1),
     )
@@ -202,7 +203,7 @@ def url_only(msg: Message, ctx: Context) -> Hit | None:
     if words >= 8 or len(rest.strip()) >= 60:
         return None
     return Hit(
-        evidence=[links[0].url[:200], f"{words} words besides links"],
+        evidence=[links[0].url[:200], T("ev.words_besides_links", words=words)],
         params={"url": links[0].url[:100]},
     )
 
@@ -260,7 +261,11 @@ def phishing_brand(msg: Message, ctx: Context) -> Hit | None:
     if not foreign:
         return None
     return Hit(
-        evidence=[f"names {brand_label(brand)}", f"lure: {lures[0]}", f"link: {foreign[0][:150]}"],
+        evidence=[
+            T("ev.names_brand", brand=brand_label(brand)),
+            T("ev.lure", text=lures[0]),
+            T("ev.link", url=foreign[0][:150]),
+        ],
         params={"brand": brand_label(brand), "lure": lures[0]},
     )
 
@@ -296,9 +301,13 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
     foreign = _foreign_links(msg, domains)
     if not foreign:
         return None
-    evidence = [f"lure: {lures[0]}", f"pressure: {pressure[0]}", f"link: {foreign[0][:150]}"]
+    evidence = [
+        T("ev.lure", text=lures[0]),
+        T("ev.pressure", text=pressure[0]),
+        T("ev.link", url=foreign[0][:150]),
+    ]
     if brand:
-        evidence.insert(0, f"names {brand_label(brand)}")
+        evidence.insert(0, T("ev.names_brand", brand=brand_label(brand)))
     return Hit(evidence=evidence, params={"lure": lures[0]})
 
 

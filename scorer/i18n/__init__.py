@@ -43,33 +43,29 @@ def text(key: str, lang: str = "en", **params: object) -> str:
     return fill(found, params, lang) if params else found
 
 
-class T:
-    """A translatable text: a catalogue key and its parameters. Immutable and hashable.
+class T(str):
+    """A translatable text: a catalogue key and its parameters.
 
-    A parameter may itself be a `T` (an enumerated value such as a problem kind), rendered in the
-    same language. `to_json`/`from_json` give the language-neutral stored form.
+    It is a `str` holding the English text, so code and tests that read evidence as strings
+    keep working; the report renders it in the reader's language (`render`, `segments`) and
+    stores it language-neutral (`to_json`). A parameter may itself be a `T` (an enumerated
+    value such as a problem kind), rendered in the same language.
     """
 
-    __slots__ = ("key", "params")
+    key: str
+    params: tuple[tuple[str, Any], ...]
 
-    def __init__(self, key: str, **params: Any) -> None:
-        object.__setattr__(self, "key", key)
-        object.__setattr__(self, "params", tuple(sorted(params.items())))
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("T is immutable")
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, T) and (self.key, self.params) == (other.key, other.params)
-
-    def __hash__(self) -> int:
-        return hash((self.key, tuple((k, _hashable(v)) for k, v in self.params)))
+    def __new__(cls, key: str, **params: Any) -> T:
+        obj = super().__new__(cls, fill(template(key, "en"), params, "en"))
+        obj.key = key
+        obj.params = tuple(sorted(params.items()))
+        return obj
 
     def __repr__(self) -> str:
         return f"T({self.key!r}, {dict(self.params)!r})"
 
-    def __str__(self) -> str:
-        return self.render("en")
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.key, dict(self.params)))
 
     def kwargs(self) -> dict[str, Any]:
         return dict(self.params)
@@ -90,12 +86,8 @@ class T:
         return cls(str(data["t"]), **{k: from_json(v) for k, v in (data.get("p") or {}).items()})
 
 
-def _hashable(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return tuple(_hashable(v) for v in value)
-    if isinstance(value, dict):
-        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
-    return value
+def _rebuild(key: str, params: dict[str, Any]) -> T:
+    return T(key, **params)
 
 
 def is_text_json(value: Any) -> bool:
@@ -154,9 +146,10 @@ def show(value: Any, lang: str, *, compact: bool = False) -> str:
 
 def _pieces(found: str) -> Iterator[tuple[str, str | None, str, str | None]]:
     try:
-        yield from string.Formatter().parse(found)
+        parsed = list(string.Formatter().parse(found))
     except ValueError:  # a stray brace: show the text as it is
-        yield found, None, "", None
+        parsed = [(found, None, "", None)]
+    yield from parsed
 
 
 def segments(
