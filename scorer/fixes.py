@@ -5,7 +5,8 @@ would have without them, in the order that gains most.
 caps and floors, over the findings that would be left), never a second analysis. The order is
 greedy: each next fix is the one that lowers the score most given the fixes before it, so caps
 are honoured (a fix in a category that stays over its cap gains nothing until the others in it
-are fixed too); `score_after` is the score once it and every fix above it are done. A cause
+are fixed too); `score_after` is the score once it and every fix above it are done, and
+`gain_in_order` what it takes off at that point. A cause
 that only makes provider requirements fail (a missing DMARC record, no TLS) is a fix too, after
 the scored ones: a provider refuses such mail whatever its score.
 """
@@ -67,7 +68,7 @@ def build_fixes(
     ordered: list[dict[str, Any]] = []
     done: list[str] = []
     current = score
-    pending = list(items)
+    pending = sorted(items, key=lambda item: item["cause"])  # ties: a stable, readable order
     while pending:
         best = max(
             pending,
@@ -76,13 +77,14 @@ def build_fixes(
                 item["failing_requirements"],
                 len(item["requirements"]),
                 -len(item["ids"]),
-                item["cause"],
             ),
         )
         pending.remove(best)
         done.extend(best["ids"])
-        current = score_without(findings, done, rules)
-        best["score_after"] = current
+        after = score_without(findings, done, rules)
+        best["score_after"] = after
+        best["gain_in_order"] = round(current - after, 2)
+        current = after
         ordered.append(best)
     under = score < threshold
     for item in ordered:
