@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 from typing import Any, NoReturn, TextIO
 
 from scorer.errors import MessageTooLargeError, SpamscoreError
+from scorer.kind import AUTO, CHOICES
 
 EXIT_OK = 0
 EXIT_SPAM = 1
@@ -83,6 +84,13 @@ def _add_check(sub: Any) -> None:
         "--bimi-fetch",
         action="store_true",
         help="fetch the logo and certificate the BIMI record names (guarded, HTTPS only)",
+    )
+    parser.add_argument(
+        "--kind",
+        choices=CHOICES,
+        default=AUTO,
+        help="what the message is: auto (default: decided from the message), marketing, "
+        "transactional or personal; bulk-mail rules apply only to the kinds they bind",
     )
     parser.add_argument(
         "--nameserver",
@@ -221,6 +229,7 @@ def run_check(args: argparse.Namespace) -> int:
             lang=args.lang,
             threshold=args.threshold,
             delivery=delivery,
+            kind=args.kind,
         )
     except (MessageTooLargeError, ValueError) as exc:
         raise UsageError(str(exc)) from None

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from scorer.kind import Kind
 from scorer.rules import RuleSet
 from scorer.settings import Settings
 
@@ -93,6 +94,8 @@ class Context:
     """Extra report sections a check contributes (`classifier`, `engines`, ...)."""
     offline_hits: tuple[Any, ...] = ()
     """Hits of the offline checks and pattern rules, for `late` checks (set by the pipeline)."""
+    kind: Kind | None = None
+    """What the message is (scorer.kind), decided by the pipeline before any check runs."""
     assumed_missing: frozenset[str] = frozenset()
     """Header fields (lower case) the input could not have: a pasted body has no From, a
     composed draft no Date or Message-ID (the sending platform adds them). Checks of those

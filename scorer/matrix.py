@@ -58,7 +58,7 @@ def build(requirements: list[Mapping[str, Any]], lang: str) -> dict[str, Any]:
             key,
             {"row": key, "title": _row_title(key, req, lang), "cells": {}, "causes": []},
         )
-        status = str(req["status"])
+        status = str(req["status"]) if req.get("applicable", True) else "not_applicable"
         row["cells"][provider] = {
             "id": req["id"],
             "status": status,
@@ -80,7 +80,9 @@ def build(requirements: list[Mapping[str, Any]], lang: str) -> dict[str, Any]:
         if row["status"] in ("fail", "warn"):
             open_rows.append(row)
             continue
-        if row["status"] == "pass":
+        if row["status"] == "not_applicable":
+            group = "not_applicable"
+        elif row["status"] == "pass":
             group = "pass"
         else:
             outcomes = {c["outcome"] for c in row["cells"].values() if c["status"] == "unknown"}
@@ -93,7 +95,9 @@ def build(requirements: list[Mapping[str, Any]], lang: str) -> dict[str, Any]:
         "open": open_rows,
         "collapsed": [
             {"group": group, "rows": items, "label": _group_label(group, items, lang)}
-            for group, items in sorted(collapsed.items(), key=lambda kv: kv[0] != "pass")
+            for group, items in sorted(
+                collapsed.items(), key=lambda kv: (kv[0] != "pass", kv[0] != "not_applicable")
+            )
         ],
     }
 
@@ -118,7 +122,13 @@ def provider_name(provider: str, lang: str) -> str:
 
 
 def _group_label(group: str, rows: list[Mapping[str, Any]], lang: str) -> str:
+    titles = [str(r["title"]) for r in rows]
     if group == "pass":
-        return i18n.text("matrix.collapsed.pass", lang, n=len(rows))
+        return i18n.text("matrix.collapsed.pass", lang, n=len(rows), rows=titles)
+    if group == "not_applicable":
+        reason = next(
+            (c["detail"] for r in rows for c in r["cells"].values() if c.get("detail")), ""
+        )
+        return i18n.text("matrix.collapsed.not_applicable", lang, rows=titles, why=reason)
     detail = rows[0].get("detail") or ""
-    return i18n.text("matrix.collapsed.unknown", lang, n=len(rows), why=detail)
+    return i18n.text("matrix.collapsed.unknown", lang, n=len(rows), why=detail, rows=titles)

@@ -21,6 +21,7 @@ from scorer.context import Context, Delivery
 from scorer.errors import MessageTooLargeError
 from scorer.fixes import build_fixes
 from scorer.i18n import T
+from scorer.kind import Kind, applies, decide, load_spec, stated_kind
 from scorer.message import Message, parse
 from scorer.registry import CheckSpec, Hit, Skip, registered_checks, requirement_builders
 from scorer.report import Finding, Report, Requirement, Skipped
@@ -65,6 +66,7 @@ class Engine:
         emitted["pipeline"] = PIPELINE_IDS
         complete = rules is None if validate_complete is None else validate_complete
         self.rules.validate_checks(emitted, complete=complete)
+        self.kinds = load_spec()
         self._resolver = resolver
         self._resolver_check: Any = None
         self._classifier = classifier
@@ -133,13 +135,19 @@ class Engine:
         delivery: Delivery | Mapping[str, Any] | None = None,
         now: datetime | None = None,
         limits: Limits | None = None,
+        kind: str | None = None,
         draft: Mapping[str, Any] | None = None,
     ) -> Report:
-        """Analyse one raw message. Raises MessageTooLargeError over the size limit, else never.
+        """Analyse one raw message. Raises MessageTooLargeError over the size limit, KindError
+        for a `kind` that is not auto, marketing, transactional or personal, else never.
 
-        `draft` describes input that is not a whole message (scorer.draft.DraftInfo.to_dict):
-        the header fields it could not have are listed, and not judged, in the report."""
+        `kind` is what the caller states the message is (None or "auto": decide it from the
+        message); it decides which bulk and marketing obligations are judged. `draft` describes
+        input that is not a whole message (scorer.draft.DraftInfo.to_dict): the header fields
+        it could not have are listed, and not judged, in the report.
+        """
         started = time.monotonic()
+        stated = stated_kind(kind)
         settings = self.settings
         changes: dict[str, Any] = {}
         if offline is not None:
@@ -181,6 +189,7 @@ class Engine:
                 max_queries=settings.limits.max_dns_queries,
             )
         run = _Run(self, msg, ctx)
+        run.decide_kind(stated)
         run.execute()
         return run.build(started)
 
@@ -222,6 +231,22 @@ class _Run:
         self._lock = threading.Lock()
 
     # --- running -------------------------------------------------------------------------
+    def decide_kind(self, stated: str | None) -> None:
+        """What the message is (scorer.kind), before any check: it never raises here."""
+        started = time.perf_counter()
+        try:
+            self.ctx.kind = decide(self.msg, stated, self.engine.kinds)
+            status: dict[str, Any] = {"status": "ok"}
+        except Exception as exc:  # a failing decider must not blank the report
+            log.exception("kind decider failed")
+            fallback = stated or self.engine.kinds.default
+            self.ctx.kind = Kind(fallback, "caller" if stated else "auto", fallback, {})
+            reason = f"error: {type(exc).__name__}: {exc}"[:300]
+            status = {"status": "error", "reason": reason}
+            self.skipped.append(Skipped("kind", reason, "error", (("detail", reason),)))
+        status["ms"] = round((time.perf_counter() - started) * 1000, 3)
+        self.statuses["kind"] = status
+
     def execute(self) -> None:
         offline_checks = [c for c in self.engine.checks if not c.network and not c.late]
         late_checks = [c for c in self.engine.checks if not c.network and c.late]
@@ -369,7 +394,8 @@ class _Run:
                     },
                 )
             )
-        findings = _findings(hits, rules)
+        kind = self.ctx.kind
+        findings, not_applicable = _findings(hits, rules, kind.value if kind else None)
         categories, capped = category_totals(findings, rules)
         score = round(sum(categories.values()), 2)
         threshold = self.ctx.settings.threshold
@@ -405,6 +431,8 @@ class _Run:
             capped=capped,
             extra=sections,
             rules=rules,
+            kind=kind,
+            not_applicable=not_applicable,
         )
         return report
 
@@ -457,7 +485,16 @@ def _cut(value: Any) -> Any:
     return value
 
 
-def _findings(hits: list[Hit], rules: RuleSet) -> list[Finding]:
+def _findings(
+    hits: list[Hit], rules: RuleSet, kind: str | None = None
+) -> tuple[list[Finding], list[Finding]]:
+    """The scored findings, and those of rules that do not bind this kind of message.
+
+    A rule's `applies_to` names the kinds it binds (scorer.kind.applies). A finding for another
+    kind is not scored but listed as not applicable, so it never silently disappears. A finding
+    that `replaces` others hides them only where it is itself scored (or among the not
+    applicable), so a rule that does not apply never hides one that does.
+    """
     merged: dict[str, Hit] = {}
     for hit in hits:
         assert hit.id is not None
@@ -470,17 +507,33 @@ def _findings(hits: list[Hit], rules: RuleSet) -> list[Finding]:
             previous.evidence = [*previous.evidence, *hit.evidence]
             if hit.value is not None:
                 previous.value = max(previous.value or 0.0, hit.value)
-    replaced = {other for rid in merged for other in rules.get(rid).replaces}  # type: ignore[union-attr]
-    findings = []
+    binding = {
+        rule_id
+        for rule_id in merged
+        if kind is None or applies(rules.get(rule_id).applies_to, kind)  # type: ignore[union-attr]
+    }
+    replaced_by_binding = {
+        other
+        for rid in binding
+        for other in rules.get(rid).replaces  # type: ignore[union-attr]
+    }
+    replaced_by_any = {
+        other
+        for rid in merged
+        for other in rules.get(rid).replaces  # type: ignore[union-attr]
+    }
+    findings: list[Finding] = []
+    not_applicable: list[Finding] = []
     for rule_id, hit in merged.items():
-        if rule_id in replaced:
+        scored = rule_id in binding
+        if rule_id in (replaced_by_binding if scored else replaced_by_any):
             continue
         rule = rules.get(rule_id)
         assert rule is not None
         score = rule.score_for(hit.value)
         if score is None:
             continue
-        findings.append(
+        (findings if scored else not_applicable).append(
             Finding(
                 id=rule.id,
                 category=rule.category,
@@ -491,7 +544,8 @@ def _findings(hits: list[Hit], rules: RuleSet) -> list[Finding]:
             )
         )
     findings.sort(key=lambda f: (-f.score, f.category, f.id))
-    return findings
+    not_applicable.sort(key=lambda f: (-f.score, f.category, f.id))
+    return findings, not_applicable
 
 
 def _jsonable(value: Any) -> Any:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from scorer import i18n
 from scorer.i18n import T
+from scorer.kind import Kind
 
 if TYPE_CHECKING:
     from scorer.rules import RuleSet
@@ -49,6 +50,18 @@ class Finding:
         }
         return data
 
+    def not_applicable_dict(self, rules: RuleSet | None, lang: str, kind: Kind) -> dict[str, Any]:
+        """A finding of a rule that does not bind this kind of message: listed, not scored."""
+        rule = rules.get(self.id) if rules is not None else None
+        return {
+            "id": self.id,
+            "category": self.category,
+            "title": rule.text("description", lang, self.params) if rule else self.id,
+            "reason": kind.not_required(lang),
+            "score_if_applicable": self.score,
+            "evidence": [i18n.render(e, lang) for e in self.evidence],
+        }
+
     def to_storage(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -73,7 +86,11 @@ class Finding:
 
 @dataclass(frozen=True)
 class Requirement:
-    """One provider rule (e.g. `gmail.dkim`) and whether this message meets it."""
+    """One provider rule (e.g. `gmail.dkim`) and whether this message meets it.
+
+    A rule that does not bind this kind of message (one-click unsubscribe on a receipt) has
+    `applicable` False and status `pass`: nothing the provider asks is missing.
+    """
 
     id: str
     status: str
@@ -94,6 +111,7 @@ class Requirement:
     params: dict[str, Any] = field(default_factory=dict)
     cause: str | None = None
     """The root cause of a failure (rules/lists/causes.yaml): one fix per cause."""
+    applicable: bool = True
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         data = {
@@ -107,6 +125,7 @@ class Requirement:
             "references": list(self.references),
             "effective_from": self.effective_from or None,
             "sources": list(self.sources),
+            "applicable": self.applicable,
         }
         if self.row:
             data["row"] = self.row
@@ -132,6 +151,7 @@ class Requirement:
             "outcome": self.outcome,
             "params": i18n.to_json(dict(self.params)),
             "cause": self.cause,
+            "applicable": self.applicable,
         }
 
     @classmethod
@@ -151,6 +171,7 @@ class Requirement:
             outcome=data.get("outcome", ""),
             params=dict(i18n.from_json(dict(data.get("params") or {}))),
             cause=data.get("cause"),
+            applicable=bool(data.get("applicable", True)),
         )
 
 
@@ -214,9 +235,20 @@ class Report:
     extra: dict[str, Any] = field(default_factory=dict)
     """Further sections (e.g. `engines`, `delivery`), serialised at the top level."""
     rules: RuleSet | None = field(default=None, repr=False, compare=False)
+    kind: Kind | None = None
+    """What the message is and how that was decided (None: a report stored before kinds)."""
+    not_applicable: list[Finding] = field(default_factory=list)
+    """Findings of rules that do not bind this kind of message: listed with the reason, never
+    scored."""
 
     def finding_ids(self) -> list[str]:
         return [f.id for f in self.findings]
+
+    def fired_ids(self) -> list[str]:
+        """Every rule that fired, scored or not applicable to this kind of message, sorted: what
+        the classifier reads. The kind decides which obligations are scored, never a model input,
+        so a message that claims to be a receipt reads to the model as it would otherwise."""
+        return sorted({f.id for f in (*self.findings, *self.not_applicable)})
 
     def get(self, finding_id: str) -> Finding | None:
         for finding in self.findings:
@@ -227,9 +259,17 @@ class Report:
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """The v1 report in `lang` (default: the language it was made in)."""
         lang = lang or self.lang
-        findings = [f.to_dict(self.rules, lang) for f in self.findings]
-        requirements = [r.to_dict(lang) for r in self.requirements]
-        data = self._assemble(lang, findings, requirements, [s.to_dict(lang) for s in self.skipped])
+        kind = self.kind
+        data = self._assemble(
+            lang,
+            [f.to_dict(self.rules, lang) for f in self.findings],
+            [r.to_dict(lang) for r in self.requirements],
+            [s.to_dict(lang) for s in self.skipped],
+            kind.to_dict(lang) if kind else None,
+            [f.not_applicable_dict(self.rules, lang, kind) for f in self.not_applicable]
+            if kind
+            else [],
+        )
         for key, value in self.extra.items():
             data.setdefault(key, i18n.render(value, lang))
         from scorer import sections
@@ -243,6 +283,8 @@ class Report:
         findings: list[dict[str, Any]],
         requirements: list[dict[str, Any]],
         skipped: list[dict[str, Any]],
+        kind: dict[str, Any] | None,
+        not_applicable: list[dict[str, Any]],
     ) -> dict[str, Any]:
         return {
             "version": REPORT_VERSION,
@@ -259,6 +301,8 @@ class Report:
             "message": dict(self.message),
             "checks": {k: dict(v) for k, v in self.checks.items()},
             "capped": {k: dict(v) for k, v in self.capped.items()},
+            "kind": kind,
+            "not_applicable": not_applicable,
         }
 
     def to_json(self, lang: str | None = None, *, indent: int | None = None) -> str:
@@ -271,6 +315,8 @@ class Report:
             [f.to_storage() for f in self.findings],
             [r.to_storage() for r in self.requirements],
             [s.to_storage() for s in self.skipped],
+            self.kind.to_storage() if self.kind else None,
+            [f.to_storage() for f in self.not_applicable],
         )
         for key, value in self.extra.items():
             data.setdefault(key, i18n.to_json(value))
@@ -293,7 +339,10 @@ class Report:
             "message",
             "checks",
             "capped",
+            "kind",
+            "not_applicable",
         }
+        kind = data.get("kind")
         return cls(
             score=float(data["score"]),
             threshold=float(data["threshold"]),
@@ -310,4 +359,6 @@ class Report:
             capped=dict(data.get("capped", {})),
             extra={k: i18n.from_json(v) for k, v in data.items() if k not in known},
             rules=rules,
+            kind=Kind.from_storage(kind) if kind else None,
+            not_applicable=[Finding.from_dict(f) for f in data.get("not_applicable", [])],
         )

@@ -22,6 +22,7 @@ import yaml
 
 from scorer import i18n
 from scorer.errors import RuleError
+from scorer.kind import KINDS, parse_applies_to
 from scorer.paths import rules_dir
 from scorer.prefilter import has_wide_char, needs_wide_char
 
@@ -74,6 +75,7 @@ _RULE_KEYS = {
     "replaces",
     "status",
     "old_names",
+    "applies_to",
 }
 _FILE_KEYS = {"category", "cap", "floor", "description", "rules"}
 _EXAMPLE_KEYS = {
@@ -87,6 +89,7 @@ _EXAMPLE_KEYS = {
     "note",
     "limits",
     "offline",
+    "kind",
 }
 _REGEX_TIMEOUT_S = 0.05
 _FLAG_BITS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
@@ -110,6 +113,8 @@ class Example:
     evidence: str | None = None
     note: str = ""
     offline: bool | None = None
+    kind: str | None = None
+    """The kind the example's message is stated to be (default: decided from the message)."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,8 @@ class Rule:
     source: str = ""
     needs_wide: bool = False
     """Every match of `pattern` holds a CJK-range character (scorer.prefilter)."""
+    applies_to: tuple[str, ...] = ()
+    """The kinds of message the rule binds (scorer.kind); empty: every kind."""
 
     def score_for(self, value: float | None) -> float | None:
         """The score of a hit: the fixed score, or the grade `value` reaches (None: no grade)."""
@@ -348,7 +355,16 @@ def _example(raw: Any, where: str) -> Example:
         evidence=raw.get("evidence"),
         note=raw.get("note", ""),
         offline=raw.get("offline"),
+        kind=_example_kind(raw.get("kind"), where),
     )
+
+
+def _example_kind(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if value not in KINDS:
+        raise RuleError(f"{where}: kind must be one of {KINDS}")
+    return str(value)
 
 
 def _as_tuple(value: Any, where: str) -> tuple[str, ...]:
@@ -473,6 +489,7 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         old_names=_as_tuple(raw.get("old_names"), f"{where}.old_names"),
         source=source,
         needs_wide=pattern is not None and needs_wide_char(raw["pattern"]),
+        applies_to=parse_applies_to(raw.get("applies_to"), f"{where}.applies_to"),
     )
 
 

@@ -48,6 +48,9 @@ def format_text(data: dict[str, Any], lang: str) -> str:
         lines.append(f"{t('report.dns', lang)}: {dns['message']}")
         if dns.get("detail"):
             lines.append(f"  ({dns['detail']})")
+    kind = data.get("kind")
+    if kind:
+        lines.append(kind_line(kind, lang))
     draft = data.get("draft") or {}
     if draft.get("message"):
         lines.append(f"{t('report.draft', lang)}: {draft['message']}")
@@ -69,6 +72,13 @@ def format_text(data: dict[str, Any], lang: str) -> str:
                 lines.append(f"          {t('report.evidence', lang)}: {item}")
             if finding["advice"] and finding["score"] > 0:
                 lines.append(f"          {t('report.advice', lang)}: {finding['advice']}")
+    not_applicable = data.get("not_applicable") or []
+    if not_applicable:
+        lines.append("")
+        lines.append(t("report.not_applicable", lang, kind=kind["label"] if kind else "") + ":")
+        for item in not_applicable:
+            lines.append(f"  {item['id']}: {item['title']}")
+        lines.append(f"  ({not_applicable[0]['reason']})")
     _requirements(lines, data, lang)
     classifier = data.get("classifier")
     if classifier and classifier.get("probability") is not None:
@@ -105,6 +115,22 @@ def format_text(data: dict[str, Any], lang: str) -> str:
         )
     lines.append(t("report.elapsed", lang, ms=data["elapsed_ms"]))
     return "\n".join(lines) + "\n"
+
+
+def kind_line(kind: dict[str, Any], lang: str) -> str:
+    """`Kind: Transactional (decided from the message: subject "Your receipt", ...)`."""
+    t = i18n.text
+    how = t("report.kind_source." + kind["source"], lang)
+    shown = [
+        f'{e["label"]} "{e["text"]}"' if e.get("text") else e["label"]
+        for e in kind.get("evidence", [])
+        if e["kind"] == kind["detected"] and kind["source"] == "auto"
+    ][:3]
+    line = f"{t('report.kind', lang)}: {kind['label']} ({how}{': ' if shown else ''}"
+    line += "; ".join(shown) + ")"
+    if kind.get("note"):
+        line += f" {kind['note']}"
+    return line
 
 
 def _feature(feature: dict[str, Any], lang: str) -> str:

@@ -24,7 +24,15 @@ from web.inbox.state import State, state_of
 from web.openapi import openapi_document
 from web.security import is_loopback, presented_key
 from web.service import AnalysisFailedError, CheckOptions
-from web.submission import DELIVERY_FIELDS, InputError, Submission, delivery_from, from_json
+from web.submission import (
+    DELIVERY_FIELDS,
+    KIND_FIELD,
+    InputError,
+    Submission,
+    delivery_from,
+    from_json,
+    kind_from,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -205,7 +213,7 @@ def _json_body() -> Any:
 
 def _options() -> CheckOptions:
     args = request.args
-    known = {"lang", "offline", "store", "threshold", *DELIVERY_FIELDS}
+    known = {"lang", "offline", "store", "threshold", KIND_FIELD, *DELIVERY_FIELDS}
     unknown = sorted(set(args) - known)
     if unknown:
         raise ApiError(
@@ -221,11 +229,16 @@ def _options() -> CheckOptions:
             ) from None
         if not -1000 < threshold < 1000:
             raise ApiError(400, "invalid_request", "threshold is out of range", field="threshold")
+    try:
+        kind = kind_from(args)
+    except InputError as exc:
+        raise ApiError(400, exc.code, exc.message, field=exc.field) from None
     return CheckOptions(
         lang=_lang(),
         offline=_bool("offline"),
         threshold=threshold,
         store=_bool("store") is not False,
+        kind=kind,
     )
 
 
@@ -452,6 +465,7 @@ def rule_dict(rule: Rule, lang: str, *, full: bool = False) -> dict[str, Any]:
         "why": rule.text("why", lang),
         "advice": rule.text("advice", lang),
         "references": list(rule.references),
+        "applies_to": list(rule.applies_to),
     }
     if full:
         data["check"] = rule.check

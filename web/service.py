@@ -36,6 +36,8 @@ class CheckOptions:
     offline: bool | None = None
     threshold: float | None = None
     store: bool = True
+    kind: str | None = None
+    """The kind the request states for its messages (a message's own `kind` wins); None: auto."""
 
     def storable(self) -> dict[str, Any]:
         """What must be replayed to make the same report again from the raw message."""
@@ -44,6 +46,8 @@ class CheckOptions:
             data["offline"] = self.offline
         if self.threshold is not None:
             data["threshold"] = self.threshold
+        if self.kind is not None:
+            data["kind"] = self.kind
         return data
 
 
@@ -82,6 +86,8 @@ class Checker:
             stored["draft"] = submission.draft.to_dict()
         if submission.fields is not None:
             stored["fields"] = dict(submission.fields)
+        if submission.kind is not None:
+            stored["kind"] = submission.kind
         new = (
             self.store.add_raw(submission.raw, source=source, options=stored)
             if options.store
@@ -111,6 +117,7 @@ class Checker:
                 threshold=stored.get("threshold"),
                 delivery=stored.get("delivery") or None,
                 draft=stored.get("draft") or None,
+                kind=stored.get("kind"),
             )
         except MessageTooLargeError:
             raise

@@ -15,8 +15,10 @@ from typing import Any
 
 from scorer.compose import compose_message
 from scorer.draft import SENDING_PLATFORM_ADDS, DraftInfo, body_draft, looks_like_message
+from scorer.kind import CHOICES, KindError, stated_kind
 
 DELIVERY_FIELDS = ("sender_ip", "helo", "mail_from", "dkim_selector")
+KIND_FIELD = "kind"
 BIMI_FIELDS = {"bimi_svg": 262_144, "bimi_certificate": 65_536}
 """Uploads checked for BIMI readiness, with their size caps (a 32 KiB logo limit is then a
 finding, not a refusal)."""
@@ -41,6 +43,8 @@ class InputError(ValueError):
 class Submission:
     raw: bytes
     delivery: dict[str, Any] = field(default_factory=dict)
+    kind: str | None = None
+    """The kind the caller states (marketing, transactional, personal); None: auto."""
     draft: DraftInfo | None = None
     """Set when the input was a body or composed fields, not a whole message."""
     fields: dict[str, str] | None = None
@@ -50,14 +54,14 @@ class Submission:
         return {"delivery": dict(self.delivery)}
 
 
-def pasted(raw: bytes, delivery: dict[str, Any]) -> Submission:
+def pasted(raw: bytes, delivery: dict[str, Any], kind: str | None = None) -> Submission:
     """A pasted or uploaded message; a body without a header block (HTML or text copied out of
     an ESP's editor) becomes a draft that lists the headers it could not have."""
     if looks_like_message(raw):
-        return Submission(raw, delivery)
+        return Submission(raw, delivery, kind)
     draft = body_draft(raw)
     fields = {"html": draft.html or "", "text": draft.text or ""}
-    return Submission(draft.to_message(), delivery, draft.info(), fields)
+    return Submission(draft.to_message(), delivery, kind, draft.info(), fields)
 
 
 def from_json(data: Any) -> Submission:
@@ -69,12 +73,13 @@ def from_json(data: Any) -> Submission:
         | set(COMPOSE_FIELDS)
         | set(RAW_FIELDS)
         | set(BIMI_FIELDS)
-        | {BIMI_FETCH}
+        | {BIMI_FETCH, KIND_FIELD}
     )
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(f"unknown field(s): {', '.join(unknown)}", field=unknown[0])
     delivery = delivery_from(data)
+    kind = kind_from(data)
     given_raw = [name for name in RAW_FIELDS if data.get(name) is not None]
     given_composed = [name for name in COMPOSE_FIELDS if data.get(name) is not None]
     if given_raw and given_composed:
@@ -88,7 +93,7 @@ def from_json(data: Any) -> Submission:
         raw = data["raw"]
         if not isinstance(raw, str):
             raise InputError("raw must be a string (the message source)", field="raw")
-        return pasted(raw_bytes(raw), delivery)
+        return pasted(raw_bytes(raw), delivery, kind)
     if "raw_base64" in given_raw:
         encoded = data["raw_base64"]
         if not isinstance(encoded, str):
@@ -97,10 +102,21 @@ def from_json(data: Any) -> Submission:
             raw = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             raise InputError("raw_base64 is not valid base64", field="raw_base64") from None
-        return pasted(raw, delivery)
+        return pasted(raw, delivery, kind)
     if not given_composed:
         raise InputError("send raw, raw_base64, or composed fields (from, subject, html, text)")
-    return composed_submission(data, delivery)
+    return composed_submission(data, delivery, kind)
+
+
+def kind_from(data: Mapping[str, Any]) -> str | None:
+    """The stated kind from a JSON body, a query or a form: None for absent, empty or auto."""
+    value = data.get(KIND_FIELD)
+    if value is None or value == "":
+        return None
+    try:
+        return stated_kind(value)
+    except KindError:
+        raise InputError(f"kind must be one of {', '.join(CHOICES)}", field=KIND_FIELD) from None
 
 
 def raw_bytes(text: str) -> bytes:
@@ -108,7 +124,9 @@ def raw_bytes(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
 
-def composed_submission(data: Mapping[str, Any], delivery: dict[str, Any]) -> Submission:
+def composed_submission(
+    data: Mapping[str, Any], delivery: dict[str, Any], kind: str | None = None
+) -> Submission:
     """Composed fields as a draft: what the user left empty stays out (and the findings say
     so); Date and Message-ID, which the sending platform adds, are listed as not judged."""
     raw = composed(data)
@@ -120,7 +138,7 @@ def composed_submission(data: Mapping[str, Any], delivery: dict[str, Any]) -> Su
         for name in ("from", "to", "subject", "html", "text")
         if isinstance(data.get(name), str)
     }
-    return Submission(raw, delivery, DraftInfo("composed", missing), fields)
+    return Submission(raw, delivery, kind, DraftInfo("composed", missing), fields)
 
 
 def composed(data: Mapping[str, Any]) -> bytes:

@@ -34,6 +34,7 @@ from web.submission import (
     Submission,
     composed_submission,
     delivery_from,
+    kind_from,
     pasted,
     raw_bytes,
 )
@@ -146,22 +147,26 @@ def _submission(mode: str) -> Submission:
     form = request.form
     delivery = delivery_from(form)
     lang = requested_lang()
+    try:
+        kind = kind_from(form)
+    except InputError:
+        raise InputError(text("form.error.kind", lang), field="kind") from None
     if mode == "upload":
         upload = request.files.get("file")
         raw = upload.read() if upload is not None else b""
         if not raw.strip():
             raise InputError(text("form.error.no_file", lang), field="file")
-        return pasted(raw, delivery)
+        return pasted(raw, delivery, kind)
     if mode == "compose":
         fields = {name: form.get(name, "") for name in ("from", "to", "subject", "html", "text")}
         if not any(fields[name].strip() for name in ("subject", "html", "text")):
             raise InputError(text("form.error.empty_compose", lang), field="subject")
-        return composed_submission(fields, delivery)
+        return composed_submission(fields, delivery, kind)
     raw_text = form.get("raw", "")
     if not raw_text.strip():
         raise InputError(text("form.error.no_message", lang), field="raw")
     # Browsers send textarea line breaks as CRLF, which is what a message has on the wire.
-    return pasted(raw_bytes(raw_text), delivery)
+    return pasted(raw_bytes(raw_text), delivery, kind)
 
 
 def _form_error(mode: str, values: dict[str, str], message: str, status: int) -> Any:
@@ -258,6 +263,8 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
         "notes": notes,
         "categories": categories,
         "requirements": requirements,
+        "kind": data.get("kind") or None,
+        "not_applicable": data.get("not_applicable") or [],
         "classifier": classifier,
         "highlighted": highlighted,
         "text_cut": text_cut,
@@ -327,6 +334,10 @@ def _requirements(requirements: list[dict[str, Any]], lang: str) -> list[dict[st
         groups.setdefault(item.get("provider") or item["id"].split(".", 1)[0], []).append(item)
     from scorer.checks.requirements import load_catalogue
 
+    def rank(item: dict[str, Any]) -> int:
+        # not applicable to this kind of message: listed last, after what passes
+        return order.get(item["status"], 9) if item.get("applicable", True) else 4
+
     providers = load_catalogue().providers
     out = []
     for provider, items in groups.items():
@@ -335,7 +346,7 @@ def _requirements(requirements: list[dict[str, Any]], lang: str) -> list[dict[st
             {
                 "provider": provider,
                 "label": _provider_label(provider, lang),
-                "items": sorted(items, key=lambda r: order.get(r["status"], 9)),
+                "items": sorted(items, key=rank),
                 "failing": sum(1 for r in items if r["status"] == "fail"),
                 "enforcement": (known.enforcement.get(lang) or known.enforcement["en"])
                 if known
@@ -424,13 +435,16 @@ def rules() -> Any:
                     "rules": sorted(items, key=lambda r: (-r["score"], r["id"])),
                 }
             )
+    from scorer.kind import load_spec
     from web.api import requirements_catalogue
 
+    labels = {k: v.get(lang) or v.get("en", k) for k, v in load_spec().labels.items()}
     return render_template(
         "ui/rules.html",
         categories=categories,
         total=len(ruleset),
         requirements=requirements_catalogue(lang),
+        kind_labels=labels,
     )
 
 

@@ -24,16 +24,17 @@ from scorer.checks import auth
 from scorer.context import Context
 from scorer.errors import RuleError
 from scorer.i18n import T
+from scorer.kind import applies, parse_applies_to
 from scorer.message import Message
 from scorer.paths import rules_dir
 from scorer.registry import requirements
 from scorer.report import REQUIREMENT_STATUSES, Finding, Requirement
+from scorer.unsubscribe import has_visible_unsubscribe, unsubscribe_uris
 
 LANGS = ("en", "ja")
 _MSGID = re.compile(r"^<[^<>@\s]+@[^<>@\s]+>$")
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 _URL = re.compile(r"^https?://\S+$")
-_URI = re.compile(r"<([^<>]*)>")
 
 Outcome = tuple[str, str, dict[str, Any]]
 """(status, detail key, params)."""
@@ -56,6 +57,8 @@ class Spec:
     """"stated" by the source, or "published": the source gives no start date, this is its own."""
     effective_note: dict[str, str] = field(default_factory=dict)
     sources: tuple[Source, ...] = ()
+    applies_to: tuple[str, ...] = ()
+    """The kinds of message the provider applies it to (scorer.kind); empty: every kind."""
 
 
 @dataclass(frozen=True)
@@ -338,14 +341,6 @@ def _tls(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     return "fail", "tls.fail", {}
 
 
-def unsubscribe_uris(msg: Message) -> list[str]:
-    """The URIs of List-Unsubscribe (RFC 2369: each in angle brackets)."""
-    uris: list[str] = []
-    for value in msg.header_all("List-Unsubscribe"):
-        uris.extend(u.strip() for u in _URI.findall(value) if u.strip())
-    return uris
-
-
 def _one_click(facts: _Facts, params: Mapping[str, Any]) -> Outcome:
     msg = facts.msg
     if not msg.header_count("List-Unsubscribe"):
@@ -394,11 +389,9 @@ def _message_id(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
 def _visible_unsubscribe(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     """An unsubscribe link or wording a reader can see in the body.
 
-    A missing link is `warn`, not `fail`: the rule binds bulk marketing mail, and a single
-    message cannot say whether it is that or a receipt.
+    A missing link is `warn`, not `fail`: Gmail words it beside the header rule, and the rule
+    only reaches this test for marketing mail (its `applies_to`; scorer.kind decides the kind).
     """
-    from scorer.checks.compliance import has_visible_unsubscribe
-
     if has_visible_unsubscribe(facts.msg):
         return "pass", "unsub.visible", {}
     return "warn", "unsub.not_visible", {}
@@ -477,6 +470,7 @@ _SPEC_KEYS = {
     "effective_basis",
     "effective_note",
     "source",
+    "applies_to",
 }
 _SOURCE_KEYS = {"url", "date", "quote", "via", "missing"}
 _TOP_KEYS = {"requirements", "details", "as_of", "providers"}
@@ -571,6 +565,7 @@ def _load(path: str | None) -> tuple[Catalogue, dict[str, dict[str, str]]]:
                 effective_basis=basis,
                 effective_note=_texts(note, f"{where}.effective_note") if note else {},
                 sources=_sources(raw.get("source"), f"{where}.source"),
+                applies_to=parse_applies_to(raw.get("applies_to"), f"{where}.applies_to"),
             )
         )
     as_of = data.get("as_of")
@@ -618,16 +613,24 @@ def _providers(data: Any, name: str) -> dict[str, Provider]:
 
 @requirements
 def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -> list[Requirement]:
-    """One entry per provider rule, judged from the message, the delivery facts and DNS."""
+    """One entry per provider rule, judged from the message, the delivery facts and DNS.
+
+    A rule the provider applies only to other kinds of message (one-click unsubscribe on a
+    receipt) is not judged: it passes as not applicable, with the reason as its detail.
+    """
     specs, details = load_requirements()
     as_of = load_catalogue().as_of
     if as_of:
         ctx.sections["requirements_as_of"] = as_of
     causes = load_causes()
     facts = _Facts(msg, ctx, findings)
+    kind = ctx.kind
     cache: dict[str, Outcome] = {}
     entries = []
     for spec in specs:
+        if kind is not None and not applies(spec.applies_to, kind.value):
+            entries.append(_not_applicable(spec, {lang: kind.not_required(lang) for lang in LANGS}))
+            continue
         key = f"{spec.test}:{sorted(spec.params.items())}"
         if key not in cache:
             cache[key] = TESTS[spec.test](facts, spec.params)
@@ -669,3 +672,19 @@ def detail_text(
     details: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     return i18n.fill(detail_template(key, lang, details), params, lang)
+
+
+def _not_applicable(spec: Spec, reason: dict[str, str]) -> Requirement:
+    return Requirement(
+        id=spec.id,
+        status="pass",
+        detail=reason,
+        title=spec.title,
+        provider=spec.provider,
+        references=spec.references,
+        effective_from=spec.effective_from,
+        sources=tuple(src.url for src in spec.sources),
+        row=spec.test,
+        outcome="not_applicable",
+        applicable=False,
+    )

@@ -21,6 +21,7 @@ class SpamdProcess(CommandProcess):
 
     def __init__(self, log_dir: Path, env: dict[str, str]) -> None:
         self.port = free_port()
+        self.data_dir = Path(env["SPAMSCORE_DATA_DIR"])
         super().__init__(
             ["spamd", "--port", str(self.port), "--max-children", env.pop("CHILDREN", "1")],
             {"SPAMSCORE_OFFLINE": "1", **env},

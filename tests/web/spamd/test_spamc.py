@@ -120,13 +120,12 @@ def test_ping(spamd):
     assert spamc(spamd, "-K", message=b"").returncode == 0
 
 
-def test_stored_report_is_the_one_linked(spamd, tmp_path_factory):
+def test_stored_report_is_the_one_linked(spamd):
     from web.store import ReportStore
 
     result = spamc(spamd, "-R", message=SPAM.read_bytes())
-    report_id = re.search(rb"/r/(\w+)", result.stdout).group(1).decode()
-    data_dir = next(tmp_path_factory.getbasetemp().glob("spamd*/data"))
-    store = ReportStore(f"sqlite:///{data_dir / 'reports.sqlite3'}")
+    report_id = re.search(rb"/r/([\w-]+)", result.stdout).group(1).decode()
+    store = ReportStore(f"sqlite:///{spamd.data_dir / 'reports.sqlite3'}")
     try:
         row = store.get(report_id)
         assert row is not None and row.raw == SPAM.read_bytes()
