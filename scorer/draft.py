@@ -22,6 +22,9 @@ from scorer.compose import compose_message
 
 SENDING_PLATFORM_ADDS = ("Date", "Message-ID")
 """Fields every sending platform adds at send time: a draft is never judged on them."""
+TEXT_PART = "text/plain"
+"""An HTML body pasted alone lacks its plain-text alternative, which sending platforms
+generate from the HTML: listed with the assumed-missing headers, not judged."""
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".hbs", ".handlebars", ".liquid", ".j2", ".jinja")
 TEXT_SUFFIXES = (".txt", ".text")
 _HEADER_LINE = re.compile(rb"^[!-9;-~]{1,76}:[ \t]?[^\r\n]*\r?$")
@@ -78,6 +81,8 @@ class Draft:
         fields = {"From": self.from_, "To": self.to, "Subject": self.shown_subject}
         missing = [name for name, value in fields.items() if not value]
         missing += [name for name in SENDING_PLATFORM_ADDS]
+        if self.html and not self.text:
+            missing.append(TEXT_PART)  # sending platforms make it from the HTML
         kind = (
             "html_text_body"
             if self.html and self.text

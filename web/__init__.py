@@ -92,6 +92,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     store = ReportStore(config.database_url, retention_days=config.retention_days)
     checker = Checker(engine, store, on_report=metrics.record_report)
     keys = ApiKeys(config.api_keys, open_without_keys=config.api_open)
+    # Registered before the limiter's own hook, so it runs after it (Flask runs after_request
+    # hooks last-registered first): Retry-After belongs to a 429 only.
+    app.after_request(_retry_after_only_on_429)
     limiter = _limiter(app, config, keys)
     app.extensions["spamscore"] = Services(config, engine, store, checker, keys, limiter)
 
@@ -105,6 +108,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _errors(app)
     app.after_request(add_security_headers)
     return app
+
+
+def _retry_after_only_on_429(response: Response) -> Response:
+    """Flask-Limiter adds Retry-After to every answer with its rate-limit headers; it tells a
+    client to wait, so it goes only on "too many requests" (RFC 9110 §10.2.3)."""
+    if response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
 
 
 def _limiter(app: Flask, config: WebConfig, keys: ApiKeys) -> Limiter:

@@ -51,6 +51,10 @@ class WebConfig:
     must receive its mail (SPAMSCORE_INBOX_DOMAIN)."""
     test_hours: float = 24.0
     """A test address accepts its one message for this long (SPAMSCORE_TEST_HOURS)."""
+    inbox_server: str = "127.0.0.1:2525"
+    """Where the SMTP test inbox listens, as `host:port` (SPAMSCORE_INBOX_SERVER, else
+    SPAMSCORE_INBOX_HOST and SPAMSCORE_INBOX_PORT): the form offers "Send a test" only while
+    something answers there, and the test page's command names it."""
 
     def request_limit(self, limits: Limits) -> int:
         """A raw message at the limit, JSON-escaped (up to ~2x), plus room for the other fields."""
@@ -91,7 +95,19 @@ class WebConfig:
             trusted_proxies=int(env_float(env, "SPAMSCORE_TRUSTED_PROXIES", 0)),
             inbox_domain=inbox_domain(env),
             test_hours=env_float(env, "SPAMSCORE_TEST_HOURS", 24.0) or 24.0,
+            inbox_server=inbox_server(env),
         )
+
+
+def inbox_server(env: Mapping[str, str]) -> str:
+    """`host:port` of the SMTP test inbox as a client reaches it (0.0.0.0 means this host)."""
+    given = (env.get("SPAMSCORE_INBOX_SERVER") or "").strip()
+    if given:
+        return given
+    host = (env.get("SPAMSCORE_INBOX_HOST") or "127.0.0.1").strip()
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    port = int(env_float(env, "SPAMSCORE_INBOX_PORT", 2525))
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def inbox_domain(env: Mapping[str, str]) -> str:

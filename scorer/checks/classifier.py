@@ -144,7 +144,13 @@ def classifier_bucket(msg: Message, ctx: Context) -> list[Hit] | None:
     ][:_EVIDENCE_FEATURES]
     # The advice asks the author to look at highlighted words; rule findings have their own.
     # A word can push from the subject and the body: name it once.
-    words = list(dict.fromkeys(f["feature"] for f in pushing if f["source"] != "rule"))
+    words = list(
+        dict.fromkeys(
+            structure_text(f["key"]) if f.get("key") else f["feature"]
+            for f in pushing
+            if f["source"] != "rule"
+        )
+    )
     evidence: list[str | T] = [f"p(spam) = {probability:.3f}"] + [
         T(
             "ev.feature",
@@ -156,7 +162,7 @@ def classifier_bucket(msg: Message, ctx: Context) -> list[Hit] | None:
     ]
     params = {
         "probability": f"{100 * probability:.0f}%",
-        "features": ", ".join(words) if words else "-",
+        "features": words or "-",
     }
     # A stacked band repeats the probability, not the explanation its base band already gives.
     stacked_evidence = [evidence[0], T("ev.adds_to", id=rule.id)]

@@ -13,7 +13,7 @@ import scorer.mergetags as mergetags
 from scorer.context import Context
 from scorer.i18n import T
 from scorer.message import Message, Part
-from scorer.registry import Hit, check
+from scorer.registry import Hit, Skip, check
 
 _RISKY_EXT = frozenset(
     [
@@ -128,6 +128,8 @@ def html_only(msg: Message, ctx: Context) -> Hit | None:
     """HTML with no text/plain alternative: filters (SA, rspamd) and screen readers prefer both."""
     if not msg.html_parts or msg.text_parts:
         return None
+    if ctx.assumes_missing("text/plain"):
+        raise Skip("text/plain is not part of the draft", code="draft_missing", header="text/plain")
     return Hit(
         evidence=[T("ev.part_type", part=p.path, type="text/html") for p in msg.html_parts][:3]
     )

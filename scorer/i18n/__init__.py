@@ -155,20 +155,36 @@ def _pieces(found: str) -> Iterator[tuple[str, str | None, str, str | None]]:
 def segments(
     found: str, params: Mapping[str, Any], lang: str, *, compact: bool = False
 ) -> list[tuple[str, bool]]:
-    """`found` filled with `params`, as (piece, is_parameter) pairs; a missing one shows `…`."""
+    """`found` filled with `params`, as (piece, is_parameter) pairs; a missing one shows `…`.
+
+    A parameter that is itself a text (a `T`, or a list holding some) contributes its own
+    pieces, so our words nested in a parameter stay marked as ours."""
     out: list[tuple[str, bool]] = []
     for literal, name, spec, _conv in _pieces(found):
         if literal:
             out.append((literal, False))
         if name is None:
             continue
-        if name in params:
-            value = params[name]
+        if name not in params:
+            out.append(("…", True))
+            continue
+        value = params[name]
+        if isinstance(value, T) or is_text_json(value):
+            text = value if isinstance(value, T) else T.from_json(value)
+            out.extend(text.segments(lang))
+        elif isinstance(value, list | tuple) and any(isinstance(v, T) for v in value):
+            sep = "、" if lang == "ja" else ", "
+            for index, item in enumerate(value):
+                if index:
+                    out.append((sep, False))
+                if isinstance(item, T):
+                    out.extend(item.segments(lang))
+                else:
+                    out.append((show(item, lang, compact=compact), True))
+        else:
             piece = format(value, spec) if spec and isinstance(value, int | float) else None
             out.append((piece if piece is not None else show(value, lang, compact=compact), True))
-        else:
-            out.append(("…", True))
-    return out
+    return [(text, is_param) for text, is_param in out if text]
 
 
 def fill(found: str, params: Mapping[str, Any], lang: str = "en", *, compact: bool = False) -> str:

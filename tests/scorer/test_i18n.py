@@ -84,10 +84,12 @@ def test_nested_texts_render_and_survive_storage(lang):
     assert ("HTML" in rendered) and "1, 2" in rendered
     assert rendered == i18n.render(stored[0], lang)
     pieces = text.segments(lang)
-    assert [p for p, is_param in pieces if is_param] == [
-        i18n.render(T("defect.HtmlParseError"), lang),
-        "1, 2",
-    ]
+    # a nested text is our words (unmarked); only data is marked as a parameter
+    assert [p for p, is_param in pieces if is_param] == ["1, 2"]
+    assert "".join(p for p, _ in pieces) == rendered
+    assert i18n.render(T("defect.HtmlParseError"), lang) in "".join(
+        p for p, is_param in pieces if not is_param
+    )
 
 
 def test_a_missing_parameter_shows_an_ellipsis_not_an_error():
