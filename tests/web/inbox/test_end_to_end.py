@@ -240,8 +240,10 @@ def test_send_test_errors_are_one_line_and_exit_2(stack, tmp_path):
     refused = _send_test(
         str(path), "--to", never_issued, "--api", web.base, "--server", f"127.0.0.1:{inbox.port}"
     )
+    # the API is asked before anything is sent: an address never issued fails there
     assert refused.returncode == 2
-    assert refused.stderr.count("\n") == 1 and "550" in refused.stderr
+    assert refused.stderr.count("\n") == 1 and "404" in refused.stderr
+    assert "no test with this id" in refused.stderr
     no_api = _send_test(str(path), "--api", f"http://127.0.0.1:{free_port()}")
     assert no_api.returncode == 2
     assert no_api.stderr.count("\n") == 1 and "cannot reach the API" in no_api.stderr
