@@ -11,10 +11,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from scorer import matrix
+from scorer import i18n, matrix
 from scorer.checks.requirements import detail_template
 from scorer.compare import compare
-from scorer.i18n import segments
+from scorer.i18n import T, segments
 from scorer.report import Report
 from scorer.textreport import shown_fix
 from web import markup
@@ -107,15 +107,57 @@ def grid(report: Report, data: dict[str, Any], lang: str) -> dict[str, Any]:
         for cell in cells:
             cell["detail_html"] = details.get(cell["id"])
         row["causes"] = [c.replace(":", "-") for c in row["causes"]]
+    for group in found["collapsed"]:
+        rows = group["rows"]
+        key = group["group"].split(":")[0]
+        titles = [
+            T(f"matrix.row.{r['row']}") if i18n.has(f"matrix.row.{r['row']}") else r["title"]
+            for r in rows
+        ]  # our words: texts, not data
+        group["label_html"] = markup.text(
+            f"matrix.collapsed.web.{key}", lang, n=len(rows), rows=titles
+        )
+        if key == "unknown":
+            group["why_html"] = rows[0].get("detail_html")
+        elif key == "not_applicable":
+            group["why_html"] = Markup.escape(_first_detail(rows))
     return found
 
 
-def skipped(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """What was not checked, one line per reason, with the checks it stopped."""
-    grouped: dict[str, list[str]] = {}
-    for item in data.get("skipped", []):
-        grouped.setdefault(item.get("text") or item["reason"], []).append(item["check"])
-    return [{"why": why, "checks": checks} for why, checks in grouped.items()]
+def _first_detail(rows: list[dict[str, Any]]) -> str:
+    return next((c["detail"] for r in rows for c in r["cells"].values() if c.get("detail")), "")
+
+
+def skipped(report: Report, lang: str) -> list[dict[str, Any]]:
+    """What was not checked, one line per reason (its data marked), with the checks it stopped."""
+    grouped: dict[str, dict[str, Any]] = {}
+    for item in report.skipped:
+        text = item.text(lang)
+        if item.code and i18n.has("skip." + item.code):
+            why = markup.text("skip." + item.code, lang, **dict(item.params))
+        else:
+            why = markup.data(item.reason)  # a check's own diagnostic: shown as it is
+        entry = grouped.setdefault(text, {"why": why, "checks": []})
+        entry["checks"].append(item.check)
+        detail = dict(item.params).get("detail")
+        if detail:
+            entry["detail"] = detail
+    return list(grouped.values())
+
+
+def chips(classifier: dict[str, Any] | None, findings: list[dict[str, Any]], lang: str) -> None:
+    """Name each of the classifier's features for the page: a rule by its finding's marked
+    title, a structure fact in the page's language, a word as it is (message content)."""
+    if not classifier:
+        return
+    from scorer.features import structure_text
+
+    by_id = {f["id"]: f for f in findings}
+    for feature in classifier.get("top_features") or []:
+        if feature.get("key"):
+            feature["label"] = i18n.render(structure_text(feature["key"]), lang)
+        elif feature.get("source") == "rule" and feature["feature"] in by_id:
+            feature["label_html"] = by_id[feature["feature"]]["title_html"]
 
 
 def dns_banner(data: dict[str, Any]) -> dict[str, Any] | None:

@@ -322,13 +322,7 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
     classifier = data.get("classifier") or None
     highlighted = None
     text_cut = False
-    if classifier:
-        from scorer.features import structure_text
-        from scorer.i18n import render
-
-        for feature in classifier.get("top_features") or []:
-            if feature.get("key"):  # a structure fact: named in the page's language
-                feature["label"] = render(structure_text(feature["key"]), lang)
+    reportview.chips(classifier, findings, lang)
     if classifier and classifier.get("top_features"):
         from scorer.message import parse
 
@@ -359,7 +353,7 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
         "top_fixes": reportview.TOP_FIXES,
         "headline": data.get("headline") or {},
         "grid": reportview.grid(report, data, lang),
-        "skipped": reportview.skipped(data),
+        "skipped": reportview.skipped(report, lang),
         "dns_banner": reportview.dns_banner(data),
         "draft": data.get("draft") or None,
         "versions": data.get("versions") or {},

@@ -249,7 +249,12 @@ class _Facts:
         if verdict is None:
             return "unknown", "no_domain", {}
         domain = self.msg.from_domain
-        params = {"domain": domain, "policy": verdict.policy or "none", "reason": verdict.detail}
+        reason = _VERDICT_WORDS.get(verdict.detail)
+        params = {
+            "domain": domain,
+            "policy": verdict.policy or "none",
+            "reason": T(reason) if reason else verdict.detail,
+        }
         if verdict.result == "pass":
             return "pass", "dmarc.pass", params
         if verdict.result == "fail":
@@ -261,6 +266,13 @@ class _Facts:
         if verdict.result == "temperror":
             return "unknown", "dmarc.temperror", params
         return "unknown", "dmarc.unknown", params
+
+
+_VERDICT_WORDS = {
+    "needs the sending IP for SPF": "req.needs_ip",
+    "no DMARC record": "req.no_dmarc_record",
+}
+"""scorer.auth.dmarc's reasons, in words a report can show in either language."""
 
 
 def _spf_or_dkim(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:

@@ -84,7 +84,9 @@ def _assert_not_checked(report: Report, problem: str) -> None:
     }
     rows = {r["id"]: r for r in data["requirements"]}
     assert rows["gmail.spf"]["status"] == "unknown"
-    assert rows["gmail.spf"]["detail"] == "Not checked: the DNS resolver is not answering correctly."
+    assert (
+        rows["gmail.spf"]["detail"] == "Not checked: the DNS resolver is not answering correctly."
+    )
 
 
 def test_a_resolver_answering_nxdomain_for_everything_is_not_trusted(nxdomain_server):
