@@ -46,23 +46,24 @@ CASES = ("sample-newsletter", "sample-promo", "html-only", "no-subject", "phishi
 # Words a Japanese page may hold outside the message's content: protocol and standard names,
 # header field names, mailbox providers and products, units. Everything else in Latin letters
 # is English that should have been translated (or data that should be marked as such).
-ALLOWED = set(
+_NAMES = (
     # protocols, formats and standards; HTML attributes and SPF mechanisms named in advice
-    """spf dkim dmarc dmarcbis bimi arc mx ptr tls dns ip ipv url uri urls html css mime rfc api
-    json smtp https http id esp svg tiny ps vmc cmc utf iso jp jis eml openapi mailto base64
-    nxdomain servfail txt aaaa cname null spam ok kb ms px alt include"""
+    "spf dkim dmarc dmarcbis bimi arc mx ptr tls dns ip ipv url uri urls html css mime rfc api "
+    "json smtp https http id esp svg tiny ps vmc cmc utf iso jp jis eml openapi mailto base64 "
+    "nxdomain servfail txt aaaa cname null spam ok kb ms px alt include "
     # header fields and their well-known parts
-    """ from to cc subject date reply return path list unsubscribe post one click message
-    content type transfer encoding version received sender text plain multipart alternative"""
-    # DMARC policy words, tags and alignment modes as the record writes them; SPF results
-    # and mechanisms (RFC 7208 names them); HTML elements; filter names used untranslated
-    """ none quarantine reject pct rua sp np rf ri strict relaxed pass fail softfail neutral
-    permerror temperror redirect exists charset meta refresh iframe head on bcc references
-    bayes web"""
+    "from to cc subject date reply return path list unsubscribe post one click message "
+    "content type transfer encoding version received sender text plain multipart alternative "
+    # DMARC policy words, tags and alignment modes as the record writes them; SPF results and
+    # mechanisms (RFC 7208 names them); HTML elements; filter names used untranslated
+    "none quarantine reject pct rua sp np rf ri strict relaxed pass fail softfail neutral "
+    "permerror temperror redirect exists charset meta refresh iframe head on bcc references "
+    "bayes web "
     # mailbox providers, products, organisations
-    """ gmail yahoo outlook com icloud mail docomo softbank au microsoft apple google spamscore
-    spamassassin rspamd postmark spamhaus uribl github amazon firebase python office""".split()
+    "gmail yahoo outlook com icloud mail docomo softbank au microsoft apple google spamscore "
+    "spamassassin rspamd postmark spamhaus uribl github amazon firebase python office"
 )
+ALLOWED = frozenset(_NAMES.split())
 _RUN = re.compile(r"[\x21-\x7e]+")
 _TECHNICAL = re.compile(r"[_\-.:/=@<>`$#%&+~\[\]{}|\\0-9]")
 _QUOTED = re.compile(r"「[^」]*」")
@@ -190,7 +191,8 @@ _TEXT_NODES = """
   let node;
   while ((node = walker.nextNode())) {
     const parent = node.parentElement;
-    if (!parent || parent.closest('[translate="no"], [lang="en"], script, style, textarea, noscript')) continue;
+    const skip = '[translate="no"], [lang="en"], script, style, textarea, noscript';
+    if (!parent || parent.closest(skip)) continue;
     const text = node.textContent.trim();
     if (text) out.push(text);
   }
