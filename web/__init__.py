@@ -37,6 +37,7 @@ _LIMITED_ENDPOINTS = {
     "compat.postmark_filter",
     "api.check",
     "api.check_batch",
+    "api.compare_reports",
     "ui.check",
     "api.create_test",
     "ui.create_test",
@@ -128,6 +129,8 @@ def _limiter(app: Flask, config: WebConfig, keys: ApiKeys) -> Limiter:
         return "ip:" + (request.remote_addr or "unknown")
 
     def cost() -> int:
+        if request.endpoint == "api.compare_reports":
+            return 2
         if request.endpoint == "api.check_batch":
             data = request.get_json(silent=True)
             items = data.get("messages") if isinstance(data, dict) else None

@@ -272,6 +272,12 @@ def test_serve_with_inbox_starts_and_stops_both(tmp_path, dns_server):
         test = _wait_done(web.base, created["id"])
         assert test["delivery"]["tls"] is False
         assert any(s["reason"] == "offline" for s in test["report"]["skipped"])
+        # serve says the inbox runs, the form offers a test send, the page names the port
+        assert f"SMTP test inbox: running on 127.0.0.1:{port}" in web.log.read_text()
+        form = urllib.request.urlopen(f"{web.base}/", timeout=10).read()
+        assert b'id="tab-send"' in form
+        page = urllib.request.urlopen(f"{web.base}/t/{created['id']}", timeout=10).read()
+        assert f"--server 127.0.0.1:{port}".encode() in page or b"/r/" in page
     finally:
         assert web.stop() == 0
     with pytest.raises(OSError):
