@@ -19,7 +19,7 @@ from typing import Any
 from scorer.causes import Causes
 from scorer.report import Finding, Requirement
 from scorer.rules import RuleSet
-from scorer.scoring import score_without, total
+from scorer.scoring import WhatIf
 
 _BAD = ("fail", "warn")
 
@@ -48,10 +48,11 @@ def build_fixes(
         cause = causes.of_finding(finding.id)
         if cause in groups and finding.id not in groups[cause]["ids"]:
             groups[cause]["ids"].append(finding.id)
-    score = total(findings, rules)
+    whatif = WhatIf(findings, rules)
+    score = whatif.score_without(())
     items = []
     for cause, group in groups.items():
-        alone = score_without(findings, group["ids"], rules)
+        alone = whatif.score_without(group["ids"])
         failing = [
             r.id for r in requirements if r.id in group["requirements"] and r.status == "fail"
         ]
@@ -73,7 +74,7 @@ def build_fixes(
         best = max(
             pending,
             key=lambda item: (
-                round(current - score_without(findings, [*done, *item["ids"]], rules), 2),
+                round(current - whatif.score_without([*done, *item["ids"]]), 2),
                 item["failing_requirements"],
                 len(item["requirements"]),
                 -len(item["ids"]),
@@ -81,7 +82,7 @@ def build_fixes(
         )
         pending.remove(best)
         done.extend(best["ids"])
-        after = score_without(findings, done, rules)
+        after = whatif.score_without(done)
         best["score_after"] = after
         best["gain_in_order"] = round(current - after, 2)
         current = after

@@ -130,5 +130,5 @@ def _group_label(group: str, rows: list[Mapping[str, Any]], lang: str) -> str:
             (c["detail"] for r in rows for c in r["cells"].values() if c.get("detail")), ""
         )
         return i18n.text("matrix.collapsed.not_applicable", lang, rows=titles, why=reason)
-    detail = rows[0].get("detail") or ""
+    detail = str(rows[0].get("detail") or "").rstrip(".。")
     return i18n.text("matrix.collapsed.unknown", lang, n=len(rows), why=detail, rows=titles)

@@ -638,6 +638,7 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
     facts = _Facts(msg, ctx, findings)
     kind = ctx.kind
     cache: dict[str, Outcome] = {}
+    texts: dict[str, dict[str, str]] = {}
     entries = []
     for spec in specs:
         if kind is not None and not applies(spec.applies_to, kind.value):
@@ -646,13 +647,15 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
         key = f"{spec.test}:{sorted(spec.params.items())}"
         if key not in cache:
             cache[key] = TESTS[spec.test](facts, spec.params)
+            status, detail_key, params = cache[key]
+            texts[key] = {lang: detail_text(detail_key, params, lang, details) for lang in LANGS}
         status, detail_key, params = cache[key]
         assert status in REQUIREMENT_STATUSES
         entries.append(
             Requirement(
                 id=spec.id,
                 status=status,
-                detail={lang: detail_text(detail_key, params, lang, details) for lang in LANGS},
+                detail=dict(texts[key]),
                 advice=spec.advice if status in ("fail", "warn", "unknown") else {},
                 title=spec.title,
                 smtp_reply=spec.smtp_reply,

@@ -145,11 +145,16 @@ def show(value: Any, lang: str, *, compact: bool = False) -> str:
 
 
 def _pieces(found: str) -> Iterator[tuple[str, str | None, str, str | None]]:
+    yield from _parsed(found)
+
+
+@lru_cache(maxsize=8192)
+def _parsed(found: str) -> tuple[tuple[str, str | None, str, str | None], ...]:
+    """A template's pieces, parsed once (the catalogue and rule texts are few and repeat)."""
     try:
-        parsed = list(string.Formatter().parse(found))
+        return tuple(string.Formatter().parse(found))
     except ValueError:  # a stray brace: show the text as it is
-        parsed = [(found, None, "", None)]
-    yield from parsed
+        return ((found, None, "", None),)
 
 
 def segments(
@@ -191,7 +196,21 @@ def fill(found: str, params: Mapping[str, Any], lang: str = "en", *, compact: bo
     """`found` with its `{placeholders}` filled (a missing one shows `…`, never raises)."""
     if "{" not in found:
         return found
-    return "".join(piece for piece, _ in segments(found, params, lang, compact=compact))
+    out: list[str] = []
+    for literal, name, spec, _conv in _parsed(found):
+        if literal:
+            out.append(literal)
+        if name is None:
+            continue
+        if name not in params:
+            out.append("…")
+            continue
+        value = params[name]
+        if spec and isinstance(value, int | float) and not isinstance(value, bool):
+            out.append(format(value, spec))
+        else:
+            out.append(show(value, lang, compact=compact))
+    return "".join(out)
 
 
 def pick_lang(accept_language: str | None, default: str = "en") -> str:
