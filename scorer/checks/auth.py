@@ -344,26 +344,13 @@ def spf_check(msg: Message, ctx: Context) -> list[Hit]:
         if rule_id == "SPF_PERMERROR" and record.status == "permerror":
             rule_id = None  # already reported from the record, with the same cause
         if rule_id:
+            facts = {"ip": sender_ip(ctx), "domain": result.domain, "result": result.result}
             if result.mechanism:
-                item = T(
-                    "ev.spf_result_matched",
-                    ip=sender_ip(ctx),
-                    domain=result.domain,
-                    result=result.result,
-                    mechanism=result.mechanism,
-                )
+                item = T("ev.spf_result_matched", mechanism=result.mechanism, **facts)
             elif result.problem:
-                item = T(
-                    "ev.spf_result_problem",
-                    ip=sender_ip(ctx),
-                    domain=result.domain,
-                    result=result.result,
-                    problem=result.problem,
-                )
+                item = T("ev.spf_result_problem", problem=result.problem, **facts)
             else:
-                item = T(
-                    "ev.spf_result", ip=sender_ip(ctx), domain=result.domain, result=result.result
-                )
+                item = T("ev.spf_result", **facts)
             hits.append(
                 Hit(
                     rule_id,

@@ -162,7 +162,8 @@ def classifier_bucket(msg: Message, ctx: Context) -> list[Hit] | None:
     ]
     params = {
         "probability": f"{100 * probability:.0f}%",
-        "features": words or "-",
+        # one text (a string in the JSON, as before) whose structure facts read in either language
+        "features": T("ev.list", items=words) if words else "-",
     }
     # A stacked band repeats the probability, not the explanation its base band already gives.
     stacked_evidence = [evidence[0], T("ev.adds_to", id=rule.id)]

@@ -89,12 +89,16 @@ def _assert_not_checked(report: Report, problem: str) -> None:
     )
 
 
-def test_a_resolver_answering_nxdomain_for_everything_is_not_trusted(nxdomain_server):
-    engine = _engine(nxdomain_server.address)
+def _analyze_once(address: str) -> Report:
+    engine = _engine(address)
     try:
-        report = engine.analyze(NOTE, delivery=DELIVERY)
+        return engine.analyze(NOTE, delivery=DELIVERY)
     finally:
         engine.close()
+
+
+def test_a_resolver_answering_nxdomain_for_everything_is_not_trusted(nxdomain_server):
+    report = _analyze_once(nxdomain_server.address)
     _assert_not_checked(report, "denies_existing")
     assert report.score < report.threshold  # a note from gmail.com is not spam
     assert "DNS_FROM_NXDOMAIN" not in report.finding_ids()
@@ -108,6 +112,8 @@ def test_a_resolver_that_never_answers_is_not_trusted_and_costs_one_timeout(sile
         started = time.monotonic()
         report = engine.analyze(NOTE, delivery=DELIVERY)
         first_ms = (time.monotonic() - started) * 1000
+        check = engine.resolver_check
+        assert check.store.get(check.key()) is not None  # kept for the next messages
         started = time.monotonic()
         again = engine.analyze(NOTE, delivery=DELIVERY)
         second_ms = (time.monotonic() - started) * 1000
@@ -115,17 +121,14 @@ def test_a_resolver_that_never_answers_is_not_trusted_and_costs_one_timeout(sile
         engine.close()
     _assert_not_checked(report, "no_answer")
     _assert_not_checked(again, "no_answer")
-    # the probe waits one query timeout (300 ms) at most; the next message reuses its outcome
-    assert first_ms < 300 + 1_000, first_ms
-    assert second_ms < 250, second_ms
+    # the probe waits one query timeout (300 ms), not the 2 s DNS deadline of the message;
+    # the next message reuses its outcome and waits for nothing
+    assert first_ms < 2_000, first_ms
+    assert second_ms < first_ms, (first_ms, second_ms)
 
 
 def test_a_resolver_that_rewrites_nxdomain_is_not_trusted(rewriting_server):
-    engine = _engine(rewriting_server.address)
-    try:
-        report = engine.analyze(NOTE, delivery=DELIVERY)
-    finally:
-        engine.close()
+    report = _analyze_once(rewriting_server.address)
     _assert_not_checked(report, "answers_missing")
     assert "198.51.100.80" in report.to_dict()["dns"]["detail"]
 

@@ -36,6 +36,7 @@ def test_japanese_texts_are_japanese():
     allowed = {
         "category.html",
         "report.dns",
+        "ev.list",
         "ev.source.html",
         "ev.name_error",
         "ev.dns_answer",

@@ -202,3 +202,40 @@ def test_reports_record_their_rules_and_model_versions(client):
     assert re.fullmatch(r"\d{4}-\d\d-\d\d\.[0-9a-f]{12}", versions["model"])
     page = client.get(made["links"]["html"]).get_data(as_text=True)
     assert versions["rules"] in page and versions["model"] in page
+
+
+def test_an_untrusted_resolver_is_a_banner_not_findings(make_app):
+    """A resolver that says NXDOMAIN for everything: the page says so and scores nothing on
+    DNS; the CLI prints one DNS line."""
+    from scorer.settings import Limits
+    from tests.support.dns_server import DNSTestServer
+
+    with DNSTestServer({}) as lying:
+        limits = Limits().replace(dns_timeout_ms=300)
+        engine = Engine(Settings(nameservers=(lying.address,), limits=limits))
+        try:
+            client = make_app(engine=engine).test_client()
+            raw = (SAMPLES / "newsletter.eml").read_text("utf-8")
+            location = _check(client, mode="paste", raw=raw)
+            page = client.get(location + "?lang=en").get_data(as_text=True)
+            japanese = client.get(location + "?lang=ja").get_data(as_text=True)
+            report = client.get("/api/v1/reports/" + location.rsplit("/", 1)[1]).get_json()
+        finally:
+            engine.close()
+    assert 'id="dns-banner"' in page and "the DNS resolver says that names which exist" in page
+    assert "DNS のチェックは実行していません" in japanese
+    assert report["dns"]["status"] == "untrusted" and not report["is_spam"]
+    network = {"DNS_FROM_NXDOMAIN", "SPF_NONE", "DMARC_MISSING", "DNS_FROM_NO_MX"}
+    assert not {f["id"] for f in report["findings"]} & network
+
+
+def test_the_cli_prints_one_dns_line_for_an_untrusted_resolver(capsys):
+    from scorer.cli import main
+    from tests.support.dns_server import DNSTestServer
+
+    with DNSTestServer({}) as lying:
+        main(["check", "--nameserver", lying.address, str(SAMPLES / "newsletter.eml")])
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("DNS: ")]
+    assert len(lines) == 1 and "not run" in lines[0]
+    assert "dns_untrusted" not in out and "the DNS resolver is not answering correctly" in out
