@@ -53,6 +53,18 @@ ID_PREFIXES = (
 CHECK_TYPES = ("code", "header", "body", "uri", "phrases")
 TEXT_TARGETS = ("subject", "body", "visible", "plain", "html", "headers")
 STATUSES = ("stable", "preview", "deprecated")
+WRITTEN_FROM = (
+    "spamassassin-2003",
+    "foff-milter-2025",
+    "legit-templates",
+    "phishing-pot-2020s",
+    "ja-phish-lists",
+    "seed",
+    "reference",
+)
+"""What a rule's `written_from` may name: the corpus sets whose messages were read to write it,
+`seed` (models/seed), or `reference` (../shared/reference and the public sources it cites).
+A set named there is not unseen for that rule; the model card quotes this."""
 _ID_RE = regex.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _RULE_KEYS = {
     "id",
@@ -75,6 +87,7 @@ _RULE_KEYS = {
     "replaces",
     "status",
     "old_names",
+    "written_from",
     "applies_to",
 }
 _FILE_KEYS = {"category", "cap", "floor", "description", "rules"}
@@ -146,6 +159,9 @@ class Rule:
     replaces: tuple[str, ...] = ()
     status: str = "stable"
     old_names: tuple[str, ...] = ()
+    written_from: tuple[str, ...] = ()
+    """The sets the rule was written from (see WRITTEN_FROM); empty for rules older than the
+    field."""
     source: str = ""
     needs_wide: bool = False
     """Every match of `pattern` holds a CJK-range character (scorer.prefilter)."""
@@ -465,6 +481,10 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         _example(e, f"{where}.examples[{i}]") for i, e in enumerate(raw.get("examples") or [])
     )
     refs = _as_tuple(raw.get("references"), f"{where}.references")
+    written_from = _as_tuple(raw.get("written_from"), f"{where}.written_from")
+    unknown_sets = [name for name in written_from if name not in WRITTEN_FROM]
+    if unknown_sets:
+        raise RuleError(f"{where}: written_from names unknown sets {unknown_sets}")
     return Rule(
         id=rule_id,
         category=category,
@@ -487,6 +507,7 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         replaces=_as_tuple(raw.get("replaces"), f"{where}.replaces"),
         status=status,
         old_names=_as_tuple(raw.get("old_names"), f"{where}.old_names"),
+        written_from=written_from,
         source=source,
         needs_wide=pattern is not None and needs_wide_char(raw["pattern"]),
         applies_to=parse_applies_to(raw.get("applies_to"), f"{where}.applies_to"),

@@ -528,6 +528,7 @@ def rule_dict(rule: Rule, lang: str, *, full: bool = False) -> dict[str, Any]:
         data["old_names"] = list(rule.old_names)
         data["replaces"] = list(rule.replaces)
         data["examples"] = len(rule.examples)
+        data["written_from"] = list(rule.written_from)
     return data
 
 
