@@ -97,3 +97,12 @@ def test_a_capped_category_is_shown_as_capped(offline_engine):
     shortener = next(f for f in data["fixes"] if "URI_SHORTENER" in f["ids"])
     assert shortener["gain"] == 0.0
     assert shortener["score_if_fixed"] == report.score
+
+
+def test_every_cause_names_known_findings_and_outcomes(offline_engine):
+    from scorer.checks.requirements import load_requirements
+
+    _specs, details = load_requirements()
+    load_causes().validate([r.id for r in offline_engine.rules], list(details))
+    with pytest.raises(Exception, match="unknown finding ids or outcomes"):
+        load_causes().validate(["SPF_NONE"], list(details))
