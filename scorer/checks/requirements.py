@@ -652,24 +652,34 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
         status, detail_key, params = cache[key]
         assert status in REQUIREMENT_STATUSES
         entries.append(
-            Requirement(
-                id=spec.id,
-                status=status,
-                detail=dict(texts[key]),
+            _entry(
+                spec,
+                status,
+                dict(texts[key]),
                 advice=spec.advice if status in ("fail", "warn", "unknown") else {},
-                title=spec.title,
                 smtp_reply=spec.smtp_reply,
-                provider=spec.provider,
-                references=spec.references,
-                effective_from=spec.effective_from,
-                sources=tuple(src.url for src in spec.sources),
-                row=spec.test,
                 outcome=detail_key,
                 params=dict(params),
                 cause=causes.of_outcome(detail_key) if status in ("fail", "warn") else None,
             )
         )
     return entries
+
+
+def _entry(spec: Spec, status: str, detail: dict[str, str], **judged: Any) -> Requirement:
+    """A requirement row: the spec's fixed facts, the status and what was judged."""
+    return Requirement(
+        id=spec.id,
+        status=status,
+        detail=detail,
+        title=spec.title,
+        provider=spec.provider,
+        references=spec.references,
+        effective_from=spec.effective_from,
+        sources=tuple(src.url for src in spec.sources),
+        row=spec.test,
+        **judged,
+    )
 
 
 def detail_template(
@@ -690,16 +700,4 @@ def detail_text(
 
 
 def _not_applicable(spec: Spec, reason: dict[str, str]) -> Requirement:
-    return Requirement(
-        id=spec.id,
-        status="pass",
-        detail=reason,
-        title=spec.title,
-        provider=spec.provider,
-        references=spec.references,
-        effective_from=spec.effective_from,
-        sources=tuple(src.url for src in spec.sources),
-        row=spec.test,
-        outcome="not_applicable",
-        applicable=False,
-    )
+    return _entry(spec, "pass", reason, outcome="not_applicable", applicable=False)
