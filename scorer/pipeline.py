@@ -18,6 +18,7 @@ from typing import Any
 from scorer import __version__, patterns
 from scorer.causes import load_causes
 from scorer.context import Context, Delivery
+from scorer.dnsbudget import DnsAllowance
 from scorer.errors import MessageTooLargeError
 from scorer.fixes import build_fixes
 from scorer.i18n import T
@@ -36,7 +37,8 @@ _MAX_EVIDENCE_CHARS = 300
 _NETWORK_WORKERS = 8
 TIME_BUDGET_ID = "LIMIT_TIME_BUDGET"
 INCOMPLETE_ID = FLOOR_FINDING_ID
-PIPELINE_IDS = (TIME_BUDGET_ID, INCOMPLETE_ID)
+DNS_BUDGET_ID = "DNS_BUDGET"
+PIPELINE_IDS = (TIME_BUDGET_ID, INCOMPLETE_ID, DNS_BUDGET_ID)
 _RUNS_PAST_BUDGET = frozenset({"limits"})
 """Checks that cost nothing and must report even after the budget ran out: `limits` says what
 parsing cut, which the report needs most when parsing took the whole budget."""
@@ -141,6 +143,7 @@ class Engine:
         limits: Limits | None = None,
         kind: str | None = None,
         draft: Mapping[str, Any] | None = None,
+        dns_allowance: DnsAllowance | None = None,
     ) -> Report:
         """Analyse one raw message. Raises MessageTooLargeError over the size limit, KindError
         for a `kind` that is not auto, marketing, transactional or personal, else never.
@@ -148,7 +151,9 @@ class Engine:
         `kind` is what the caller states the message is (None or "auto": decide it from the
         message); it decides which bulk and marketing obligations are judged. `draft` describes
         input that is not a whole message (scorer.draft.DraftInfo.to_dict): the header fields
-        it could not have are listed, and not judged, in the report.
+        it could not have are listed, and not judged, in the report. `dns_allowance` is the
+        caller's DNS budget (scorer.dnsbudget): the message's query cap is taken from it and
+        what was not used given back; when it cannot cover the cap, DNS checks do not run.
         """
         started = time.monotonic()
         stated = stated_kind(kind)
@@ -187,15 +192,27 @@ class Engine:
                 "input": draft.get("input"),
                 "assumed_missing": list(draft.get("assumed_missing", ())),
             }
+        reserved = 0
+        session = None
         if not settings.offline and self.resolver is not None:
-            ctx.dns = self.resolver.session(
-                deadline=min(deadline, started + settings.limits.dns_deadline_ms / 1000.0),
-                max_queries=settings.limits.max_dns_queries,
-            )
-        run = _Run(self, msg, ctx)
-        run.decide_kind(stated)
-        run.execute()
-        return run.build(started)
+            cap = settings.limits.max_dns_queries
+            if dns_allowance is not None and not dns_allowance.take(cap):
+                ctx.dns_budget = (dns_allowance.queries, dns_allowance.seconds)
+            else:
+                reserved = cap if dns_allowance is not None else 0
+                session = ctx.dns = self.resolver.session(
+                    deadline=min(deadline, started + settings.limits.dns_deadline_ms / 1000.0),
+                    max_queries=cap,
+                )
+        try:
+            run = _Run(self, msg, ctx)
+            run.decide_kind(stated)
+            run.execute()
+            return run.build(started)
+        finally:
+            if reserved and dns_allowance is not None:
+                used = session.queries if session is not None else 0
+                dns_allowance.give_back(reserved - min(used, reserved))
 
     def close(self) -> None:
         """Stop the worker threads (network checks, the resolver's lookups)."""
@@ -334,6 +351,21 @@ class _Run:
                 self._skip(spec.name, Skipped(spec.name, "offline", "offline"))
             else:
                 runnable.append(spec)
+        if any(spec.dns for spec in runnable) and self.ctx.dns_budget is not None:
+            queries, seconds = self.ctx.dns_budget
+            budget = (("queries", queries), ("seconds", seconds))
+            for spec in [s for s in runnable if s.dns]:
+                self._skip(spec.name, Skipped(spec.name, "DNS budget", "dns_budget", budget))
+            runnable = [s for s in runnable if not s.dns]
+            evidence = T("ev.dns_budget", queries=queries, seconds=seconds)
+            with self._lock:
+                self.hits.append(
+                    Hit(
+                        DNS_BUDGET_ID,
+                        [evidence],
+                        {"max_queries": self.ctx.settings.limits.max_dns_queries},
+                    )
+                )
         if any(spec.dns for spec in runnable) and not self._resolver_trusted():
             status = self.ctx.dns_status
             for spec in [s for s in runnable if s.dns]:
@@ -457,6 +489,9 @@ class _Run:
         """`dns`: ok, untrusted (with the problem) or offline; never absent."""
         if self.ctx.settings.offline:
             return {"status": "offline"}
+        if self.ctx.dns_budget is not None:
+            queries, seconds = self.ctx.dns_budget
+            return {"status": "budget", "queries": queries, "seconds": seconds}
         status = self.ctx.dns_status
         if status is not None:
             return status.to_dict()

@@ -100,7 +100,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     store = ReportStore.from_config(config)
     store.min_free_bytes = limit  # room for one largest request, or healthz says 503
-    checker = Checker(engine, store, on_report=metrics.record_report)
+    counters = Counters.from_url(config.redis_url)
+    checker = Checker(
+        engine, store, on_report=metrics.record_report, dns_budget=_dns_budget(config, counters)
+    )
     keys = ApiKeys(config.api_keys, open_without_keys=config.api_open)
     # Registered before the limiter's own hook, so it runs after it (Flask runs after_request
     # hooks last-registered first): Retry-After belongs to a 429 only.
@@ -110,7 +113,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     sessions.install(app, sessions.SessionSecret(config.secret_key, store))
     access.install(app)  # before the limiter: a refused request counts against nothing
     limiter = _limiter(app, config, keys)
-    counters = Counters.from_url(config.redis_url)
     app.extensions["spamscore"] = Services(config, engine, store, checker, keys, limiter, counters)
 
     from web import api, compat, filters, ui
@@ -235,3 +237,13 @@ def warm_up_engine(engine: Engine) -> None:
 
 def services_of(app: Flask) -> Services:
     return app.extensions["spamscore"]
+
+
+def _dns_budget(config: WebConfig, counters: Counters) -> Any:
+    """Each caller's DNS allowance (SPAMSCORE_DNS_BUDGET), or None when it is off."""
+    if config.dns_budget is None:
+        return None
+    from web.dnsbudget import CallerDnsBudget
+
+    limit = config.dns_budget
+    return lambda caller: CallerDnsBudget(counters, caller, limit)

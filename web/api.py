@@ -216,7 +216,9 @@ def _submission_from_request() -> Submission:
             return from_json(_json_body())
         if mimetype in RAW_TYPES:
             raw = request.get_data(cache=False)
-            if not raw.strip():
+            # Only zero bytes is no message: a body of CRs or blank lines is a message (an
+            # empty one) and gets a report like any other.
+            if not raw:
                 raise InputError("the body is empty: send the raw message", field="body")
             return Submission(raw, delivery_from(request.args))
         if mimetype == "multipart/form-data":
@@ -224,7 +226,7 @@ def _submission_from_request() -> Submission:
             if upload is None:
                 raise InputError("multipart body without a file part named file", field="file")
             raw = upload.read()
-            if not raw.strip():
+            if not raw:
                 raise InputError("the uploaded file is empty", field="file")
             return Submission(raw, delivery_from(request.args))
     except InputError as exc:

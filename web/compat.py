@@ -97,7 +97,7 @@ def ping() -> Any:
 
 def _rspamd_check() -> tuple[Checked, dict[str, str], list[str]]:
     raw = request.get_data(cache=False)
-    if not raw.strip():
+    if not raw:  # zero bytes; blank lines alone are a message and get a report
         raise ApiError(400, "invalid_request", "the body is empty: send the raw message")
     delivery: dict[str, str] = {}
     ip = request.headers.get("IP", "").strip()

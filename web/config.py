@@ -39,6 +39,10 @@ class WebConfig:
     """Without keys the API answers loopback clients only, unless this opens it to everyone."""
     rate_limit: str | None = "120 per minute"
     """Per API key (or per client IP without one); None switches rate limiting off."""
+    dns_budget: str | None = "3000 per minute"
+    """DNS queries one caller (API key, or client IP without one) may cause; a message reserves
+    the per-message cap (SPAMSCORE_MAX_DNS_QUERIES) and gives back what it did not use. None
+    switches it off (SPAMSCORE_DNS_BUDGET=off)."""
     redis_url: str | None = None
     """Shared rate-limit counters across replicas; in-process counters without it."""
     max_request_bytes: int = 0
@@ -130,6 +134,7 @@ class WebConfig:
             api_keys=tuple(keys),
             api_open=env_bool(env, "SPAMSCORE_API_OPEN", False),
             rate_limit=None if rate.lower() in ("", "0", "off", "none") else rate,
+            dns_budget=_rate(env, "SPAMSCORE_DNS_BUDGET", "3000 per minute"),
             redis_url=env.get("REDIS_URL") or None,
             max_request_bytes=int(env_float(env, "SPAMSCORE_MAX_REQUEST_BYTES", 0)),
             batch_max=int(env_float(env, "SPAMSCORE_BATCH_MAX", 50)),
@@ -152,6 +157,22 @@ class WebConfig:
             request_timeout=env_float(env, "SPAMSCORE_REQUEST_TIMEOUT", 30.0, positive=True),
             request_buffer_bytes=env_int(env, "SPAMSCORE_REQUEST_BUFFER_BYTES", 256 * 1024 * 1024),
         )
+
+
+def _rate(env: Mapping[str, str], key: str, default: str) -> str | None:
+    """A rate such as "3000 per minute" (limits' notation), or None for off."""
+    value = (env.get(key) or default).strip()
+    if value.lower() in ("0", "off", "none"):
+        return None
+    from limits import parse
+
+    try:
+        parse(value)
+    except ValueError:
+        raise SettingsError(
+            f"{key} must be a rate such as '3000 per minute' or off, not {value!r}"
+        ) from None
+    return value
 
 
 def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...]) -> str:

@@ -197,7 +197,7 @@ def _submission(mode: str) -> Submission:
     if mode == "upload":
         upload = request.files.get("file")
         raw = upload.read() if upload is not None else b""
-        if not raw.strip():
+        if not raw:
             raise InputError(text("form.error.no_file", lang), field="file")
         return pasted(raw, delivery, kind)
     if mode == "compose":
