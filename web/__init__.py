@@ -113,6 +113,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     sessions.install(app, sessions.SessionSecret(config.secret_key, store))
     access.install(app)  # before the limiter: a refused request counts against nothing
     limiter = _limiter(app, config, keys)
+    _limit_views(app, config, counters)
     app.extensions["spamscore"] = Services(config, engine, store, checker, keys, limiter, counters)
 
     from web import api, compat, filters, ui
@@ -237,6 +238,35 @@ def warm_up_engine(engine: Engine) -> None:
 
 def services_of(app: Flask) -> Services:
     return app.extensions["spamscore"]
+
+
+_VIEW_ENDPOINTS = {
+    "ui.report",
+    "ui.preview",
+    "ui.report_json",
+    "ui.report_raw",
+    "api.get_report",
+    "api.get_raw",
+}
+"""Reads of stored reports: cheap one by one, but each may render a large message, so they
+have an allowance of their own (SPAMSCORE_PAGE_RATE_LIMIT), apart from the analyses'."""
+
+
+def _limit_views(app: Flask, config: WebConfig, counters: Counters) -> None:
+    """429 (with Retry-After) past a caller's allowance of report views. Registered after the
+    access checks, so a refused request counts against nothing."""
+    limit = config.page_rate_limit
+    if limit is None:
+        return
+    from limits import parse
+    from werkzeug.exceptions import TooManyRequests
+
+    window = int(parse(limit).get_expiry())
+
+    @app.before_request
+    def _count_view() -> None:
+        if request.endpoint in _VIEW_ENDPOINTS and not counters.hit("views", caller(), limit):
+            raise TooManyRequests(f"{limit} report views", retry_after=window)
 
 
 def _dns_budget(config: WebConfig, counters: Counters) -> Any:

@@ -39,6 +39,9 @@ class WebConfig:
     """Without keys the API answers loopback clients only, unless this opens it to everyone."""
     rate_limit: str | None = "120 per minute"
     """Per API key (or per client IP without one); None switches rate limiting off."""
+    page_rate_limit: str | None = "600 per minute"
+    """Views of stored reports (the report page, its preview, JSON and raw message, in the API
+    and the pages) per caller; None switches it off (SPAMSCORE_PAGE_RATE_LIMIT=off)."""
     dns_budget: str | None = "3000 per minute"
     """DNS queries one caller (API key, or client IP without one) may cause; a message reserves
     the per-message cap (SPAMSCORE_MAX_DNS_QUERIES) and gives back what it did not use. None
@@ -135,6 +138,7 @@ class WebConfig:
             api_open=env_bool(env, "SPAMSCORE_API_OPEN", False),
             rate_limit=None if rate.lower() in ("", "0", "off", "none") else rate,
             dns_budget=_rate(env, "SPAMSCORE_DNS_BUDGET", "3000 per minute"),
+            page_rate_limit=_rate(env, "SPAMSCORE_PAGE_RATE_LIMIT", "600 per minute"),
             redis_url=env.get("REDIS_URL") or None,
             max_request_bytes=int(env_float(env, "SPAMSCORE_MAX_REQUEST_BYTES", 0)),
             batch_max=int(env_float(env, "SPAMSCORE_BATCH_MAX", 50)),
