@@ -141,3 +141,21 @@ def test_css_cannot_close_its_style_element():
     out = sanitize("<style>p{content:'</style><img src=x onerror=alert(1)>'}</style>x")
     assert "onerror" not in out
     assert out.count("<style>") == out.count("</style>") <= 1
+
+
+def test_the_preview_page_of_a_stored_message_holds_no_payload(client):
+    """Through the route, as a browser gets it: the payloads are not in the HTML at all (CSP and
+    the sandbox would only be the second and third layer)."""
+    for payload in (MXSS, SVG_ANIMATE, *MORE):
+        html = f"<p>Hello</p>{payload}"
+        raw = compose_message(from_="Shop <news@shop.example>", subject="Sale", html=html)
+        made = client.post(
+            "/api/v1/check?offline=true", data=raw, content_type="message/rfc822"
+        ).get_json()
+        page = client.get(f"/r/{made['id']}/preview")
+        assert page.status_code == 200
+        out = page.get_data(as_text=True).lower()
+        for banned in ("onerror", "onload", "alert(", "javascript:", "<svg", "<math", "<animate"):
+            assert banned not in out, (payload, banned)
+        assert "<p>hello</p>" in out
+        assert "default-src 'none'" in page.headers["Content-Security-Policy"]  # no script
