@@ -22,6 +22,7 @@ EVIL = "https://evil.example"
 ACCESS = {
     "api.check": "key",
     "api.check_batch": "key",
+    "api.compare_reports": "key",
     "api.delete_report": "key",
     "api.docs": "public",
     "api.get_raw": "key",

@@ -79,7 +79,14 @@ def serve_on(tmp_path):
 
     def start(data_dir: Path, **env: str) -> ServeProcess:
         serve = ServeProcess(
-            data_dir, tmp_path, {"SPAMSCORE_OFFLINE": "1", "SPAMSCORE_RATE_LIMIT": "off", **env}
+            data_dir,
+            tmp_path,
+            {
+                "SPAMSCORE_OFFLINE": "1",
+                "SPAMSCORE_RATE_LIMIT": "off",
+                "SPAMSCORE_PAGE_RATE_LIMIT": "off",  # every acknowledged report is read back
+                **env,
+            },
         )
         started.append(serve)
         return serve
