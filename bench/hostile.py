@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load import start_server, typical_message  # noqa: E402
+from bench.load import read_answer, server_for, typical_message  # noqa: E402
 from tests.support.hostile import HOSTILE  # noqa: E402
 
 LORIS_HEAD = (
@@ -69,18 +69,7 @@ async def _client(host, port, plan, deadline, results):
                 reader, writer = await asyncio.open_connection(host, port)
             writer.write(request)
             await writer.drain()
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = int(head.split(b" ", 2)[1])
-            length = 0
-            close = False
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                lowered = name.strip().lower()
-                if lowered == b"content-length":
-                    length = int(value)
-                elif lowered == b"connection" and value.strip().lower() == b"close":
-                    close = True
-            body = await reader.readexactly(length)
+            status, body, close = await read_answer(reader)
             verdict = None
             if status == 200:
                 verdict = json.loads(body).get("verdict")
@@ -173,15 +162,9 @@ def main() -> int:
         parser.error("--seconds in (0, 300], --clients in (0, 256], --hostile in [0, 1]")
 
     loadavg_before = os.getloadavg()[0]
-    proc = None
     tmp = tempfile.TemporaryDirectory(prefix="spamscore-hostile-")
-    if args.url:
-        url = args.url
-        if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
-            parser.error("--url must be on loopback")
-    else:
-        os.environ["SPAMSCORE_QUOTA_BYTES"] = "0"  # see the module docstring
-        proc, url = start_server(args.workers, args.threads, tmp.name)
+    os.environ["SPAMSCORE_QUOTA_BYTES"] = "0"  # for a server started here: see the docstring
+    proc, url = server_for(parser, args.url, args.workers, args.threads, tmp.name)
     try:
         results, lorises, elapsed = asyncio.run(
             _run(url, args.clients, args.seconds, args.hostile, args.lorises, not args.no_store)

@@ -4,7 +4,6 @@ queries than SPAMSCORE_DNS_BUDGET allows; another key still has its own budget."
 
 from __future__ import annotations
 
-import http.client
 import json
 import shutil
 
@@ -12,6 +11,7 @@ import pytest
 
 from tests.scorer.test_dnsbudget import _many_domains
 from tests.support import servers
+from tests.support.http import post_message
 
 pytestmark = pytest.mark.slow
 KEYS = ("dns-budget-key-a-0123456789", "dns-budget-key-b-0123456789")
@@ -26,17 +26,9 @@ def redis_url():
 
 
 def _check(base: str, raw: bytes, key: str) -> dict:
-    host, port = base.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=60)
-    try:
-        headers = {"Content-Type": "message/rfc822", "X-API-Key": key}
-        conn.request("POST", "/api/v1/check?store=false", raw, headers)
-        response = conn.getresponse()
-        body = response.read()
-        assert response.status == 200, body[:300]
-        return json.loads(body)
-    finally:
-        conn.close()
+    status, body = post_message(base, "/api/v1/check?store=false", raw, **{"X-API-Key": key})
+    assert status == 200, body[:300]
+    return json.loads(body)
 
 
 def test_one_key_cannot_exceed_the_configured_dns_rate(spamscore_server, dns_server, redis_url):

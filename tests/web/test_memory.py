@@ -7,7 +7,6 @@ each burst (the allocator's high-water mark, about the same after every burst)."
 
 from __future__ import annotations
 
-import http.client
 import threading
 import time
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.hostile import blank_lines, quoted_printable
+from tests.support.http import post_message
 from tests.web.conftest import ServeProcess
 
 pytestmark = pytest.mark.slow
@@ -32,14 +32,7 @@ def _rss(pid: int) -> int:
 
 
 def _post(port: int, raw: bytes) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    try:
-        conn.request("POST", "/api/v1/check", raw, {"Content-Type": "message/rfc822"})
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
+    return post_message(f"http://127.0.0.1:{port}", "/api/v1/check", raw, timeout=120)[0]
 
 
 @pytest.fixture

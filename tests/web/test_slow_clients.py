@@ -6,7 +6,6 @@ that does not finish its request in time gets a 408 with a JSON body."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import socket
 import threading
@@ -15,6 +14,7 @@ import time
 import pytest
 
 from scorer.compose import compose_message
+from tests.support.http import exchange, post_message
 from web.worker import COMPLETE, INCOMPLETE, _Reading, request_state
 
 pytestmark = pytest.mark.slow
@@ -40,25 +40,12 @@ def newsletter_340k() -> bytes:
 
 
 def _get(base: str, path: str, timeout: float) -> tuple[int, bytes]:
-    host, port = base.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
+    return exchange(base, "GET", path, timeout=timeout)
 
 
-def _post(base: str, path: str, body: bytes, timeout: float = 60) -> tuple[int, dict]:
-    host, port = base.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
-    try:
-        conn.request("POST", path, body, {"Content-Type": "message/rfc822"})
-        response = conn.getresponse()
-        return response.status, json.loads(response.read())
-    finally:
-        conn.close()
+def _post(base: str, path: str, body: bytes) -> tuple[int, dict]:
+    status, answer = post_message(base, path, body)
+    return status, json.loads(answer)
 
 
 def _slow_loris(port: int, stop: threading.Event, opened: list[socket.socket]) -> None:

@@ -9,7 +9,6 @@ Mounting needs root (CI runs as root; elsewhere these tests are skipped)."""
 from __future__ import annotations
 
 import contextlib
-import http.client
 import json
 import os
 import signal
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.http import exchange, post_message
 from tests.support.processes import SPAMSCORE
 from tests.web.conftest import ServeProcess
 
@@ -56,16 +56,11 @@ def read_only(path: Path) -> Iterator[None]:
 
 
 def _request(base: str, path: str, body: bytes | None = None, timeout: float = 30):
-    host, port = base.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
-    try:
-        headers = {"Content-Type": "message/rfc822"} if body is not None else {}
-        conn.request("POST" if body is not None else "GET", path, body, headers)
-        response = conn.getresponse()
-        data = response.read()
-        return response.status, json.loads(data) if data.startswith(b"{") else data
-    finally:
-        conn.close()
+    if body is None:
+        status, data = exchange(base, "GET", path, timeout=timeout)
+    else:
+        status, data = post_message(base, path, body, timeout)
+    return status, json.loads(data) if data.startswith(b"{") else data
 
 
 def _workers_alive(serve: ServeProcess) -> set[int]:

@@ -7,7 +7,6 @@ serves as soon as the lock is gone."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import sqlite3
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.http import post_message
 from tests.web.conftest import ServeProcess
 
 pytestmark = pytest.mark.slow
@@ -26,13 +26,8 @@ def _workers(serve: ServeProcess) -> set[int]:
 
 
 def _post(port: int, raw: bytes, timeout: float = 60) -> tuple[int, dict]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("POST", "/api/v1/check", raw, {"Content-Type": "message/rfc822"})
-        response = conn.getresponse()
-        return response.status, json.loads(response.read() or b"{}")
-    finally:
-        conn.close()
+    status, body = post_message(f"http://127.0.0.1:{port}", "/api/v1/check", raw, timeout)
+    return status, json.loads(body or b"{}")
 
 
 def test_a_request_stuck_past_the_worker_timeout_replaces_the_worker(tmp_path):
