@@ -19,6 +19,8 @@ from scorer.kind import AUTO, CHOICES
 EXIT_OK = 0
 EXIT_SPAM = 1
 EXIT_USAGE = 2
+EXIT_INCONCLUSIVE = 3
+"""A limit or the time budget stopped the analysis: the message was not read completely."""
 
 
 class UsageError(SpamscoreError):
@@ -240,6 +242,8 @@ def run_check(args: argparse.Namespace) -> int:
         print_report(results[0].report, as_json=True, lang=lang)  # the v1 report, as before
     else:
         sys.stdout.write(format_results(results, fmt, lang))
+    if any(r.report.incomplete is not None for r in results):
+        return EXIT_INCONCLUSIVE
     return EXIT_SPAM if any(r.failed for r in results) else EXIT_OK
 
 

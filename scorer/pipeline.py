@@ -18,13 +18,14 @@ from typing import Any
 from scorer import __version__, patterns
 from scorer.causes import load_causes
 from scorer.context import Context, Delivery
+from scorer.dnsbudget import DnsAllowance
 from scorer.errors import MessageTooLargeError
 from scorer.fixes import build_fixes
 from scorer.i18n import T
 from scorer.kind import Kind, applies, decide, load_spec, stated_kind
 from scorer.message import Message, parse
 from scorer.registry import CheckSpec, Hit, Skip, registered_checks, requirement_builders
-from scorer.report import Finding, Report, Requirement, Skipped
+from scorer.report import FLOOR_FINDING_ID, Finding, Report, Requirement, Skipped
 from scorer.rules import RuleSet, load_rules
 from scorer.scoring import category_totals
 from scorer.settings import Limits, Settings
@@ -35,7 +36,12 @@ _MAX_EVIDENCE_ITEMS = 20
 _MAX_EVIDENCE_CHARS = 300
 _NETWORK_WORKERS = 8
 TIME_BUDGET_ID = "LIMIT_TIME_BUDGET"
-PIPELINE_IDS = (TIME_BUDGET_ID,)
+INCOMPLETE_ID = FLOOR_FINDING_ID
+DNS_BUDGET_ID = "DNS_BUDGET"
+PIPELINE_IDS = (TIME_BUDGET_ID, INCOMPLETE_ID, DNS_BUDGET_ID)
+_RUNS_PAST_BUDGET = frozenset({"limits"})
+"""Checks that cost nothing and must report even after the budget ran out: `limits` says what
+parsing cut, which the report needs most when parsing took the whole budget."""
 
 
 class Engine:
@@ -137,6 +143,7 @@ class Engine:
         limits: Limits | None = None,
         kind: str | None = None,
         draft: Mapping[str, Any] | None = None,
+        dns_allowance: DnsAllowance | None = None,
     ) -> Report:
         """Analyse one raw message. Raises MessageTooLargeError over the size limit, KindError
         for a `kind` that is not auto, marketing, transactional or personal, else never.
@@ -144,7 +151,9 @@ class Engine:
         `kind` is what the caller states the message is (None or "auto": decide it from the
         message); it decides which bulk and marketing obligations are judged. `draft` describes
         input that is not a whole message (scorer.draft.DraftInfo.to_dict): the header fields
-        it could not have are listed, and not judged, in the report.
+        it could not have are listed, and not judged, in the report. `dns_allowance` is the
+        caller's DNS budget (scorer.dnsbudget): the message's query cap is taken from it and
+        what was not used given back; when it cannot cover the cap, DNS checks do not run.
         """
         started = time.monotonic()
         stated = stated_kind(kind)
@@ -166,7 +175,7 @@ class Engine:
         if not isinstance(delivery, Delivery):
             delivery = Delivery.from_mapping(dict(delivery) if delivery else None)
         deadline = started + settings.limits.time_budget_ms / 1000.0
-        msg = parse(raw, settings.limits)
+        msg = parse(raw, settings.limits, deadline=deadline)
         ctx = Context(
             settings=settings,
             rules=self.rules,
@@ -183,15 +192,27 @@ class Engine:
                 "input": draft.get("input"),
                 "assumed_missing": list(draft.get("assumed_missing", ())),
             }
+        reserved = 0
+        session = None
         if not settings.offline and self.resolver is not None:
-            ctx.dns = self.resolver.session(
-                deadline=min(deadline, started + settings.limits.dns_deadline_ms / 1000.0),
-                max_queries=settings.limits.max_dns_queries,
-            )
-        run = _Run(self, msg, ctx)
-        run.decide_kind(stated)
-        run.execute()
-        return run.build(started)
+            cap = settings.limits.max_dns_queries
+            if dns_allowance is not None and not dns_allowance.take(cap):
+                ctx.dns_budget = (dns_allowance.queries, dns_allowance.seconds)
+            else:
+                reserved = cap if dns_allowance is not None else 0
+                session = ctx.dns = self.resolver.session(
+                    deadline=min(deadline, started + settings.limits.dns_deadline_ms / 1000.0),
+                    max_queries=cap,
+                )
+        try:
+            run = _Run(self, msg, ctx)
+            run.decide_kind(stated)
+            run.execute()
+            return run.build(started)
+        finally:
+            if reserved and dns_allowance is not None:
+                used = session.queries if session is not None else 0
+                dns_allowance.give_back(reserved - min(used, reserved))
 
     def close(self) -> None:
         """Stop the worker threads (network checks, the resolver's lookups)."""
@@ -228,6 +249,8 @@ class _Run:
         self.skipped: list[Skipped] = []
         self.statuses: dict[str, dict[str, Any]] = {}
         self.over_budget: list[str] = []
+        self.unfinished: list[str] = []
+        """Checks and pattern rules that started but did not finish (an error, a slow regex)."""
         self._lock = threading.Lock()
 
     # --- running -------------------------------------------------------------------------
@@ -269,7 +292,7 @@ class _Run:
         return False
 
     def _run_guarded(self, spec: CheckSpec) -> None:
-        if self._past_budget(spec.name):
+        if spec.name not in _RUNS_PAST_BUDGET and self._past_budget(spec.name):
             return
         started = time.perf_counter()
         status = "ok"
@@ -288,6 +311,8 @@ class _Run:
             skipped = Skipped(spec.name, f"error: {detail}", "error", (("detail", detail),))
         elapsed = round((time.perf_counter() - started) * 1000, 3)
         with self._lock:
+            if status == "error":
+                self.unfinished.append(spec.name)
             self.hits.extend(hits)
             self.statuses[spec.name] = {"status": status, "ms": elapsed}
             if skipped is not None:
@@ -308,6 +333,7 @@ class _Run:
                 self.skipped.append(
                     Skipped(rule.id, "pattern took too long on this input", "pattern_timeout")
                 )
+                self.unfinished.append(rule.id)
                 continue
             if hit is not None:
                 self.hits.append(hit)
@@ -325,6 +351,21 @@ class _Run:
                 self._skip(spec.name, Skipped(spec.name, "offline", "offline"))
             else:
                 runnable.append(spec)
+        if any(spec.dns for spec in runnable) and self.ctx.dns_budget is not None:
+            queries, seconds = self.ctx.dns_budget
+            budget = (("queries", queries), ("seconds", seconds))
+            for spec in [s for s in runnable if s.dns]:
+                self._skip(spec.name, Skipped(spec.name, "DNS budget", "dns_budget", budget))
+            runnable = [s for s in runnable if not s.dns]
+            evidence = T("ev.dns_budget", queries=queries, seconds=seconds)
+            with self._lock:
+                self.hits.append(
+                    Hit(
+                        DNS_BUDGET_ID,
+                        [evidence],
+                        {"max_queries": self.ctx.settings.limits.max_dns_queries},
+                    )
+                )
         if any(spec.dns for spec in runnable) and not self._resolver_trusted():
             status = self.ctx.dns_status
             for spec in [s for s in runnable if s.dns]:
@@ -382,12 +423,14 @@ class _Run:
             skipped = sorted(set(self.skipped), key=lambda s: (s.check, s.reason))
             statuses = dict(self.statuses)
             over_budget = sorted(set(self.over_budget))
+            unfinished = sorted(set(self.unfinished))
         rules = self.engine.rules
-        if over_budget and TIME_BUDGET_ID in rules:
+        parse_notes = [n.detail for n in self.msg.limit_notes if n.id == TIME_BUDGET_ID]
+        if (over_budget or parse_notes) and TIME_BUDGET_ID in rules:
             hits.append(
                 Hit(
                     TIME_BUDGET_ID,
-                    over_budget,
+                    [*parse_notes, *over_budget],
                     {
                         "budget_ms": self.ctx.settings.limits.time_budget_ms,
                         "count": len(over_budget),
@@ -399,6 +442,11 @@ class _Run:
         categories, capped = category_totals(findings, rules)
         score = round(sum(categories.values()), 2)
         threshold = self.ctx.settings.threshold
+        incomplete = _incomplete(self.msg, over_budget, unfinished, score)
+        if incomplete is not None:
+            findings, categories, capped, score = _floor(
+                findings, rules, score, threshold, incomplete
+            )
         requirements: list[Requirement] = []
         for builder in requirement_builders():
             try:
@@ -418,7 +466,7 @@ class _Run:
         report = Report(
             score=score,
             threshold=threshold,
-            is_spam=score >= threshold,
+            is_spam=score >= threshold or incomplete is not None,
             categories=categories,
             findings=findings,
             requirements=requirements,
@@ -433,6 +481,7 @@ class _Run:
             rules=rules,
             kind=kind,
             not_applicable=not_applicable,
+            incomplete=incomplete,
         )
         return report
 
@@ -440,12 +489,59 @@ class _Run:
         """`dns`: ok, untrusted (with the problem) or offline; never absent."""
         if self.ctx.settings.offline:
             return {"status": "offline"}
+        if self.ctx.dns_budget is not None:
+            queries, seconds = self.ctx.dns_budget
+            return {"status": "budget", "queries": queries, "seconds": seconds}
         status = self.ctx.dns_status
         if status is not None:
             return status.to_dict()
         if self.ctx.dns is None:
             return {"status": "unavailable"}
         return {"status": "ok"}
+
+
+def _incomplete(
+    msg: Message, over_budget: list[str], unfinished: list[str], score: float
+) -> dict[str, Any] | None:
+    """What was not read or not checked, when anything was: the report is then inconclusive.
+
+    A limit the parser reached (part of the message was not examined), a check or pattern
+    cut by the time budget, one that failed with an error or a regex that took too long: each
+    leaves part of the message unjudged, so the verdict cannot be "clean"."""
+    limits = sorted({n.id for n in msg.limit_notes} | ({TIME_BUDGET_ID} if over_budget else set()))
+    checks = sorted(set(over_budget) | set(unfinished))
+    if not limits and not checks:
+        return None
+    return {"limits": limits, "checks": checks, "score_before_floor": score}
+
+
+def _floor(
+    findings: list[Finding],
+    rules: RuleSet,
+    score: float,
+    threshold: float,
+    incomplete: dict[str, Any],
+) -> tuple[list[Finding], dict[str, float], dict[str, dict[str, float]], float]:
+    """An inconclusive report never reads as clean: LIMIT_INCOMPLETE lifts the score to the
+    threshold (it adds nothing when the score is there already), so `is_spam` holds and the
+    categories still add up to the score."""
+    rule = rules.get(INCOMPLETE_ID)
+    if rule is None:  # a rule set without it (tests): is_spam still holds
+        categories, capped = category_totals(findings, rules)
+        return findings, categories, capped, score
+    lift = max(0.0, round(threshold - score, 2))
+    reasons = [*incomplete["limits"], *incomplete["checks"]]
+    finding = Finding(
+        id=INCOMPLETE_ID,
+        category=rule.category,
+        score=lift,
+        severity="error",
+        evidence=_clip(reasons),
+        params={"floor": threshold, "score_before": score, "count": len(reasons)},
+    )
+    findings = sorted([*findings, finding], key=lambda f: (-f.score, f.category, f.id))
+    categories, capped = category_totals(findings, rules)
+    return findings, categories, capped, max(round(sum(categories.values()), 2), threshold)
 
 
 def _as_hits(result: Hit | Iterable[Hit] | None, spec: CheckSpec) -> list[Hit]:

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 REPORT_VERSION = 1
 SEVERITIES = ("info", "warning", "error")
 REQUIREMENT_STATUSES = ("pass", "fail", "warn", "unknown")
+VERDICT_SPAM = "spam"
+VERDICT_NOT_SPAM = "not_spam"
+VERDICT_INCONCLUSIVE = "inconclusive"
+FLOOR_FINDING_ID = "LIMIT_INCOMPLETE"
+"""The score floor of an inconclusive report: a consequence of the other findings, never one
+the classifier reads (scorer.pipeline._floor)."""
 
 
 @dataclass(frozen=True)
@@ -240,6 +246,17 @@ class Report:
     not_applicable: list[Finding] = field(default_factory=list)
     """Findings of rules that do not bind this kind of message: listed with the reason, never
     scored."""
+    incomplete: dict[str, Any] | None = None
+    """What was not read or not checked (`limits`, `checks`, `score_before_floor`), when
+    anything was: the verdict is then `inconclusive`, never clean (scorer.pipeline._floor)."""
+
+    @property
+    def verdict(self) -> str:
+        """`spam`, `not_spam`, or `inconclusive` when a limit or the budget stopped the analysis
+        (its score is then at least the threshold and `is_spam` true: it fails closed)."""
+        if self.incomplete is not None:
+            return VERDICT_INCONCLUSIVE
+        return VERDICT_SPAM if self.is_spam else VERDICT_NOT_SPAM
 
     def finding_ids(self) -> list[str]:
         return [f.id for f in self.findings]
@@ -248,7 +265,7 @@ class Report:
         """Every rule that fired, scored or not applicable to this kind of message, sorted: what
         the classifier reads. The kind decides which obligations are scored, never a model input,
         so a message that claims to be a receipt reads to the model as it would otherwise."""
-        return sorted({f.id for f in (*self.findings, *self.not_applicable)})
+        return sorted({f.id for f in (*self.findings, *self.not_applicable)} - {FLOOR_FINDING_ID})
 
     def get(self, finding_id: str) -> Finding | None:
         for finding in self.findings:
@@ -291,6 +308,8 @@ class Report:
             "score": self.score,
             "threshold": self.threshold,
             "is_spam": self.is_spam,
+            "verdict": self.verdict,
+            "incomplete": dict(self.incomplete) if self.incomplete is not None else None,
             "categories": dict(self.categories),
             "findings": findings,
             "requirements": requirements,
@@ -341,6 +360,8 @@ class Report:
             "capped",
             "kind",
             "not_applicable",
+            "verdict",
+            "incomplete",
         }
         kind = data.get("kind")
         return cls(
@@ -361,4 +382,5 @@ class Report:
             rules=rules,
             kind=Kind.from_storage(kind) if kind else None,
             not_applicable=[Finding.from_dict(f) for f in data.get("not_applicable", [])],
+            incomplete=dict(data["incomplete"]) if data.get("incomplete") else None,
         )

@@ -21,7 +21,14 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 from typing import Any
 
-from scorer.cli import EXIT_OK, EXIT_SPAM, UsageError, format_text, read_input
+from scorer.cli import (
+    EXIT_INCONCLUSIVE,
+    EXIT_OK,
+    EXIT_SPAM,
+    UsageError,
+    format_text,
+    read_input,
+)
 from web.inbox.addresses import parse_address
 from web.inbox.commands import DEFAULT_API
 from web.inbox.config import DEFAULT_PORT
@@ -73,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     report = test["report"]
     if args.threshold is not None:
         report["threshold"] = args.threshold
-        report["is_spam"] = report["score"] >= args.threshold
+        report["is_spam"] = report["score"] >= args.threshold or bool(report.get("incomplete"))
     if args.json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -81,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
         page = report.get("links", {}).get("html")
         if page:
             sys.stdout.write(f"{api.base}{page}\n")
+    if report.get("verdict") == "inconclusive":
+        return EXIT_INCONCLUSIVE
     return EXIT_SPAM if report["is_spam"] else EXIT_OK
 
 
