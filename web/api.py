@@ -17,7 +17,7 @@ from scorer import __version__
 from scorer.checks.batch import message_id_counts
 from scorer.errors import MessageTooLargeError
 from scorer.rules import Rule
-from web import services
+from web import caller, services
 from web.errors import ApiError
 from web.inbox.addresses import address_for
 from web.inbox.state import State, state_of
@@ -141,7 +141,7 @@ def _item_error(code: str, message: str, **extra: Any) -> dict[str, Any]:
 def _run(submission: Submission, options: CheckOptions) -> dict[str, Any]:
     checker = services().checker
     try:
-        checked = checker.check(submission, options, source="api")
+        checked = checker.check(submission, options, source="api", owner=caller())
     except MessageTooLargeError as exc:
         raise ApiError(413, "too_large", str(exc)) from None
     except AnalysisFailedError as exc:

@@ -28,7 +28,7 @@ from werkzeug.exceptions import HTTPException
 from scorer import __version__
 from scorer.errors import MessageTooLargeError
 from scorer.verdict import Thresholds, spam_headers, text_report, x_spam_names
-from web import services
+from web import caller, services
 from web.api import check_access
 from web.errors import ApiError
 from web.security import presented_key
@@ -224,7 +224,7 @@ def _check(submission: Submission) -> Checked:
 
     options: CheckOptions = _options()  # lang, offline, store, threshold: as the API reads them
     try:
-        return services().checker.check(submission, options, source="compat")
+        return services().checker.check(submission, options, source="compat", owner=caller())
     except MessageTooLargeError as exc:
         raise ApiError(413, "too_large", str(exc)) from None
     except AnalysisFailedError as exc:

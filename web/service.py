@@ -75,9 +75,17 @@ class Checker:
         self.store = store
         self.on_report = on_report
 
-    def check(self, submission: Submission, options: CheckOptions, *, source: str) -> Checked:
+    def check(
+        self,
+        submission: Submission,
+        options: CheckOptions,
+        *,
+        source: str,
+        owner: str | None = None,
+    ) -> Checked:
         """Analyse (and by default store) one message. Raises MessageTooLargeError, never else
-        for the message's sake; AnalysisFailedError only if the analyzer itself breaks."""
+        for the message's sake; AnalysisFailedError only if the analyzer itself breaks.
+        `owner` is recorded with the stored message (web.security.caller_identity)."""
         limit = self.engine.settings.limits.max_message_bytes
         if len(submission.raw) > limit:
             raise MessageTooLargeError(len(submission.raw), limit)
@@ -85,7 +93,7 @@ class Checker:
         if submission.kind is not None:
             stored["kind"] = submission.kind
         new = (
-            self.store.add_raw(submission.raw, source=source, options=stored)
+            self.store.add_raw(submission.raw, source=source, options=stored, owner=owner)
             if options.store
             else None
         )

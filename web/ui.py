@@ -20,7 +20,7 @@ from flask import (
 
 from scorer.errors import MessageTooLargeError
 from scorer.report import Report
-from web import services
+from web import caller, services
 from web.gauge import gauge
 from web.highlight import highlight
 from web.inbox import state as inbox_state
@@ -126,6 +126,7 @@ def check() -> Any:
             submission,
             CheckOptions(lang=lang, offline=_offline_choice()),
             source="form",
+            owner=caller(),
         )
     except InputError as exc:
         return _form_error(mode, values, exc.message, 400)

@@ -80,7 +80,9 @@ def run_spamd(args: argparse.Namespace) -> int:
         ) from None
     engine = Engine(Settings.from_env())
     web = WebConfig.from_env()
-    store = ReportStore(web.database_url, retention_days=web.retention_days)
+    store = ReportStore.from_config(web)
+    if config.store:
+        store.open()
     service = SpamdService(config, Checker(engine, store))
     # Load the checks, rules and model now, before the fork, so the workers share them.
     from web import warm_up_engine
