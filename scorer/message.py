@@ -71,6 +71,8 @@ class Part:
     is_multipart: bool = False
     eight_bit_in_7bit: bool = False
     base64_ascii_text: bool = False
+    content_id: str = ""
+    """The Content-ID without its angle brackets (inline images are referred to by it)."""
 
     @property
     def is_attachment(self) -> bool:
@@ -554,6 +556,10 @@ def _describe_part(part: EmailMessage, depth: int, path: str) -> Part:
     except Exception:
         info.filename = None
     info.defects = [type(d).__name__ for d in getattr(part, "defects", [])]
+    try:
+        info.content_id = str(part.get("Content-ID") or "").strip().strip("<>")
+    except Exception:
+        info.content_id = ""
     return info
 
 

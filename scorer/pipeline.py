@@ -347,6 +347,7 @@ class _Run:
             rules=rules,
             kind=kind,
             not_applicable=not_applicable,
+            parsed=self.msg,
         )
         return report
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from scorer.kind import Kind
 
 if TYPE_CHECKING:
+    from scorer.message import Message
     from scorer.rules import RuleSet
 
 REPORT_VERSION = 1
@@ -187,6 +188,9 @@ class Report:
     not_applicable: list[Finding] = field(default_factory=list)
     """Findings of rules that do not bind this kind of message: listed with the reason, never
     scored."""
+    parsed: Message | None = field(default=None, repr=False, compare=False)
+    """The parsed message the report was made from (never serialised): whoever stores the
+    report keeps what its pages show from it (web.render) without parsing the message again."""
 
     def finding_ids(self) -> list[str]:
         return [f.id for f in self.findings]

@@ -10,14 +10,12 @@ Inline (cid:) images are turned into data: URLs so they show without any request
 from __future__ import annotations
 
 import base64
-import email
-import email.policy
 import html
 from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scorer.message import parse
+from scorer.message import Message, parse
 from scorer.settings import Limits
 
 _DROP_TAGS = (
@@ -51,9 +49,13 @@ def preview_csp(remote_images: bool) -> str:
 
 def preview_document(raw: bytes, limits: Limits | None = None) -> str:
     """A complete, inert HTML document showing the message body (HTML, else its text)."""
-    msg = parse(raw, limits)
+    return document_for(parse(raw, limits))
+
+
+def document_for(msg: Message) -> str:
+    """`preview_document` of a message already parsed (at check time: web.render)."""
     if msg.html.strip():
-        body = sanitize(msg.html, inline_images(raw))
+        body = sanitize(msg.html, inline_images(msg))
     else:
         body = (
             '<pre style="white-space:pre-wrap;word-wrap:break-word;'
@@ -109,29 +111,22 @@ def _walk(tree: LexborHTMLParser) -> Iterator:  # type: ignore[type-arg]
             yield node
 
 
-def inline_images(raw: bytes) -> dict[str, str]:
-    """Content-ID → data: URL for the message's inline images (bounded in size)."""
+def inline_images(msg: Message | bytes) -> dict[str, str]:
+    """Content-ID → data: URL for the message's inline images (bounded in size), from the MIME
+    parts the parser decoded (their first 250, as the parser's own part limit)."""
+    if isinstance(msg, bytes):
+        msg = parse(msg)
     found: dict[str, str] = {}
     total = 0
-    try:
-        message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    except Exception:  # the preview is a courtesy: a message email cannot walk has no images
-        return found
-    for index, part in enumerate(message.walk()):
-        if index > 250:
-            break
-        cid = (part.get("Content-ID") or "").strip().strip("<>")
-        ctype = part.get_content_type()
-        if not cid or ctype not in _IMAGE_TYPES:
+    for part in msg.parts:
+        if not part.content_id or part.content_type not in _IMAGE_TYPES:
             continue
-        try:
-            payload = part.get_payload(decode=True)
-        except Exception:
-            continue
-        if not isinstance(payload, bytes) or len(payload) > _MAX_INLINE_IMAGE_BYTES:
+        payload = part.payload
+        if len(payload) > _MAX_INLINE_IMAGE_BYTES:
             continue
         total += len(payload)
         if total > _MAX_INLINE_IMAGES_BYTES:
             break
-        found[cid] = f"data:{ctype};base64,{base64.b64encode(payload).decode('ascii')}"
+        encoded = base64.b64encode(payload).decode("ascii")
+        found[part.content_id] = f"data:{part.content_type};base64,{encoded}"
     return found
