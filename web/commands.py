@@ -192,7 +192,7 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": os.environ.get("XX_WORKER_CLASS", "gthread"),
+        "worker_class": "gthread",
         "threads": threads,
         "timeout": timeout,
         "graceful_timeout": 20,
