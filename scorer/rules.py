@@ -8,6 +8,7 @@ no check can emit are all errors at load time, so bad rule data never reaches a 
 
 from __future__ import annotations
 
+import hashlib
 import string
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -19,6 +20,7 @@ from typing import Any
 import regex
 import yaml
 
+from scorer import i18n
 from scorer.errors import RuleError
 from scorer.kind import KINDS, parse_applies_to
 from scorer.paths import rules_dir
@@ -51,6 +53,18 @@ ID_PREFIXES = (
 CHECK_TYPES = ("code", "header", "body", "uri", "phrases")
 TEXT_TARGETS = ("subject", "body", "visible", "plain", "html", "headers")
 STATUSES = ("stable", "preview", "deprecated")
+WRITTEN_FROM = (
+    "spamassassin-2003",
+    "foff-milter-2025",
+    "legit-templates",
+    "phishing-pot-2020s",
+    "ja-phish-lists",
+    "seed",
+    "reference",
+)
+"""What a rule's `written_from` may name: the corpus sets whose messages were read to write it,
+`seed` (models/seed), or `reference` (../shared/reference and the public sources it cites).
+A set named there is not unseen for that rule; the model card quotes this."""
 _ID_RE = regex.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _RULE_KEYS = {
     "id",
@@ -73,6 +87,7 @@ _RULE_KEYS = {
     "replaces",
     "status",
     "old_names",
+    "written_from",
     "applies_to",
 }
 _FILE_KEYS = {"category", "cap", "floor", "description", "rules"}
@@ -144,6 +159,9 @@ class Rule:
     replaces: tuple[str, ...] = ()
     status: str = "stable"
     old_names: tuple[str, ...] = ()
+    written_from: tuple[str, ...] = ()
+    """The sets the rule was written from (see WRITTEN_FROM); empty for rules older than the
+    field."""
     source: str = ""
     needs_wide: bool = False
     """Every match of `pattern` holds a CJK-range character (scorer.prefilter)."""
@@ -170,33 +188,26 @@ class Rule:
         return "warning" if score < 2.0 else "error"
 
     def text(self, name: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
+        """The rule's `name` text (description, why, advice) in `lang`, params filled in."""
         texts: Mapping[str, str] = getattr(self, name)
         template = texts.get(lang) or texts.get("en") or ""
         if "{" not in template:
             return template
-        return template.format_map(_Defaulting(params or {}))
+        return i18n.fill(template, params or {}, lang, compact=True)
+
+    def segments(
+        self, name: str, lang: str, params: Mapping[str, Any] | None = None
+    ) -> list[tuple[str, bool]]:
+        """The same text as (piece, is_parameter) pairs (a page marks parameters as data)."""
+        texts: Mapping[str, str] = getattr(self, name)
+        template = texts.get(lang) or texts.get("en") or ""
+        return i18n.segments(template, params or {}, lang, compact=True)
 
     def search(self, text: str) -> Any:
         """Search the compiled pattern with a time limit (hostile input must not hang us)."""
         if self.needs_wide and not has_wide_char(text):
             return None  # cannot match: no Japanese/Chinese in the text
         return self.pattern.search(text, timeout=_REGEX_TIMEOUT_S)
-
-
-class _Defaulting(dict):
-    def __init__(self, params: Mapping[str, Any]) -> None:
-        super().__init__({k: _fmt(v) for k, v in params.items()})
-
-    def __missing__(self, key: str) -> str:
-        return "…"
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 @dataclass(frozen=True)
@@ -213,6 +224,22 @@ class RuleSet:
     rules: dict[str, Rule]
     categories: dict[str, Category]
     aliases: dict[str, str] = field(default_factory=dict)
+    source_hash: str = ""
+    """SHA-256 over every file of the rule directory (rules, lists, requirements), when loaded
+    from one; `version` falls back to a hash of the ids and scores."""
+
+    @property
+    def version(self) -> str:
+        """What the report records as its rules version: a change to any rule, list, score or
+        requirement gives another one, so two reports scored differently say so."""
+        if self.source_hash:
+            return "sha256:" + self.source_hash[:16]
+        digest = hashlib.sha256()
+        for rule in sorted(self.rules.values(), key=lambda r: r.id):
+            digest.update(f"{rule.id}={rule.score};{rule.grades}\n".encode())
+        for category in sorted(self.categories.values(), key=lambda c: c.name):
+            digest.update(f"{category.name}:{category.cap}:{category.floor}\n".encode())
+        return "sha256:" + digest.hexdigest()[:16]
 
     def get(self, rule_id: str) -> Rule | None:
         return self.rules.get(rule_id) or self.rules.get(self.aliases.get(rule_id, ""))
@@ -454,6 +481,10 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         _example(e, f"{where}.examples[{i}]") for i, e in enumerate(raw.get("examples") or [])
     )
     refs = _as_tuple(raw.get("references"), f"{where}.references")
+    written_from = _as_tuple(raw.get("written_from"), f"{where}.written_from")
+    unknown_sets = [name for name in written_from if name not in WRITTEN_FROM]
+    if unknown_sets:
+        raise RuleError(f"{where}: written_from names unknown sets {unknown_sets}")
     return Rule(
         id=rule_id,
         category=category,
@@ -476,6 +507,7 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         replaces=_as_tuple(raw.get("replaces"), f"{where}.replaces"),
         status=status,
         old_names=_as_tuple(raw.get("old_names"), f"{where}.old_names"),
+        written_from=written_from,
         source=source,
         needs_wide=pattern is not None and needs_wide_char(raw["pattern"]),
         applies_to=parse_applies_to(raw.get("applies_to"), f"{where}.applies_to"),
@@ -538,4 +570,16 @@ def _load_cached(directory: str) -> RuleSet:
     clash = set(aliases) & set(rules)
     if clash:
         raise RuleError(f"old_names reuse live ids: {sorted(clash)}")
-    return RuleSet(rules, categories, aliases)
+    return RuleSet(rules, categories, aliases, directory_hash(path))
+
+
+def directory_hash(path: Path) -> str:
+    """SHA-256 over the relative paths and bytes of every file under `path`, in sorted order."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        if "__pycache__" in file.parts or file.name.startswith("."):
+            continue
+        digest.update(file.relative_to(path).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()

@@ -8,11 +8,13 @@ low-scored finding of their own (advice: use a branded tracking domain), not the
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 from scorer.checks._brands import brand_for_domain, brand_label
 from scorer.checks._lists import domain_list, host_in
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, check
 from scorer.urls import Url, registrable_domain, shown_domains
@@ -80,9 +82,9 @@ def _in_href(domain: str, url: str) -> bool:
 def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
     """Anchor text that shows a URL or domain the link does not go to (rspamd PHISHING)."""
     trackers = domain_list("esp_trackers.txt")
-    phishing: list[str] = []
-    branded: list[str] = []
-    tracked: list[str] = []
+    phishing: list[T] = []
+    branded: list[T] = []
+    tracked: list[T] = []
     shown_param = ""
     brand_param = ""
     for url in msg.urls:
@@ -96,7 +98,7 @@ def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
                 continue
             if _in_href(shown_org, url.url):
                 continue
-            item = f"text shows {shown}, link goes to {url.host}"
+            item = T("ev.text_shows", shown=shown, host=url.host)
             brand = brand_for_domain(shown_org)
             if brand and brand_for_domain(url.domain) != brand:
                 branded.append(item)
@@ -176,7 +178,7 @@ def idn_confusable(msg: Message, ctx: Context) -> Hit | None:
             except UnicodeError:
                 continue
             if _confusable_label(decoded):
-                found.append(f"{url.host} ({decoded})")
+                found.append(T("ev.host_decoded", host=url.host, decoded=decoded))
                 break
     if not found:
         return None
@@ -218,8 +220,7 @@ def suspicious_tld(msg: Message, ctx: Context) -> Hit | None:
     listed = domain_list("abused_tlds.txt")
     found = []
     for url in _clickable(msg):
-        tld = url.host.rpartition(".")[2]
-        if tld in listed and not url.is_ip:
+        if not url.is_ip and host_in(url.host, listed) not in (None, url.host):
             found.append(url.host)
     found = list(dict.fromkeys(found))
     if not found:
@@ -246,3 +247,17 @@ def many_domains(msg: Message, ctx: Context) -> Hit | None:
     if len(domains) < 10:
         return None
     return Hit(evidence=domains[:12], params={"count": len(domains)}, value=len(domains))
+
+
+_ENCODED_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#\s]*%[0-9a-f]{2}", re.IGNORECASE)
+
+
+@check("URI_ENCODED_HOST")
+def encoded_host(msg: Message, ctx: Context) -> Hit | None:
+    """A link whose host name is written in %-escapes (`http://w%77%77.%65xample.com`): browsers
+    decode it, readers and filters do not; no site writes its own address that way."""
+    found = [u.url for u in _clickable(msg) if _ENCODED_HOST.match(u.url)]
+    found = list(dict.fromkeys(found))
+    if not found:
+        return None
+    return Hit(evidence=[u[:150] for u in found[:4]], params={"count": len(found)})

@@ -59,8 +59,10 @@ def real_app(make_app, offline_engine):
     return make_app(engine=offline_engine)
 
 
-def _views(client, report_id: str) -> None:
+def _views(client, report_id: str, other_id: str | None = None) -> None:
+    compared = (f"/r/{report_id}?compare={other_id}",) if other_id else ()
     for path in (
+        *compared,
         f"/r/{report_id}",
         f"/r/{report_id}?lang=ja",
         f"/r/{report_id}/preview",
@@ -85,8 +87,14 @@ def test_viewing_a_stored_report_parses_nothing(real_app, parses):
     # sanitised the preview once, and analysed once.
     assert checked == {"mime": 1, "message": 1, "html": 1, "sanitise": 1, "analyze": 1}
 
+    earlier_id = client.post(
+        "/api/v1/check?offline=true",
+        data=typical_message(50_000),
+        headers={"Content-Type": "message/rfc822"},
+    ).get_json()["id"]
+
     parses.clear()
-    _views(client, report_id)
+    _views(client, report_id, other_id=earlier_id)  # the compare view too (edit and compare)
     assert dict(parses) == {}
 
 
