@@ -365,25 +365,23 @@ class ReportStore:
         transaction. Once this returns, the id may be given out: the row is committed."""
         now = datetime.now(UTC)
         report_id = new_id()
+        row = {  # encoded before the write lock is taken: the other writers wait on it
+            "id": report_id,
+            "created_at": now,
+            "expires_at": now + self.retention,
+            "source": source,
+            "status": DONE if report is not None else FAILED,
+            "raw": raw,
+            "options": json.dumps(options),
+            "owner": owner,
+            "size": len(raw),
+            "report": jsonfast.dumps(report) if report is not None else None,
+            "score": float(report.get("score", 0.0)) if report is not None else None,
+            "error": error[:2000] if error is not None else None,
+            "render": jsonfast.dumps(render) if render is not None else None,
+        }
         with self._writing() as conn:
-            conn.execute(
-                _INSERT_REPORT,
-                {
-                    "id": report_id,
-                    "created_at": now,
-                    "expires_at": now + self.retention,
-                    "source": source,
-                    "status": DONE if report is not None else FAILED,
-                    "raw": raw,
-                    "options": json.dumps(options),
-                    "owner": owner,
-                    "size": len(raw),
-                    "report": jsonfast.dumps(report) if report is not None else None,
-                    "score": float(report.get("score", 0.0)) if report is not None else None,
-                    "error": error[:2000] if error is not None else None,
-                    "render": jsonfast.dumps(render) if render is not None else None,
-                },
-            )
+            conn.execute(_INSERT_REPORT, row)
         self.maybe_purge()
         return NewReport(report_id, now, now + self.retention)
 
