@@ -147,20 +147,23 @@ class Checker:
         made from the raw message, and kept, for a row stored without it."""
         if render.usable(row.render):
             return row.render  # type: ignore[return-value]
-        made = render.from_raw(row.raw, self.engine.settings.limits)
+        made = render.from_raw(
+            row.raw, self.engine.settings.limits, render.top_features(row.report)
+        )
         self.store.set_render(row.id, made)
         return made
 
     def _artefacts(self, report: Report, raw: bytes) -> dict[str, Any] | None:
         """The pages' artefacts from the message the engine parsed for this report."""
         msg = report.parsed
+        features = render.top_features({"classifier": report.classifier})
         if msg is None:  # an engine that does not hand its message over: parse it here
             try:
-                return render.from_raw(raw, self.engine.settings.limits)
+                return render.from_raw(raw, self.engine.settings.limits, features)
             except Exception:
                 log.exception("could not make the report's page artefacts")
                 return None
-        return render.artefacts_or_none(msg)
+        return render.artefacts_or_none(msg, features)
 
     def _analyze(self, raw: bytes, stored: dict[str, Any], lang: str | None) -> Report:
         try:

@@ -17,12 +17,12 @@ from flask import (
     request,
     url_for,
 )
+from markupsafe import Markup
 
 from scorer.errors import MessageTooLargeError
 from scorer.report import Report
 from web import caller, reportview, services
 from web.gauge import gauge
-from web.highlight import highlight
 from web.inbox import state as inbox_state
 from web.inbox.addresses import address_for
 from web.inbox.state import state_of
@@ -326,8 +326,9 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
     reportview.chips(classifier, findings, lang)
     if classifier and classifier.get("top_features"):
         # From what was kept at check time (web.render): the message is not parsed again.
+        # The words were marked then too (safe markup: web.highlight escapes the text).
         pages = services().checker.render_of(row)
-        highlighted, _ = highlight(pages["text"], classifier["top_features"])
+        highlighted = Markup(pages["highlighted"])
         text_cut = pages["text_cut"]
     images = request.args.get("images") == "1"
     return {

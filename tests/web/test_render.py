@@ -114,26 +114,34 @@ def test_the_stored_artefacts_are_what_the_raw_message_gives(real_app, offline_e
     page = client.get(f"/r/{report_id}").get_data(as_text=True)
     marked, _ = highlight(msg.visible_text, features)
     assert "<mark" in str(marked)
+    assert row.render["highlighted"] == str(marked)  # marked at check time, not per view
     assert str(marked) in page
     preview = client.get(f"/r/{report_id}/preview").get_data(as_text=True)
     assert preview == row.render["preview"]
 
 
-def test_a_report_stored_without_artefacts_gets_them_on_its_first_view(real_app, parses):
-    """Rows from before the render column (or whose rendering failed) parse once, then never."""
+# Version 1 kept the text unmarked; its pages marked the words on every view.
+_VERSION_1 = '{"version": 1, "text": "t", "text_cut": false, "preview": "<p>t</p>"}'
+
+
+@pytest.mark.parametrize("kept", [None, _VERSION_1], ids=["none", "version 1"])
+def test_a_report_stored_without_artefacts_gets_them_on_its_first_view(real_app, parses, kept):
+    """Rows from before the render column (or whose rendering failed, or of an older render
+    version) parse once, then never."""
     client = real_app.test_client()
     raw = typical_message(20_000)
     report_id = client.post(
         "/api/v1/check?offline=true", data=raw, headers={"Content-Type": "message/rfc822"}
     ).get_json()["id"]
     store = services_of(real_app).store
+    made = store.get(report_id).render
     with store.db.begin() as conn:
-        conn.execute(reports.update().where(reports.c.id == report_id).values(render=None))
+        conn.execute(reports.update().where(reports.c.id == report_id).values(render=kept))
     parses.clear()
     assert client.get(f"/r/{report_id}/preview").status_code == 200
     assert parses["message"] == 1
     assert parses["analyze"] == 0
-    assert render.usable(store.get(report_id).render)
+    assert store.get(report_id).render == made  # the same artefacts as at check time
     parses.clear()
     _views(client, report_id)
     assert dict(parses) == {}
