@@ -108,6 +108,11 @@ _SET_RENDER = (
     .where(reports.c.id == sa.bindparam("report_id"))
     .values(render=sa.bindparam("render"))
 )
+_GET_REPORT = sa.select(reports).where(
+    reports.c.id == sa.bindparam("report_id"), reports.c.expires_at > sa.bindparam("now")
+)
+"""Built once: every view of a report reads its row, and building the statement each time
+was a tenth of viewing the preview."""
 
 WAITING = "waiting"
 RECEIVED = "received"
@@ -429,9 +434,7 @@ class ReportStore:
             return None
         with self.db.connect() as conn:
             row = conn.execute(
-                sa.select(reports).where(
-                    reports.c.id == report_id, reports.c.expires_at > datetime.now(UTC)
-                )
+                _GET_REPORT, {"report_id": report_id, "now": datetime.now(UTC)}
             ).first()
         if row is None:
             return None
