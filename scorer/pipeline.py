@@ -397,17 +397,30 @@ def _category_totals(
     raw: dict[str, float] = {name: 0.0 for name in rules.categories}
     for finding in findings:
         raw[finding.category] = raw.get(finding.category, 0.0) + finding.score
+    return category_totals(raw, rules)
+
+
+def category_totals(
+    raw: Mapping[str, float], rules: RuleSet
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """Each category's total from the sum of its findings' scores, and the categories that a
+    cap, a floor or missing corroboration limited. Corroboration is judged on the other
+    categories' totals after their own caps (`scorer.rules.Category.total`)."""
+    first: dict[str, float] = {}
+    for name, value in raw.items():
+        category = rules.categories.get(name)
+        first[name] = value if category is None else category.total(value, float("inf"))[0]
     totals: dict[str, float] = {}
     capped: dict[str, dict[str, float]] = {}
     for name, value in raw.items():
         category = rules.categories.get(name)
-        total = value
-        if category is not None and category.cap is not None and total > category.cap:
-            capped[name] = {"raw": round(value, 2), "cap": category.cap}
-            total = category.cap
-        if category is not None and category.floor is not None and total < category.floor:
-            capped[name] = {"raw": round(value, 2), "floor": category.floor}
-            total = category.floor
+        if category is None:
+            totals[name] = round(value, 2)
+            continue
+        others = sum(max(0.0, v) for other, v in first.items() if other != name)
+        total, limited = category.total(value, others)
+        if limited is not None:
+            capped[name] = limited
         totals[name] = round(total, 2)
     return totals, capped
 

@@ -148,3 +148,79 @@ def test_advice_names_a_word_once_even_when_subject_and_body_both_push(offline_e
     assert sources == {"subject", "body"}  # the case this test is about
     words = finding.params["features"].split(", ")
     assert "money" in words and len(words) == len(set(words))
+
+
+class _Fixed:
+    """A stand-in model with a fixed probability and word count (the check's logic alone)."""
+
+    def __init__(self, probability: float, words: int) -> None:
+        self.meta: dict = {}
+        self.probability = probability
+        self.words = words
+
+    def analyze(self, msg, rule_ids=()):
+        from scorer.classifier import Prediction
+
+        return Prediction(self.probability, [], self.words)
+
+
+def test_too_little_text_gives_no_verdict_either_way():
+    from scorer.checks.classifier import min_words
+
+    rules = load_rules()
+    needed = min_words(rules)
+    assert needed >= 5
+    raw = b"From: a@b.test\nSubject: Hi\n\nHi\n"
+    for probability in (0.999, 0.01):
+        engine = Engine(Settings(offline=True), classifier=_Fixed(probability, needed - 1))
+        report = engine.analyze(raw)
+        assert not [f for f in report.findings if f.category == "classifier"]
+        assert report.classifier["inconclusive"] == {
+            "reason": "too_little_text",
+            "min_words": needed,
+        }
+        assert report.classifier["probability"] == pytest.approx(probability)
+    enough = Engine(Settings(offline=True), classifier=_Fixed(0.999, needed)).analyze(raw)
+    assert enough.get("ML_SPAM_90_100") is not None
+    assert "inconclusive" not in enough.classifier
+
+
+def test_the_classifier_alone_cannot_reach_the_threshold():
+    """Without `needs` points from other categories the classifier adds at most the
+    corroboration cap, which keeps a message with nothing else wrong under 5.0."""
+    rules = load_rules()
+    category = rules.categories["classifier"]
+    corroboration = category.corroboration
+    assert corroboration is not None and corroboration.cap < 5.0
+    from scorer.compose import compose_message
+
+    clean = compose_message(
+        from_="Mara Lind <mara@harbourline.com>",
+        subject="Minutes from Tuesday",
+        text="The budget review moves to Thursday; the draft is on the shared drive.\n",
+    )
+    engine = Engine(Settings(offline=True), classifier=_Fixed(0.999, 200))
+    report = engine.analyze(clean)
+    others = sum(max(0.0, v) for k, v in report.categories.items() if k != "classifier")
+    assert others < corroboration.needs  # the case this test is about
+    assert report.categories["classifier"] == corroboration.cap
+    assert report.capped["classifier"]["uncorroborated"] == round(others, 2)
+    assert report.score < 5.0 and not report.is_spam
+    # A message whose rules already add `needs` points: the full category counts.
+    spammy = (MESSAGES / "body_spam_phrases.eml").read_bytes()
+    corroborated = engine.analyze(spammy)
+    others = sum(max(0.0, v) for k, v in corroborated.categories.items() if k != "classifier")
+    assert others >= corroboration.needs
+    assert corroborated.categories["classifier"] == category.cap
+    assert "classifier" not in corroborated.capped
+
+
+def test_category_total_is_the_one_decider():
+    from scorer.rules import Category, Corroboration
+
+    category = Category("c", 5.0, -1.5, {}, (), Corroboration(needs=1.0, cap=4.0))
+    assert category.total(5.0, 0.5) == (4.0, {"raw": 5.0, "cap": 4.0, "uncorroborated": 0.5})
+    assert category.total(5.0, 1.0) == (5.0, None)
+    assert category.total(6.0, 3.0) == (5.0, {"raw": 6.0, "cap": 5.0})
+    assert category.total(-3.0, 0.0) == (-1.5, {"raw": -3.0, "floor": -1.5})
+    assert category.total(3.0, 0.0) == (3.0, None)
