@@ -119,8 +119,14 @@ def format_text(data: dict[str, Any], lang: str) -> str:
     if nonzero:
         lines.append("")
         lines.append(t("report.categories", lang) + ":")
+        capped = data.get("capped") or {}
         for name, value in sorted(nonzero.items(), key=lambda kv: -kv[1]):
             lines.append(f"  {t('category.' + name, lang):<28} {value:+.2f}")
+            if "uncorroborated" in capped.get(name, {}):
+                limit = capped[name]
+                lines.append(
+                    "    " + t("report.uncorroborated", lang, raw=limit["raw"], cap=limit["cap"])
+                )
     lines.append("")
     findings = data["findings"]
     if not findings:
@@ -160,6 +166,16 @@ def format_text(data: dict[str, Any], lang: str) -> str:
             f"{t('report.classifier', lang)}: p(spam) = {classifier['probability']:.2f}"
             + (f"  [{words}]" if words else "")
         )
+        if classifier.get("inconclusive"):
+            lines.append(
+                "  "
+                + t(
+                    "report.too_little_text",
+                    lang,
+                    words=classifier.get("words", 0),
+                    min_words=classifier["inconclusive"].get("min_words", 0),
+                )
+            )
     if data.get("skipped"):
         lines.append("")
         skipped = ", ".join(f"{s['check']} ({s['reason']})" for s in data["skipped"])

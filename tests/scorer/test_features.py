@@ -104,7 +104,9 @@ def test_lawful_footer_words_are_not_features():
     displays = {u.display.lower() for u in _units(text="Our spring catalogue. " + footer)}
     assert "catalogue" in displays
     assert not displays & {"unsubscribe", "privacy", "policy", "browser", "preferences"}
-    ja = {u.display for u in _units(text="新商品のご案内です。配信停止はこちら。プライバシーポリシー")}
+    ja = {
+        u.display for u in _units(text="新商品のご案内です。配信停止はこちら。プライバシーポリシー")
+    }
     assert "新商品" in ja and not ja & {"配信停止", "プライバシーポリシー"}
 
 
