@@ -221,7 +221,12 @@ def main(argv: list[str] | None = None) -> int:
             x = with_columns(part["text"], family_matrix(part["samples"], name), part["rules"])
             probability = 1 / (1 + np.exp(-(x @ coef.astype(np.float64) + intercept)))
             total = part["scores"] + evaluate.bucket_scores(
-                probability, rules, part["words"], part["others"]
+                probability,
+                rules,
+                part["words"],
+                part["others"],
+                part["scores"],
+                settings.threshold,
             )
             rates[key] = float((total >= settings.threshold).mean())
         print(

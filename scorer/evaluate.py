@@ -82,10 +82,13 @@ def bucket_scores(
     rules: RuleSet,
     words: Sequence[int | None] | None = None,
     others: Sequence[float] | None = None,
+    rules_scores: Sequence[float] | None = None,
+    threshold: float = 5.0,
 ) -> np.ndarray:
     """The classifier category's total for each probability, as the engine would score it
     (`scorer.checks.classifier.category_score`): `words` are the words the model read (None:
-    enough), `others` the positive totals of the other categories (None: corroborated)."""
+    enough), `others` the corroborating categories' support (None: corroborated), and
+    `rules_scores` the classifier-off scores (the rest of the score, for the threshold)."""
     from scorer.checks.classifier import category_score
 
     scores = np.zeros(len(probabilities))
@@ -95,16 +98,23 @@ def bucket_scores(
             None if words is None else words[index],
             float("inf") if others is None else others[index],
             rules,
+            None if rules_scores is None else threshold - rules_scores[index],
         )
     return scores
 
 
-def corroboration(evidence: Sequence[Any], category: str = "classifier") -> np.ndarray:
-    """The positive totals of the categories other than `category` in each message's
-    classifier-off run (what corroborates the classifier)."""
-    return np.asarray(
-        [sum(max(0.0, v) for name, v in e.categories if name != category) for e in evidence]
-    )
+def corroboration(
+    evidence: Sequence[Any], category: str = "classifier", rules: RuleSet | None = None
+) -> np.ndarray:
+    """What corroborates `category` in each message's classifier-off run: the positive totals
+    of the categories its `corroboration.from` names (`scorer.rules.Corroboration.support`);
+    infinite when the category needs no corroboration."""
+    rules = rules or load_rules()
+    found = rules.categories.get(category)
+    if found is None or found.corroboration is None:
+        return np.full(len(evidence), np.inf)
+    support = found.corroboration.support
+    return np.asarray([support(dict(e.categories), category) for e in evidence])
 
 
 def threshold_table(labels: np.ndarray, probabilities: np.ndarray, rules: RuleSet) -> list[dict]:
@@ -206,6 +216,8 @@ def cross_validate(
             rules,
             None if evidence is None else [e.words for e in evidence],
             None if evidence is None else corroboration(evidence),
+            base,
+            settings.threshold,
         )
         result["pipeline"] = {
             "threshold": settings.threshold,
@@ -454,6 +466,7 @@ def run_eval(args: argparse.Namespace) -> int:
             scores_out=args.scores_out,
             use_cache=not args.no_cache,
             loso_seeds=args.loso_seeds,
+            rescore=args.rescore,
             log=say,
         )
         print(json.dumps({"recipe": recipe, "sources": rows}, indent=2) if args.json else table)
@@ -584,6 +597,12 @@ def register(sub: Any) -> None:
         "--loso-seeds",
         action="store_true",
         help="with --per-source, also leave out each seed set in turn (default: CV only)",
+    )
+    parser.add_argument(
+        "--rescore",
+        metavar="FILE",
+        help="with --per-source, take the probabilities from an earlier --scores-out file "
+        "instead of refitting (valid when only rules/classifier.yaml changed)",
     )
     parser.add_argument(
         "--no-cache",

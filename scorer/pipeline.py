@@ -281,7 +281,7 @@ class _Run:
                 )
             )
         findings = _findings(hits, rules)
-        categories, capped = _category_totals(findings, rules)
+        categories, capped = _category_totals(findings, rules, self.ctx.settings.threshold)
         score = round(sum(categories.values()), 2)
         threshold = self.ctx.settings.threshold
         requirements: list[Requirement] = []
@@ -392,20 +392,21 @@ def _jsonable(value: Any) -> Any:
 
 
 def _category_totals(
-    findings: list[Finding], rules: RuleSet
+    findings: list[Finding], rules: RuleSet, threshold: float | None = None
 ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     raw: dict[str, float] = {name: 0.0 for name in rules.categories}
     for finding in findings:
         raw[finding.category] = raw.get(finding.category, 0.0) + finding.score
-    return category_totals(raw, rules)
+    return category_totals(raw, rules, threshold)
 
 
 def category_totals(
-    raw: Mapping[str, float], rules: RuleSet
+    raw: Mapping[str, float], rules: RuleSet, threshold: float | None = None
 ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """Each category's total from the sum of its findings' scores, and the categories that a
     cap, a floor or missing corroboration limited. Corroboration is judged on the other
-    categories' totals after their own caps (`scorer.rules.Category.total`)."""
+    categories' totals after their own caps, and an uncorroborated category never takes the
+    score to the threshold by itself (`scorer.rules.Category.total`)."""
     first: dict[str, float] = {}
     for name, value in raw.items():
         category = rules.categories.get(name)
@@ -417,8 +418,11 @@ def category_totals(
         if category is None:
             totals[name] = round(value, 2)
             continue
-        others = sum(max(0.0, v) for other, v in first.items() if other != name)
-        total, limited = category.total(value, others)
+        corroboration = category.corroboration
+        others = corroboration.support(first, name) if corroboration else float("inf")
+        rest = sum(v for other, v in first.items() if other != name)
+        headroom = None if threshold is None else threshold - rest
+        total, limited = category.total(value, others, headroom)
         if limited is not None:
             capped[name] = limited
         totals[name] = round(total, 2)

@@ -193,11 +193,21 @@ def _fmt(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Corroboration:
-    """A category that may not decide a verdict alone: unless the other categories' positive
-    totals reach `needs` points, it adds at most `cap`."""
+    """A category that may not decide a verdict alone: unless the positive totals of the
+    categories in `sources` reach `needs` points, it adds at most `cap`."""
 
     needs: float
     cap: float
+    sources: tuple[str, ...] = ()
+    """The categories whose findings can corroborate (empty: every other category)."""
+
+    def support(self, totals: Mapping[str, float], own: str) -> float:
+        """How many points the corroborating categories give (their positive totals)."""
+        return sum(
+            max(0.0, value)
+            for name, value in totals.items()
+            if name != own and (not self.sources or name in self.sources)
+        )
 
 
 @dataclass(frozen=True)
@@ -211,17 +221,25 @@ class Category:
     params: Mapping[str, Any] = field(default_factory=dict)
     """Settings of the category's own check (data, like a rule's params)."""
 
-    def total(self, raw: float, others: float = 0.0) -> tuple[float, dict[str, float] | None]:
-        """The category's contribution to the score from the sum of its findings (`raw`) and
-        the positive totals of the other categories (`others`), and how it was limited (None:
-        not at all). The one place where caps, floors and corroboration are applied: the
-        pipeline and `spamscore eval` both call it."""
+    def total(
+        self, raw: float, others: float = 0.0, headroom: float | None = None
+    ) -> tuple[float, dict[str, float] | None]:
+        """The category's contribution to the score from the sum of its findings (`raw`), the
+        support of the categories that can corroborate it (`others`) and how far the rest of
+        the score is below the threshold (`headroom`), and how it was limited (None: not at
+        all). Uncorroborated, a category adds at most its corroboration cap and never enough
+        to cross the threshold by itself. The one place where caps, floors and corroboration
+        are applied: the pipeline and `spamscore eval` both call it."""
         total = raw
         limited: dict[str, float] | None = None
         cap = self.cap
         corroboration = self.corroboration
         if corroboration is not None and others < corroboration.needs:
             cap = corroboration.cap if cap is None else min(cap, corroboration.cap)
+            if headroom is not None:
+                # Below the threshold by the smallest step a report shows (scores are
+                # rounded to 0.01); never below zero: it does not take points from the rules.
+                cap = min(cap, max(0.0, round(headroom - 0.01, 2)))
         if cap is not None and total > cap:
             limited = {"raw": round(raw, 2), "cap": cap}
             if cap != self.cap:
@@ -571,11 +589,14 @@ def _load_cached(directory: str) -> RuleSet:
 def _corroboration(raw: Any, source: str) -> Corroboration | None:
     if raw is None:
         return None
-    if not isinstance(raw, dict) or set(raw) != {"needs", "cap"}:
-        raise RuleError(f"{source}: corroboration must be a mapping with needs and cap")
+    if not isinstance(raw, dict) or not {"needs", "cap"} <= set(raw) <= {"needs", "cap", "from"}:
+        raise RuleError(f"{source}: corroboration must be a mapping with needs, cap and from")
     needs, cap = raw["needs"], raw["cap"]
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (needs, cap)):
         raise RuleError(f"{source}: corroboration needs and cap must be numbers")
     if needs <= 0:
         raise RuleError(f"{source}: corroboration needs must be above 0")
-    return Corroboration(float(needs), float(cap))
+    sources = raw.get("from") or []
+    if not isinstance(sources, list) or not all(isinstance(c, str) for c in sources):
+        raise RuleError(f"{source}: corroboration from must be a list of categories")
+    return Corroboration(float(needs), float(cap), tuple(sources))

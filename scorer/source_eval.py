@@ -52,6 +52,7 @@ TARGETS: dict[tuple[str, int], tuple[str, float]] = {
     ("phishing-pot-2020s", 1): (">=", 0.88),
     ("ja-phish-lists", 1): (">=", 0.90),
     ("ja-ham", 0): ("<=", 0.0),
+    ("ja-notice-ham", 0): ("<=", 0.0),
 }
 """Issue 11's acceptance figures by (source, label): flagged-ham at most, or recall at least."""
 
@@ -214,7 +215,7 @@ def predict_per_source(
     return {"loso": loso, "cv": cv}
 
 
-def pipeline_scores(pool: Pool, probabilities: np.ndarray) -> np.ndarray:
+def pipeline_scores(pool: Pool, probabilities: np.ndarray, threshold: float = 5.0) -> np.ndarray:
     """The engine's score for each message at these probabilities (NaN stays NaN)."""
     from scorer.evaluate import bucket_scores, corroboration
 
@@ -222,7 +223,12 @@ def pipeline_scores(pool: Pool, probabilities: np.ndarray) -> np.ndarray:
     base = np.asarray([e.rules_score for e in pool.evidence])
     safe = np.nan_to_num(probabilities, nan=0.3)
     total = base + bucket_scores(
-        safe, rules, [e.words for e in pool.evidence], corroboration(pool.evidence)
+        safe,
+        rules,
+        [e.words for e in pool.evidence],
+        corroboration(pool.evidence, rules=rules),
+        base,
+        threshold,
     )
     return np.where(np.isnan(probabilities), np.nan, total)
 
@@ -235,7 +241,7 @@ def summarise(pool: Pool, predicted: dict[str, Any], threshold: float) -> list[d
     """One row per (unit, label), then a row per source that has several units."""
     units = pool.units
     sources = np.asarray([s.source for s in pool.samples])
-    scores = {k: pipeline_scores(pool, v) for k, v in predicted.items()}
+    scores = {k: pipeline_scores(pool, v, threshold) for k, v in predicted.items()}
     rows: list[dict[str, Any]] = []
 
     def row(name: str, source: str, label: int, mask: np.ndarray, kind: str) -> dict[str, Any]:
@@ -262,7 +268,8 @@ def summarise(pool: Pool, predicted: dict[str, Any], threshold: float) -> list[d
         return entry
 
     order = sorted(set(zip(sources.tolist(), units.tolist(), pool.labels.tolist(), strict=True)))
-    for source in sorted({s for s, _, _ in order}):
+    corpus_first = {s.source: not _is_corpus(s) for s in pool.samples}
+    for source in sorted({s for s, _, _ in order}, key=lambda s: (corpus_first[s], s)):
         members = [(u, lab) for s, u, lab in order if s == source]
         for label in (0, 1):
             names = [u for u, lab in members if lab == label]
@@ -301,9 +308,11 @@ def format_table(rows: Sequence[dict[str, Any]], threshold: float) -> str:
         name = row["source"] if row["kind"] != "unit" else f"  {row['source']}"
         met = ""
         if "target" in row:
-            met = "yes" if row["met_loso"] else "no"
-            if row["met_cv"] is not None:
-                met += " / " + ("yes" if row["met_cv"] else "no") + " (CV)"
+            parts = []
+            for key, how in (("met_loso", "LOSO"), ("met_cv", "CV")):
+                if row[key] is not None:
+                    parts.append(f"{'yes' if row[key] else 'no'} ({how})")
+            met = " / ".join(parts)
         lines.append(
             f"| {name} | {row['label']} ({measure}) | {row['messages']} | "
             f"{'yes' if row['in_training'] else 'no'} | {_pct(row['loso_pipeline'])} | "
@@ -313,12 +322,12 @@ def format_table(rows: Sequence[dict[str, Any]], threshold: float) -> str:
     return "\n".join(lines)
 
 
-def write_scores(path: str, pool: Pool, predicted: dict[str, Any]) -> None:
+def write_scores(path: str, pool: Pool, predicted: dict[str, Any], threshold: float = 5.0) -> None:
     """Per message: where it came from, label, words read, rules score, corroboration, and
     the LOSO and CV probability and pipeline score (empty where undefined)."""
     from scorer.evaluate import corroboration
 
-    scores = {k: pipeline_scores(pool, v) for k, v in predicted.items()}
+    scores = {k: pipeline_scores(pool, v, threshold) for k, v in predicted.items()}
     others = corroboration(pool.evidence)
 
     def cell(value: float, digits: int) -> str:
@@ -340,6 +349,27 @@ def write_scores(path: str, pool: Pool, predicted: dict[str, Any]) -> None:
             )
 
 
+def read_predictions(path: str, pool: Pool) -> dict[str, Any]:
+    """The LOSO and CV probabilities of an earlier `--scores-out` file, in pool order. Only
+    valid for the same data, recipe and offline rules (the probabilities depend on them):
+    what changes is how rules/classifier.yaml scores them."""
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = {
+            (r["unit"], r["name"], r["label"]): r for r in csv.DictReader(handle, delimiter="\t")
+        }
+    out = {"loso": np.full(len(pool.samples), np.nan), "cv": np.full(len(pool.samples), np.nan)}
+    for index, sample in enumerate(pool.samples):
+        row = rows.get((sample.unit, sample.name, str(sample.label)))
+        if row is None:
+            raise ValueError(f"{path} has no scores for {sample.unit} {sample.name}: re-run")
+        for how in ("loso", "cv"):
+            if row[f"{how}_p"]:
+                out[how][index] = float(row[f"{how}_p"])
+    return out
+
+
 def run(
     recipe: dict[str, Any],
     corpus_root: Path | None,
@@ -349,8 +379,11 @@ def run(
     scores_out: str | None = None,
     use_cache: bool = True,
     loso_seeds: bool = False,
+    rescore: str | None = None,
     log: Log = None,
 ) -> tuple[list[dict[str, Any]], str]:
+    """Build the pool, fit every leave-out and fold model (or, with `rescore`, take their
+    probabilities from an earlier scores file), and return the table rows and their Markdown."""
     from scorer.train import Recipe
 
     started = time.monotonic()
@@ -366,10 +399,13 @@ def run(
         nb_weight=recipe["nb_weight"],
         calibrate=recipe["calibrate"],
     )
-    predicted = predict_per_source(pool, fit, folds, seeds=loso_seeds, log=log)
-    rows = summarise(pool, predicted, settings.threshold)
+    if rescore:
+        predicted = read_predictions(rescore, pool)
+    else:
+        predicted = predict_per_source(pool, fit, folds, seeds=loso_seeds, log=log)
     if scores_out:
-        write_scores(scores_out, pool, predicted)
+        write_scores(scores_out, pool, predicted, settings.threshold)
+    rows = summarise(pool, predicted, settings.threshold)
     if log:
         log(f"per-source evaluation done in {time.monotonic() - started:.0f}s")
     return rows, format_table(rows, settings.threshold)

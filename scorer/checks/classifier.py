@@ -116,15 +116,21 @@ def bands_for(probability: float, words: int | None, rules: RuleSet) -> list[Rul
     return buckets_for(probability, rules)
 
 
-def category_score(probability: float, words: int | None, others: float, rules: RuleSet) -> float:
-    """The classifier category's total as the engine scores it, from p(spam), the words read
-    and the positive totals of the other categories (corroboration): what `spamscore eval`
-    adds to a classifier-off run's score."""
+def category_score(
+    probability: float,
+    words: int | None,
+    others: float,
+    rules: RuleSet,
+    headroom: float | None = None,
+) -> float:
+    """The classifier category's total as the engine scores it, from p(spam), the words read,
+    the support of the corroborating categories and how far the rest of the score is below
+    the threshold: what `spamscore eval` adds to a classifier-off run's score."""
     raw = sum(rule.score for rule in bands_for(probability, words, rules))
     category = rules.categories.get("classifier")
     if category is None:
         return raw
-    return category.total(raw, others)[0]
+    return category.total(raw, others, headroom)[0]
 
 
 def _title_rule_features(features: list[dict[str, Any]], ctx: Context) -> None:

@@ -51,7 +51,7 @@ def test_rules_once_plus_bucket_equals_the_whole_pipeline():
     evidence = collect(samples, model.n_features, settings=settings, use_cache=False)
     assert [e.rules_score for e in evidence] == pytest.approx(base.tolist())
     shortcut = base + bucket_scores(
-        probabilities, load_rules(), [e.words for e in evidence], corroboration(evidence)
+        probabilities, load_rules(), [e.words for e in evidence], corroboration(evidence), base
     )
     engine = Engine(settings)
     full = [engine.analyze(s.raw).score for s in samples]
@@ -81,8 +81,9 @@ def test_the_shortcut_holds_where_the_gate_and_the_cap_bite():
     probabilities = np.asarray(
         [model.predict_proba(s.message, e.rule_ids) for s, e in zip(samples, evidence, strict=True)]
     )
-    shortcut = np.asarray([e.rules_score for e in evidence]) + bucket_scores(
-        probabilities, load_rules(), [e.words for e in evidence], corroboration(evidence)
+    base = np.asarray([e.rules_score for e in evidence])
+    shortcut = base + bucket_scores(
+        probabilities, load_rules(), [e.words for e in evidence], corroboration(evidence), base
     )
     engine = Engine(settings)
     assert shortcut == pytest.approx([engine.analyze(r).score for r in raws], abs=0.011)

@@ -201,7 +201,7 @@ def test_the_classifier_alone_cannot_reach_the_threshold():
     )
     engine = Engine(Settings(offline=True), classifier=_Fixed(0.999, 200))
     report = engine.analyze(clean)
-    others = sum(max(0.0, v) for k, v in report.categories.items() if k != "classifier")
+    others = corroboration.support(report.categories, "classifier")
     assert others < corroboration.needs  # the case this test is about
     assert report.categories["classifier"] == corroboration.cap
     assert report.capped["classifier"]["uncorroborated"] == round(others, 2)
@@ -209,10 +209,21 @@ def test_the_classifier_alone_cannot_reach_the_threshold():
     # A message whose rules already add `needs` points: the full category counts.
     spammy = (MESSAGES / "body_spam_phrases.eml").read_bytes()
     corroborated = engine.analyze(spammy)
-    others = sum(max(0.0, v) for k, v in corroborated.categories.items() if k != "classifier")
+    others = corroboration.support(corroborated.categories, "classifier")
     assert others >= corroboration.needs
     assert corroborated.categories["classifier"] == category.cap
     assert "classifier" not in corroborated.capped
+
+
+def test_bulk_sender_obligations_do_not_corroborate_the_classifier():
+    """A missing unsubscribe header or 特定電子メール法 display says the mail breaks a bulk
+    sender's duty, not that its text is spam: those findings never let the classifier alone
+    reach the threshold."""
+    corroboration = load_rules().categories["classifier"].corroboration
+    assert corroboration.sources and "compliance" not in corroboration.sources
+    assert {"content", "links", "headers"} <= set(corroboration.sources)
+    assert corroboration.support({"compliance": 3.0, "classifier": 5.0}, "classifier") == 0
+    assert corroboration.support({"content": 1.5, "links": -1.0}, "classifier") == 1.5
 
 
 def test_category_total_is_the_one_decider():
@@ -224,3 +235,12 @@ def test_category_total_is_the_one_decider():
     assert category.total(6.0, 3.0) == (5.0, {"raw": 6.0, "cap": 5.0})
     assert category.total(-3.0, 0.0) == (-1.5, {"raw": -3.0, "floor": -1.5})
     assert category.total(3.0, 0.0) == (3.0, None)
+    # Uncorroborated, it never takes the rest of the score over the threshold either: with
+    # 1.9 points elsewhere (a compliance finding, say) it adds at most 5.0 - 1.9 - 0.01.
+    assert category.total(5.0, 0.9, headroom=3.1) == (
+        3.09,
+        {"raw": 5.0, "cap": 3.09, "uncorroborated": 0.9},
+    )
+    assert category.total(5.0, 0.0, headroom=-2.0)[0] == 0.0, "never takes points away"
+    assert category.total(5.0, 1.0, headroom=0.5) == (5.0, None), "corroborated: no limit"
+    assert category.total(-1.5, 0.0, headroom=0.5) == (-1.5, None)
