@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TextIO
 
 from scorer import i18n
 from scorer.errors import MessageTooLargeError, SpamscoreError
+from scorer.kind import AUTO, CHOICES
 
 EXIT_OK = 0
 EXIT_SPAM = 1
@@ -38,14 +39,60 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_check(sub: Any) -> None:
-    parser = sub.add_parser("check", help="analyse one message (a file, or - for stdin)")
-    parser.add_argument("file", help="path to an RFC 5322 message (.eml), or - for stdin")
+    parser = sub.add_parser(
+        "check",
+        help="analyse messages or body-only templates (.eml, .html, .txt; - for stdin)",
+        description="Analyse each file: a full message (.eml), or a template body (.html, "
+        ".txt) wrapped as a draft with --from/--subject. Globs are expanded (also quoted "
+        "ones, with ** for subfolders); an .html and a .txt of the same name are one draft.",
+    )
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="messages or templates, globs, or - for stdin"
+    )
     add_analysis_options(parser)
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="text (default), json, sarif (GitHub code scanning), junit (CI test reports), "
+        "github (workflow annotations)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        action="append",
+        default=[],
+        metavar="SCORE|ID",
+        help="fail a file at or over SCORE, or when it has finding ID (repeatable, or "
+        "comma-separated); default: at or over the threshold",
+    )
+    parser.add_argument("--from", dest="from_", metavar="ADDRESS", help="From of a template draft")
+    parser.add_argument("--subject", help="Subject of a template draft (default: its <title>)")
+    parser.add_argument("--to", help="To of a template draft")
+    parser.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="extra header for a template draft, e.g. List-Unsubscribe (repeatable)",
+    )
     parser.add_argument("--offline", action="store_true", help="skip every network check")
     parser.add_argument("--sender-ip", help="IP address the message is (or will be) sent from")
     parser.add_argument("--helo", help="HELO/EHLO name of the sending server")
     parser.add_argument("--mail-from", help="envelope sender (default: Return-Path)")
     parser.add_argument("--dkim-selector", help="DKIM selector to check for an unsigned draft")
+    parser.add_argument("--bimi-svg", metavar="FILE", help="BIMI logo (SVG) to check")
+    parser.add_argument("--bimi-cert", metavar="FILE", help="BIMI mark certificate (PEM) to check")
+    parser.add_argument(
+        "--bimi-fetch",
+        action="store_true",
+        help="fetch the logo and certificate the BIMI record names (guarded, HTTPS only)",
+    )
+    parser.add_argument(
+        "--kind",
+        choices=CHOICES,
+        default=AUTO,
+        help="what the message is: auto (default: decided from the message), marketing, "
+        "transactional or personal; bulk-mail rules apply only to the kinds they bind",
+    )
     parser.add_argument(
         "--nameserver",
         action="append",
@@ -54,6 +101,9 @@ def _add_check(sub: Any) -> None:
         help="DNS server to query (repeatable; default: SPAMSCORE_NAMESERVERS or the system's)",
     )
     parser.set_defaults(func=run_check)
+
+
+FORMATS = ("text", "json", "sarif", "junit", "github")
 
 
 def read_input(path: str) -> bytes:
@@ -69,28 +119,79 @@ def read_input(path: str) -> bytes:
 
 def run_check(args: argparse.Namespace) -> int:
     from scorer.context import Delivery
-    from scorer.pipeline import Engine
-    from scorer.settings import Settings
+    from scorer.lint import FailPolicy, Input, collect_inputs, format_results, lint
 
-    raw = read_input(args.file)
-    settings = Settings.from_env()
-    if args.nameserver:
-        settings = settings.replace(nameservers=tuple(args.nameserver))
-    if args.offline:
-        settings = settings.replace(offline=True)
-    engine = Engine(settings)
+    fmt = args.format or ("json" if args.json else "text")
+    try:
+        policy = FailPolicy.parse(args.fail_on)
+        inputs: list[Input] = collect_inputs(args.files)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    engine = _engine(args)
     delivery = Delivery(
         sender_ip=args.sender_ip,
         helo=args.helo,
         mail_from=args.mail_from,
         dkim_selector=args.dkim_selector,
+        bimi_svg=_read_text(args.bimi_svg),
+        bimi_certificate=_read_text(args.bimi_cert),
+        bimi_fetch=True if args.bimi_fetch else None,
     )
     try:
-        report = engine.analyze(raw, lang=args.lang, threshold=args.threshold, delivery=delivery)
-    except MessageTooLargeError as exc:
+        headers = dict(_header_arg(h) for h in args.header)
+        results = lint(
+            engine,
+            inputs,
+            read=read_input,
+            policy=policy,
+            draft_fields={"from_": args.from_, "subject": args.subject, "to": args.to},
+            headers=headers,
+            lang=args.lang,
+            threshold=args.threshold,
+            delivery=delivery,
+            kind=args.kind,
+        )
+    except (MessageTooLargeError, ValueError) as exc:
         raise UsageError(str(exc)) from None
-    print_report(report, as_json=args.json, lang=args.lang or settings.lang)
-    return EXIT_SPAM if report.is_spam else EXIT_OK
+    lang = args.lang or engine.settings.lang
+    if fmt == "text" and len(results) == 1 and results[0].wrapped is None:
+        print_report(results[0].report, as_json=False, lang=lang)  # one message: as before
+    elif fmt == "json" and len(results) == 1:
+        print_report(results[0].report, as_json=True, lang=lang)  # the v1 report, as before
+    else:
+        sys.stdout.write(format_results(results, fmt, lang))
+    return EXIT_SPAM if any(r.failed for r in results) else EXIT_OK
+
+
+def _engine(args: argparse.Namespace) -> Any:
+    from scorer.pipeline import Engine
+    from scorer.settings import Settings
+
+    settings = Settings.from_env()
+    if args.nameserver:
+        settings = settings.replace(nameservers=tuple(args.nameserver))
+    if args.offline:
+        settings = settings.replace(offline=True)
+    return Engine(settings)
+
+
+def _header_arg(value: str) -> tuple[str, str]:
+    name, sep, rest = value.partition(":")
+    if not sep or not name.strip() or any(c in name for c in " \t\r\n"):
+        raise UsageError(f"--header must be 'Name: value', not {value!r}")
+    if "\r" in rest or "\n" in rest:
+        raise UsageError("--header must be one line")
+    return name.strip(), rest.strip()
+
+
+def _read_text(path: str | None) -> str | None:
+    """A BIMI upload given on the command line (an unreadable file is an error of use)."""
+    if not path:
+        return None
+    try:
+        return open(path, encoding="utf-8", errors="replace").read(1_048_576)
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror}") from None
 
 
 def print_report(report: Any, *, as_json: bool, lang: str, out: TextIO | None = None) -> None:
@@ -115,6 +216,9 @@ def format_text(data: dict[str, Any], lang: str) -> str:
         lines.append(f"{t('report.subject', lang)}: {message['subject']}")
     if message.get("from"):
         lines.append(f"{t('report.from', lang)}: {message['from']}")
+    kind = data.get("kind")
+    if kind:
+        lines.append(_kind_line(kind, lang))
     nonzero = {k: v for k, v in data["categories"].items() if v}
     if nonzero:
         lines.append("")
@@ -141,17 +245,29 @@ def format_text(data: dict[str, Any], lang: str) -> str:
                 lines.append(f"          {t('report.evidence', lang)}: {item}")
             if finding["advice"] and finding["score"] > 0:
                 lines.append(f"          {t('report.advice', lang)}: {finding['advice']}")
+    not_applicable = data.get("not_applicable") or []
+    if not_applicable:
+        lines.append("")
+        lines.append(t("report.not_applicable", lang, kind=kind["label"] if kind else "") + ":")
+        for item in not_applicable:
+            lines.append(f"  {item['id']}: {item['title']}")
+        lines.append(f"  ({not_applicable[0]['reason']})")
     if data.get("requirements"):
         lines.append("")
-        lines.append(t("report.requirements", lang) + ":")
+        as_of = data.get("requirements_as_of")
+        dated = f" ({t('report.rules_as_of', lang, date=as_of)})" if as_of else ""
+        lines.append(t("report.requirements", lang) + dated + ":")
         for req in data["requirements"]:
-            status = t("status." + req["status"], lang)
-            reply = (
-                f"  ({req['smtp_reply']})"
-                if req.get("smtp_reply") and req["status"] == "fail"
+            applicable = req.get("applicable", True)
+            status = t("status." + req["status"] if applicable else "status.not_applicable", lang)
+            failing = req["status"] == "fail"
+            reply = f"  ({req['smtp_reply']})" if req.get("smtp_reply") and failing else ""
+            since = (
+                f"  [{t('report.since', lang, date=req['effective_from'])}]"
+                if failing and req.get("effective_from")
                 else ""
             )
-            lines.append(f"  {status:<8} {req['id']}: {req['detail']}{reply}")
+            lines.append(f"  {status:<8} {req['id']}: {req['detail']}{reply}{since}")
     classifier = data.get("classifier")
     if classifier and classifier.get("probability") is not None:
         lines.append("")
@@ -182,6 +298,22 @@ def format_text(data: dict[str, Any], lang: str) -> str:
         lines.append(f"{t('report.skipped', lang)}: {skipped}")
     lines.append(t("report.elapsed", lang, ms=data["elapsed_ms"]))
     return "\n".join(lines) + "\n"
+
+
+def _kind_line(kind: dict[str, Any], lang: str) -> str:
+    """`Kind: Transactional (decided from the message: subject "Your receipt", ...)`."""
+    t = i18n.text
+    how = t("report.kind_source." + kind["source"], lang)
+    shown = [
+        f'{e["label"]} "{e["text"]}"' if e.get("text") else e["label"]
+        for e in kind.get("evidence", [])
+        if e["kind"] == kind["detected"] and kind["source"] == "auto"
+    ][:3]
+    line = f"{t('report.kind', lang)}: {kind['label']} ({how}{': ' if shown else ''}"
+    line += "; ".join(shown) + ")"
+    if kind.get("note"):
+        line += f" {kind['note']}"
+    return line
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from scorer.kind import Kind
 from scorer.rules import RuleSet
 from scorer.settings import Settings
 
@@ -25,9 +26,21 @@ class Delivery:
     dkim_selector: str | None = None
     tls: bool | None = None
     tls_version: str | None = None
+    message_id_copies: int | None = None
+    """How many messages of the caller's batch carry this message's Message-ID (None: no batch)."""
+    bimi_svg: str | None = None
+    """A BIMI logo (SVG text) the caller uploaded to be checked."""
+    bimi_certificate: str | None = None
+    """A mark certificate chain (PEM) the caller uploaded to be checked."""
+    bimi_fetch: bool | None = None
+    """Opt-in: fetch the logo and certificate the BIMI record points to (guarded fetcher)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        out = {k: v for k, v in asdict(self).items() if v is not None}
+        for name in ("bimi_svg", "bimi_certificate"):  # large uploads: say that, not what
+            if name in out:
+                out[name] = f"({len(out[name].encode('utf-8'))} bytes uploaded)"
+        return out
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any] | None) -> Delivery:
@@ -72,11 +85,17 @@ class Context:
     dns: Any = None
     """A per-message DNS session (scorer.dns), or None when offline."""
     classifier: Any = None
+    fetcher: Any = None
+    """The guarded HTTPS fetcher (scorer.fetch) for opt-in fetches."""
+    mark_roots: Any = None
+    """Trust anchors for mark certificates; None means the shipped Mark Verifying Authorities."""
     memo: Memo = field(default_factory=Memo)
     sections: dict[str, Any] = field(default_factory=dict)
     """Extra report sections a check contributes (`classifier`, `engines`, ...)."""
     offline_hits: tuple[Any, ...] = ()
     """Hits of the offline checks and pattern rules, for `late` checks (set by the pipeline)."""
+    kind: Kind | None = None
+    """What the message is (scorer.kind), decided by the pipeline before any check runs."""
 
     @property
     def offline(self) -> bool:

@@ -33,7 +33,7 @@ from scorer.paths import rules_dir
 from scorer.settings import Settings
 
 Log = Callable[[str], None] | None
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -53,7 +53,9 @@ class Evidence:
     words: int
     """Distinct words and segments of subject and body (`scorer.features.word_count`)."""
     findings: tuple[Finding, ...]
-    """Every finding of the offline engine with the classifier off."""
+    """Every scored finding of the offline engine with the classifier off."""
+    unscored: tuple[str, ...]
+    """Rules that fired but do not bind this kind of message (`Report.not_applicable`)."""
     rules_score: float
     """That run's total score."""
     categories: tuple[tuple[str, float], ...]
@@ -62,8 +64,9 @@ class Evidence:
 
     @property
     def rule_ids(self) -> list[str]:
-        """The finding ids the classifier reads (`scorer.features.rule_feature_ids`)."""
-        return rule_feature_ids(f.id for f in self.findings)
+        """The finding ids the classifier reads (`scorer.features.rule_feature_ids` of every
+        rule that fired, scored or not: `Report.fired_ids`)."""
+        return rule_feature_ids([*(f.id for f in self.findings), *self.unscored])
 
 
 def default_cache_dir() -> Path:
@@ -120,6 +123,7 @@ def compute(
                     np.sort(vector.distinct),
                     word_count(units),
                     findings,
+                    tuple(f.id for f in report.not_applicable),
                     float(report.score),
                     tuple(sorted((k, float(v)) for k, v in report.categories.items())),
                     sample.keys,
@@ -217,6 +221,7 @@ def _write(path: Path, items: dict[str, Evidence]) -> None:
                 ],
                 dtype=str,
             ),
+            unscored=np.asarray([" ".join(r.unscored) for r in rows], dtype=str),
             categories=np.asarray(
                 [" ".join(f"{k}={v!r}" for k, v in r.categories) for r in rows], dtype=str
             ),
@@ -238,6 +243,7 @@ def _read(path: Path) -> dict[str, Evidence]:
         scores = data["rules_score"].tolist()
         findings = data["findings"].tolist()
         categories = data["categories"].tolist()
+        unscored = data["unscored"].tolist()
         subject = data["subject"].tolist()
         body = data["body"].tolist()
         text = data["text"].tolist()
@@ -255,6 +261,7 @@ def _read(path: Path) -> dict[str, Evidence]:
             slots[starts[i] : starts[i + 1]],
             int(words[i]),
             tuple(found),
+            tuple(unscored[i].split()),
             float(scores[i]),
             tuple(
                 (name, float(value))

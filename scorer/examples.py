@@ -36,6 +36,10 @@ def run_example(
     limits = engine.settings.limits.replace(**example.limits) if example.limits else None
     offline = example.offline if example.offline is not None else None
     report = engine.analyze(
-        raw, delivery=Delivery.from_mapping(dict(example.context)), limits=limits, offline=offline
+        raw,
+        delivery=Delivery.from_mapping(dict(example.context)),
+        limits=limits,
+        offline=offline,
+        kind=example.kind,
     )
     return report, report.get(rule_id)

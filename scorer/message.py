@@ -18,6 +18,7 @@ from email import errors, policy
 from email.message import Message as EmailMessage
 from functools import cached_property, lru_cache
 
+import scorer.mergetags as mergetags
 from scorer.charsets import Decoded, HeaderText, decode_bytes, decode_header_value
 from scorer.htmldoc import HtmlDoc, parse_html
 from scorer.settings import Limits
@@ -129,6 +130,10 @@ class Message:
     crlf: bool = False
     parse_failed: str | None = None
     mime_depth: int = 0
+    merge_tags: list[str] = field(default_factory=list)
+    """Template merge tags found in the subject and body (a draft before the ESP fills it)."""
+    templated_links: int = 0
+    """Links whose target is a merge tag, left out of the link checks."""
     memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
     """Derived facts several checks share, computed once by the first that needs them."""
 
@@ -149,9 +154,11 @@ class Message:
         lname = name.lower()
         return sum(1 for key, _ in self.headers if key.lower() == lname)
 
-    @property
+    @cached_property
     def subject(self) -> str | None:
-        return self.header("Subject")
+        """The decoded Subject with merge tags taken out (what the reader will see)."""
+        value = self.header("Subject")
+        return mergetags.neutralize(value) if value is not None else None
 
     @property
     def message_id(self) -> str | None:
@@ -183,18 +190,20 @@ class Message:
     def visible_text(self) -> str:
         """What a reader sees: the HTML rendering when there is HTML, else the plain text."""
         if self.html_doc is not None and self.html_doc.visible_text.strip():
-            return self.html_doc.visible_text
-        return self.plain_text
+            return mergetags.neutralize(self.html_doc.visible_text)
+        return mergetags.neutralize(self.plain_text)
 
     @cached_property
     def all_text(self) -> str:
-        """Plain and HTML-visible text together (each once), for phrase rules."""
-        html_text = self.html_doc.visible_text if self.html_doc else ""
-        if not self.plain_text:
+        """Plain and HTML-visible text together (each once), merge tags taken out, for phrase
+        rules and the classifier."""
+        plain = mergetags.neutralize(self.plain_text)
+        html_text = mergetags.neutralize(self.html_doc.visible_text) if self.html_doc else ""
+        if not plain:
             return html_text
-        if not html_text or _same_words(self.plain_text, html_text):
-            return self.plain_text
-        return self.plain_text + "\n" + html_text
+        if not html_text or _same_words(plain, html_text):
+            return plain
+        return plain + "\n" + html_text
 
     @cached_property
     def all_text_nfkc(self) -> str:
@@ -218,7 +227,7 @@ class Message:
         """A short description of the message for the report (no body text)."""
         addr = self.from_address
         return {
-            "subject": self.subject,
+            "subject": self.header("Subject"),
             "from": addr.addr_spec if addr else self.header("From"),
             "date": self.date.isoformat() if self.date else None,
             "message_id": self.message_id,
@@ -288,6 +297,9 @@ def parse(raw: bytes | str, limits: Limits | None = None) -> Message:
     _walk(msg, parsed, limits)
     _collect_text(msg, limits)
     _collect_urls(msg, limits)
+    msg.merge_tags = mergetags.find(
+        (msg.header("Subject") or "") + "\n" + msg.plain_text[:200_000] + "\n" + msg.html[:500_000]
+    )[:100]
     return msg
 
 
@@ -656,6 +668,12 @@ def _collect_urls(msg: Message, limits: Limits) -> None:
         nonlocal dropped
         if not raw:
             return
+        target = mergetags.link_target(raw)
+        if target is None:  # href="*|UNSUB|*": nothing to judge until the ESP fills it in
+            msg.templated_links += 1
+            return
+        raw = target
+        anchor = mergetags.neutralize(anchor)
         key = (raw, source, anchor)
         if key in seen:
             return

@@ -18,6 +18,7 @@ from typing import Any
 from scorer import patterns
 from scorer.context import Context, Delivery
 from scorer.errors import MessageTooLargeError
+from scorer.kind import Kind, applies, decide, load_spec, stated_kind
 from scorer.message import Message, parse
 from scorer.registry import CheckSpec, Hit, Skip, registered_checks, requirement_builders
 from scorer.report import Finding, Report, Requirement, Skipped
@@ -47,6 +48,8 @@ class Engine:
         resolver: Any = None,
         classifier: Any = None,
         validate_complete: bool | None = None,
+        fetcher: Any = None,
+        mark_roots: Any = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.rules = rules or load_rules()
@@ -59,8 +62,12 @@ class Engine:
         emitted["pipeline"] = PIPELINE_IDS
         complete = rules is None if validate_complete is None else validate_complete
         self.rules.validate_checks(emitted, complete=complete)
+        self.kinds = load_spec()
         self._resolver = resolver
         self._classifier = classifier
+        self.fetcher = fetcher
+        """The guarded fetcher for opt-in BIMI fetches (a default one is made on first use)."""
+        self.mark_roots = mark_roots
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=_NETWORK_WORKERS, thread_name_prefix="netcheck")
 
@@ -91,9 +98,16 @@ class Engine:
         delivery: Delivery | Mapping[str, Any] | None = None,
         now: datetime | None = None,
         limits: Limits | None = None,
+        kind: str | None = None,
     ) -> Report:
-        """Analyse one raw message. Raises MessageTooLargeError over the size limit, else never."""
+        """Analyse one raw message. Raises MessageTooLargeError over the size limit, KindError
+        for a `kind` that is not auto, marketing, transactional or personal, else never.
+
+        `kind` is what the caller states the message is (None or "auto": decide it from the
+        message); it decides which bulk and marketing obligations are judged.
+        """
         started = time.monotonic()
+        stated = stated_kind(kind)
         settings = self.settings
         changes: dict[str, Any] = {}
         if offline is not None:
@@ -120,6 +134,8 @@ class Engine:
             now=now or datetime.now(UTC),
             deadline=deadline,
             classifier=self.classifier if settings.use_classifier else None,
+            fetcher=self.fetcher,
+            mark_roots=self.mark_roots,
         )
         if not settings.offline and self.resolver is not None:
             ctx.dns = self.resolver.session(
@@ -127,6 +143,7 @@ class Engine:
                 max_queries=settings.limits.max_dns_queries,
             )
         run = _Run(self, msg, ctx)
+        run.decide_kind(stated)
         run.execute()
         return run.build(started)
 
@@ -168,6 +185,22 @@ class _Run:
         self._lock = threading.Lock()
 
     # --- running -------------------------------------------------------------------------
+    def decide_kind(self, stated: str | None) -> None:
+        """What the message is (scorer.kind), before any check: it never raises here."""
+        started = time.perf_counter()
+        try:
+            self.ctx.kind = decide(self.msg, stated, self.engine.kinds)
+            status: dict[str, Any] = {"status": "ok"}
+        except Exception as exc:  # a failing decider must not blank the report
+            log.exception("kind decider failed")
+            fallback = stated or self.engine.kinds.default
+            self.ctx.kind = Kind(fallback, "caller" if stated else "auto", fallback, {})
+            reason = f"error: {type(exc).__name__}: {exc}"[:300]
+            status = {"status": "error", "reason": reason}
+            self.skipped.append(Skipped("kind", reason))
+        status["ms"] = round((time.perf_counter() - started) * 1000, 3)
+        self.statuses["kind"] = status
+
     def execute(self) -> None:
         offline_checks = [c for c in self.engine.checks if not c.network and not c.late]
         late_checks = [c for c in self.engine.checks if not c.network and c.late]
@@ -280,7 +313,8 @@ class _Run:
                     },
                 )
             )
-        findings = _findings(hits, rules)
+        kind = self.ctx.kind
+        findings, not_applicable = _findings(hits, rules, kind.value if kind else None)
         categories, capped = _category_totals(findings, rules, self.ctx.settings.threshold)
         score = round(sum(categories.values()), 2)
         threshold = self.ctx.settings.threshold
@@ -311,6 +345,8 @@ class _Run:
             capped=capped,
             extra=sections,
             rules=rules,
+            kind=kind,
+            not_applicable=not_applicable,
         )
         return report
 
@@ -344,7 +380,16 @@ def _clip(evidence: Iterable[str]) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _findings(hits: list[Hit], rules: RuleSet) -> list[Finding]:
+def _findings(
+    hits: list[Hit], rules: RuleSet, kind: str | None = None
+) -> tuple[list[Finding], list[Finding]]:
+    """The scored findings, and those of rules that do not bind this kind of message.
+
+    A rule's `applies_to` names the kinds it binds (scorer.kind.applies). A finding for another
+    kind is not scored but listed as not applicable, so it never silently disappears. A finding
+    that `replaces` others hides them only where it is itself scored (or among the not
+    applicable), so a rule that does not apply never hides one that does.
+    """
     merged: dict[str, Hit] = {}
     for hit in hits:
         assert hit.id is not None
@@ -357,17 +402,33 @@ def _findings(hits: list[Hit], rules: RuleSet) -> list[Finding]:
             previous.evidence = [*previous.evidence, *hit.evidence]
             if hit.value is not None:
                 previous.value = max(previous.value or 0.0, hit.value)
-    replaced = {other for rid in merged for other in rules.get(rid).replaces}  # type: ignore[union-attr]
-    findings = []
+    binding = {
+        rule_id
+        for rule_id in merged
+        if kind is None or applies(rules.get(rule_id).applies_to, kind)  # type: ignore[union-attr]
+    }
+    replaced_by_binding = {
+        other
+        for rid in binding
+        for other in rules.get(rid).replaces  # type: ignore[union-attr]
+    }
+    replaced_by_any = {
+        other
+        for rid in merged
+        for other in rules.get(rid).replaces  # type: ignore[union-attr]
+    }
+    findings: list[Finding] = []
+    not_applicable: list[Finding] = []
     for rule_id, hit in merged.items():
-        if rule_id in replaced:
+        scored = rule_id in binding
+        if rule_id in (replaced_by_binding if scored else replaced_by_any):
             continue
         rule = rules.get(rule_id)
         assert rule is not None
         score = rule.score_for(hit.value)
         if score is None:
             continue
-        findings.append(
+        (findings if scored else not_applicable).append(
             Finding(
                 id=rule.id,
                 category=rule.category,
@@ -378,7 +439,8 @@ def _findings(hits: list[Hit], rules: RuleSet) -> list[Finding]:
             )
         )
     findings.sort(key=lambda f: (-f.score, f.category, f.id))
-    return findings
+    not_applicable.sort(key=lambda f: (-f.score, f.category, f.id))
+    return findings, not_applicable
 
 
 def _jsonable(value: Any) -> Any:

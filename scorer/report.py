@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from scorer.kind import Kind
+
 if TYPE_CHECKING:
     from scorer.rules import RuleSet
 
@@ -44,6 +46,28 @@ class Finding:
         }
         return data
 
+    def not_applicable_dict(self, rules: RuleSet | None, lang: str, kind: Kind) -> dict[str, Any]:
+        """A finding of a rule that does not bind this kind of message: listed, not scored."""
+        rule = rules.get(self.id) if rules is not None else None
+        return {
+            "id": self.id,
+            "category": self.category,
+            "title": rule.text("description", lang, self.params) if rule else self.id,
+            "reason": kind.not_required(lang),
+            "score_if_applicable": self.score,
+            "evidence": list(self.evidence),
+        }
+
+    def to_storage(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "category": self.category,
+            "score": self.score,
+            "severity": self.severity,
+            "evidence": list(self.evidence),
+            "params": dict(self.params),
+        }
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
         return cls(
@@ -58,7 +82,11 @@ class Finding:
 
 @dataclass(frozen=True)
 class Requirement:
-    """One provider rule (e.g. `gmail.dkim`) and whether this message meets it."""
+    """One provider rule (e.g. `gmail.dkim`) and whether this message meets it.
+
+    A rule that does not bind this kind of message (one-click unsubscribe on a receipt) has
+    `applicable` False and status `pass`: nothing the provider asks is missing.
+    """
 
     id: str
     status: str
@@ -68,6 +96,11 @@ class Requirement:
     smtp_reply: str | None = None
     provider: str = ""
     references: tuple[str, ...] = ()
+    effective_from: str = ""
+    """When the provider's rule took effect (YYYY-MM-DD or YYYY-MM)."""
+    sources: tuple[str, ...] = ()
+    """The pages the rule rests on (their quotes are in rules/lists/requirements.yaml)."""
+    applicable: bool = True
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         return {
@@ -79,6 +112,9 @@ class Requirement:
             "advice": _pick(self.advice, lang),
             "smtp_reply": self.smtp_reply,
             "references": list(self.references),
+            "effective_from": self.effective_from or None,
+            "sources": list(self.sources),
+            "applicable": self.applicable,
         }
 
     def to_storage(self) -> dict[str, Any]:
@@ -91,6 +127,9 @@ class Requirement:
             "smtp_reply": self.smtp_reply,
             "provider": self.provider,
             "references": list(self.references),
+            "effective_from": self.effective_from,
+            "sources": list(self.sources),
+            "applicable": self.applicable,
         }
 
     @classmethod
@@ -104,6 +143,9 @@ class Requirement:
             smtp_reply=data.get("smtp_reply"),
             provider=data.get("provider", ""),
             references=tuple(data.get("references", ())),
+            effective_from=data.get("effective_from", ""),
+            sources=tuple(data.get("sources", ())),
+            applicable=bool(data.get("applicable", True)),
         )
 
 
@@ -140,9 +182,20 @@ class Report:
     extra: dict[str, Any] = field(default_factory=dict)
     """Further sections (e.g. `engines`, `delivery`), serialised at the top level."""
     rules: RuleSet | None = field(default=None, repr=False, compare=False)
+    kind: Kind | None = None
+    """What the message is and how that was decided (None: a report stored before kinds)."""
+    not_applicable: list[Finding] = field(default_factory=list)
+    """Findings of rules that do not bind this kind of message: listed with the reason, never
+    scored."""
 
     def finding_ids(self) -> list[str]:
         return [f.id for f in self.findings]
+
+    def fired_ids(self) -> list[str]:
+        """Every rule that fired, scored or not applicable to this kind of message, sorted: what
+        the classifier reads. The kind decides which obligations are scored, never a model input,
+        so a message that claims to be a receipt reads to the model as it would otherwise."""
+        return sorted({f.id for f in (*self.findings, *self.not_applicable)})
 
     def get(self, finding_id: str) -> Finding | None:
         for finding in self.findings:
@@ -153,14 +206,24 @@ class Report:
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """The v1 report in `lang` (default: the language it was made in)."""
         lang = lang or self.lang
+        kind = self.kind
         return self._assemble(
             lang,
             [f.to_dict(self.rules, lang) for f in self.findings],
             [r.to_dict(lang) for r in self.requirements],
+            kind.to_dict(lang) if kind else None,
+            [f.not_applicable_dict(self.rules, lang, kind) for f in self.not_applicable]
+            if kind
+            else [],
         )
 
     def _assemble(
-        self, lang: str, findings: list[dict[str, Any]], requirements: list[dict[str, Any]]
+        self,
+        lang: str,
+        findings: list[dict[str, Any]],
+        requirements: list[dict[str, Any]],
+        kind: dict[str, Any] | None,
+        not_applicable: list[dict[str, Any]],
     ) -> dict[str, Any]:
         data: dict[str, Any] = {
             "version": REPORT_VERSION,
@@ -177,6 +240,8 @@ class Report:
             "message": dict(self.message),
             "checks": {k: dict(v) for k, v in self.checks.items()},
             "capped": {k: dict(v) for k, v in self.capped.items()},
+            "kind": kind,
+            "not_applicable": not_applicable,
         }
         for key, value in self.extra.items():
             data.setdefault(key, value)
@@ -187,18 +252,13 @@ class Report:
 
     def to_storage(self) -> dict[str, Any]:
         """Language-neutral form for the store; `from_storage` rebuilds the Report."""
-        findings = [
-            {
-                "id": f.id,
-                "category": f.category,
-                "score": f.score,
-                "severity": f.severity,
-                "evidence": list(f.evidence),
-                "params": dict(f.params),
-            }
-            for f in self.findings
-        ]
-        return self._assemble(self.lang, findings, [r.to_storage() for r in self.requirements])
+        return self._assemble(
+            self.lang,
+            [f.to_storage() for f in self.findings],
+            [r.to_storage() for r in self.requirements],
+            self.kind.to_storage() if self.kind else None,
+            [f.to_storage() for f in self.not_applicable],
+        )
 
     @classmethod
     def from_storage(cls, data: dict[str, Any], rules: RuleSet | None = None) -> Report:
@@ -217,7 +277,10 @@ class Report:
             "message",
             "checks",
             "capped",
+            "kind",
+            "not_applicable",
         }
+        kind = data.get("kind")
         return cls(
             score=float(data["score"]),
             threshold=float(data["threshold"]),
@@ -234,4 +297,6 @@ class Report:
             capped=dict(data.get("capped", {})),
             extra={k: v for k, v in data.items() if k not in known},
             rules=rules,
+            kind=Kind.from_storage(kind) if kind else None,
+            not_applicable=[Finding.from_dict(f) for f in data.get("not_applicable", [])],
         )

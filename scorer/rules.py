@@ -20,6 +20,7 @@ import regex
 import yaml
 
 from scorer.errors import RuleError
+from scorer.kind import KINDS, parse_applies_to
 from scorer.paths import rules_dir
 from scorer.prefilter import has_wide_char, needs_wide_char
 
@@ -35,6 +36,7 @@ ID_PREFIXES = (
     "SPF_",
     "DKIM_",
     "DMARC_",
+    "BIMI_",
     "ARC_",
     "RBL_",
     "URIBL_",
@@ -49,6 +51,18 @@ ID_PREFIXES = (
 CHECK_TYPES = ("code", "header", "body", "uri", "phrases")
 TEXT_TARGETS = ("subject", "body", "visible", "plain", "html", "headers")
 STATUSES = ("stable", "preview", "deprecated")
+WRITTEN_FROM = (
+    "spamassassin-2003",
+    "foff-milter-2025",
+    "legit-templates",
+    "phishing-pot-2020s",
+    "ja-phish-lists",
+    "seed",
+    "reference",
+)
+"""What a rule's `written_from` may name: the corpus sets whose messages were read to write it,
+`seed` (models/seed), or `reference` (../shared/reference and the public sources it cites).
+A set named there is not unseen for that rule; the model card quotes this."""
 _ID_RE = regex.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _RULE_KEYS = {
     "id",
@@ -71,6 +85,8 @@ _RULE_KEYS = {
     "replaces",
     "status",
     "old_names",
+    "written_from",
+    "applies_to",
 }
 _FILE_KEYS = {"category", "cap", "floor", "corroboration", "params", "description", "rules"}
 _EXAMPLE_KEYS = {
@@ -84,6 +100,7 @@ _EXAMPLE_KEYS = {
     "note",
     "limits",
     "offline",
+    "kind",
 }
 _REGEX_TIMEOUT_S = 0.05
 _FLAG_BITS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
@@ -107,6 +124,8 @@ class Example:
     evidence: str | None = None
     note: str = ""
     offline: bool | None = None
+    kind: str | None = None
+    """The kind the example's message is stated to be (default: decided from the message)."""
 
 
 @dataclass(frozen=True)
@@ -138,9 +157,14 @@ class Rule:
     replaces: tuple[str, ...] = ()
     status: str = "stable"
     old_names: tuple[str, ...] = ()
+    written_from: tuple[str, ...] = ()
+    """The sets the rule was written from (see WRITTEN_FROM); empty for rules older than the
+    field."""
     source: str = ""
     needs_wide: bool = False
     """Every match of `pattern` holds a CJK-range character (scorer.prefilter)."""
+    applies_to: tuple[str, ...] = ()
+    """The kinds of message the rule binds (scorer.kind); empty: every kind."""
 
     def score_for(self, value: float | None) -> float | None:
         """The score of a hit: the fixed score, or the grade `value` reaches (None: no grade)."""
@@ -393,7 +417,16 @@ def _example(raw: Any, where: str) -> Example:
         evidence=raw.get("evidence"),
         note=raw.get("note", ""),
         offline=raw.get("offline"),
+        kind=_example_kind(raw.get("kind"), where),
     )
+
+
+def _example_kind(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if value not in KINDS:
+        raise RuleError(f"{where}: kind must be one of {KINDS}")
+    return str(value)
 
 
 def _as_tuple(value: Any, where: str) -> tuple[str, ...]:
@@ -494,6 +527,10 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         _example(e, f"{where}.examples[{i}]") for i, e in enumerate(raw.get("examples") or [])
     )
     refs = _as_tuple(raw.get("references"), f"{where}.references")
+    written_from = _as_tuple(raw.get("written_from"), f"{where}.written_from")
+    unknown_sets = [name for name in written_from if name not in WRITTEN_FROM]
+    if unknown_sets:
+        raise RuleError(f"{where}: written_from names unknown sets {unknown_sets}")
     return Rule(
         id=rule_id,
         category=category,
@@ -516,8 +553,10 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         replaces=_as_tuple(raw.get("replaces"), f"{where}.replaces"),
         status=status,
         old_names=_as_tuple(raw.get("old_names"), f"{where}.old_names"),
+        written_from=written_from,
         source=source,
         needs_wide=pattern is not None and needs_wide_char(raw["pattern"]),
+        applies_to=parse_applies_to(raw.get("applies_to"), f"{where}.applies_to"),
     )
 
 

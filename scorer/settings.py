@@ -54,6 +54,8 @@ class Settings:
     """Engine settings; build with `Settings.from_env()` or the presets below."""
 
     threshold: float = 5.0
+    reject_threshold: float = 10.0
+    """Score at which an MTA should refuse the message (rspamd's `reject` action)."""
     lang: str = "en"
     offline: bool = False
     limits: Limits = field(default_factory=Limits)
@@ -95,6 +97,7 @@ class Settings:
         )
         return cls(
             threshold=env_float(env, "SPAMSCORE_THRESHOLD", 5.0, minimum=None),
+            reject_threshold=env_float(env, "SPAMSCORE_REJECT_THRESHOLD", 10.0, minimum=None),
             lang=lang,
             offline=env_bool(env, "SPAMSCORE_OFFLINE", False),
             limits=limits,

@@ -100,7 +100,7 @@ def rule_evidence(
         for index, sample in enumerate(samples):
             report = engine.analyze(sample.raw)
             scores[index] = report.score
-            ids.append(rule_feature_ids(f.id for f in report.findings))
+            ids.append(rule_feature_ids(report.fired_ids()))
             if log and index and index % 2000 == 0:
                 log(f"  rules: {index}/{len(samples)}")
     finally:

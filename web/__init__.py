@@ -9,7 +9,6 @@ API keys and rate limits.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +22,9 @@ from scorer.pipeline import Engine
 from scorer.settings import Settings
 from web.config import WebConfig
 from web.jsonfast import OrjsonProvider
-from web.security import ApiKeys, add_security_headers, presented_key
+from web.security import ApiKeys, add_security_headers, caller_identity
 from web.service import Checker
+from web.shared import Counters
 from web.store import ReportStore
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 # Requests that do an analysis count against the rate limit; reading is free.
 # Creating a test counts too: the inbox analyses what arrives for it.
 _LIMITED_ENDPOINTS = {
+    "compat.checkv2",
+    "compat.symbols_v1",
+    "compat.postmark_filter",
     "api.check",
     "api.check_batch",
     "ui.check",
@@ -48,11 +51,19 @@ class Services:
     checker: Checker
     keys: ApiKeys
     limiter: Limiter
+    counters: Counters
+    """Other allowances counted once across replicas (web.shared)."""
 
 
 def services() -> Services:
     """The current app's engine, store, checker, keys and limiter."""
     return current_app.extensions["spamscore"]
+
+
+def caller() -> str:
+    """The current request's caller (web.security.caller_identity): whom a stored report
+    belongs to, and whose allowance a request counts against."""
+    return caller_identity(request, services().keys)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -86,18 +97,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from web import metrics
 
-    store = ReportStore(config.database_url, retention_days=config.retention_days)
+    store = ReportStore.from_config(config)
     checker = Checker(engine, store, on_report=metrics.record_report)
     keys = ApiKeys(config.api_keys, open_without_keys=config.api_open)
     limiter = _limiter(app, config, keys)
-    app.extensions["spamscore"] = Services(config, engine, store, checker, keys, limiter)
+    counters = Counters.from_url(config.redis_url)
+    app.extensions["spamscore"] = Services(config, engine, store, checker, keys, limiter, counters)
 
-    from web import api, filters, ui
+    from web import api, compat, filters, ui
 
     filters.register(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(compat.bp)
     app.register_blueprint(ui.bp)
     metrics.instrument(app)
+    metrics.announce(config.replica)
     _errors(app)
     app.after_request(add_security_headers)
     return app
@@ -107,10 +121,7 @@ def _limiter(app: Flask, config: WebConfig, keys: ApiKeys) -> Limiter:
     from web import ratelimit
 
     def key() -> str:
-        presented = presented_key(request)
-        if presented and keys.required and keys.valid(presented):
-            return "key:" + hashlib.sha256(presented.encode()).hexdigest()[:24]
-        return "ip:" + (request.remote_addr or "unknown")
+        return caller_identity(request, keys)
 
     def cost() -> int:
         if request.endpoint == "api.check_batch":
@@ -137,7 +148,12 @@ def _limiter(app: Flask, config: WebConfig, keys: ApiKeys) -> Limiter:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/metrics"
+    return request.path.startswith("/api/") or request.path in (
+        "/metrics",
+        "/checkv2",
+        "/symbols",
+        "/filter",
+    )
 
 
 def _errors(app: Flask) -> None:
@@ -168,9 +184,13 @@ def _errors(app: Flask) -> None:
 def warm_up(app: Flask) -> None:
     """Load checks, rules, the model and the parsers' lazy tables (public suffixes, HTML) now,
     in the gunicorn master before it forks, so no worker's first request is the slow one."""
+    warm_up_engine(services_of(app).engine)
+
+
+def warm_up_engine(engine: Engine) -> None:
+    """Analyse the form's sample messages offline once: every lazy table is built after it."""
     from pathlib import Path
 
-    engine = services_of(app).engine
     for sample in sorted((Path(__file__).with_name("samples")).glob("*.eml")):
         engine.analyze(sample.read_bytes(), offline=True)
 

@@ -14,16 +14,25 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from scorer import __version__
+from scorer.checks.batch import message_id_counts
 from scorer.errors import MessageTooLargeError
 from scorer.rules import Rule
-from web import services
+from web import caller, services
 from web.errors import ApiError
 from web.inbox.addresses import address_for
 from web.inbox.state import State, state_of
 from web.openapi import openapi_document
 from web.security import is_loopback, presented_key
 from web.service import AnalysisFailedError, CheckOptions
-from web.submission import DELIVERY_FIELDS, InputError, Submission, delivery_from, from_json
+from web.submission import (
+    DELIVERY_FIELDS,
+    KIND_FIELD,
+    InputError,
+    Submission,
+    delivery_from,
+    from_json,
+    kind_from,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -37,9 +46,14 @@ _FALSE = ("0", "false", "no", "off")
 def _authenticate() -> None:
     if request.endpoint in _PUBLIC:
         return
+    check_access(presented_key(request))
+
+
+def check_access(presented: str | None) -> None:
+    """Raise 401/403 unless the caller may analyse: a valid key when keys are configured,
+    else a loopback client (or any client with SPAMSCORE_API_OPEN=1)."""
     keys = services().keys
     if keys.required:
-        presented = presented_key(request)
         if presented is None:
             raise ApiError(401, "unauthorized", "an API key is required (X-API-Key header)")
         if not keys.valid(presented):
@@ -92,10 +106,23 @@ def check_batch() -> Any:
             field="messages",
         )
     options = _options()
-    results = []
-    for index, item in enumerate(items):
+    submissions: list[Submission | InputError] = []
+    for item in items:
         try:
-            result = _run(from_json(item), options)
+            submissions.append(from_json(item))
+        except InputError as exc:
+            submissions.append(exc)
+    # A Message-ID shared across the batch is a fact about each of its messages (Gmail 4.7.28).
+    parsed = [s for s in submissions if isinstance(s, Submission)]
+    for submission, copies in zip(parsed, message_id_counts(s.raw for s in parsed), strict=True):
+        if copies is not None:
+            submission.delivery["message_id_copies"] = copies
+    results = []
+    for index, submission in enumerate(submissions):
+        try:
+            if isinstance(submission, InputError):
+                raise submission
+            result = _run(submission, options)
         except InputError as exc:
             result = _item_error("invalid_request", exc.message, field=exc.field)
         except ApiError as exc:
@@ -114,7 +141,7 @@ def _item_error(code: str, message: str, **extra: Any) -> dict[str, Any]:
 def _run(submission: Submission, options: CheckOptions) -> dict[str, Any]:
     checker = services().checker
     try:
-        checked = checker.check(submission, options, source="api")
+        checked = checker.check(submission, options, source="api", owner=caller())
     except MessageTooLargeError as exc:
         raise ApiError(413, "too_large", str(exc)) from None
     except AnalysisFailedError as exc:
@@ -186,7 +213,7 @@ def _json_body() -> Any:
 
 def _options() -> CheckOptions:
     args = request.args
-    known = {"lang", "offline", "store", "threshold", *DELIVERY_FIELDS}
+    known = {"lang", "offline", "store", "threshold", KIND_FIELD, *DELIVERY_FIELDS}
     unknown = sorted(set(args) - known)
     if unknown:
         raise ApiError(
@@ -202,11 +229,16 @@ def _options() -> CheckOptions:
             ) from None
         if not -1000 < threshold < 1000:
             raise ApiError(400, "invalid_request", "threshold is out of range", field="threshold")
+    try:
+        kind = kind_from(args)
+    except InputError as exc:
+        raise ApiError(400, exc.code, exc.message, field=exc.field) from None
     return CheckOptions(
         lang=_lang(),
         offline=_bool("offline"),
         threshold=threshold,
         store=_bool("store") is not False,
+        kind=kind,
     )
 
 
@@ -353,7 +385,62 @@ def rules() -> Any:
         }
         for cat in ruleset.categories.values()
     ]
-    return jsonify({"count": len(items), "categories": categories, "rules": items})
+    return jsonify(
+        {
+            "count": len(items),
+            "categories": categories,
+            "rules": items,
+            "requirements": requirements_catalogue(lang),
+        }
+    )
+
+
+def requirements_catalogue(lang: str) -> dict[str, Any]:
+    """The provider requirements with their start dates and quoted sources (API and /rules)."""
+    from scorer.checks.requirements import load_catalogue
+
+    catalogue = load_catalogue()
+
+    def texts(value: dict[str, str]) -> str:
+        return value.get(lang) or value.get("en", "")
+
+    def sources(items: Any) -> list[dict[str, Any]]:
+        return [s.to_dict() for s in items]
+
+    providers = []
+    for pid, provider in catalogue.providers.items():
+        rows = [s for s in catalogue.specs if s.provider == pid]
+        providers.append(
+            {
+                "id": pid,
+                "name": texts(provider.name),
+                "enforcement": texts(provider.enforcement),
+                "enforcement_from": provider.enforcement_from,
+                "sources": sources(provider.sources),
+                "withdrawn": [
+                    {
+                        "what": texts(w["what"]),
+                        "removed": w["removed"],
+                        "sources": sources(w["source"]),
+                    }
+                    for w in provider.withdrawn
+                ],
+                "requirements": [
+                    {
+                        "id": spec.id,
+                        "scope": spec.scope,
+                        "title": texts(spec.title),
+                        "effective_from": spec.effective_from,
+                        "effective_basis": spec.effective_basis,
+                        "effective_note": texts(spec.effective_note) if spec.effective_note else "",
+                        "smtp_reply": spec.smtp_reply,
+                        "sources": sources(spec.sources),
+                    }
+                    for spec in rows
+                ],
+            }
+        )
+    return {"as_of": catalogue.as_of, "providers": providers}
 
 
 @bp.get("/rules/<rule_id>")
@@ -378,12 +465,14 @@ def rule_dict(rule: Rule, lang: str, *, full: bool = False) -> dict[str, Any]:
         "why": rule.text("why", lang),
         "advice": rule.text("advice", lang),
         "references": list(rule.references),
+        "applies_to": list(rule.applies_to),
     }
     if full:
         data["check"] = rule.check
         data["old_names"] = list(rule.old_names)
         data["replaces"] = list(rule.replaces)
         data["examples"] = len(rule.examples)
+        data["written_from"] = list(rule.written_from)
     return data
 
 

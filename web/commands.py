@@ -83,6 +83,7 @@ def run_serve(args: argparse.Namespace) -> int:
     workers = args.workers or min(os.cpu_count() or 1, 8)
     if workers < 1 or args.threads < 1:
         raise UsageError("--workers and --threads must be at least 1")
+    _open_store()
     inbox = _start_inbox(args) if args.inbox else None
     own_metrics_dir = None
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -96,6 +97,20 @@ def run_serve(args: argparse.Namespace) -> int:
         if inbox is not None:
             _stop_inbox(inbox)
     return 0
+
+
+def _open_store() -> None:
+    """Check (and if older, migrate) the store's schema before anything starts, so a database
+    that cannot be used is one line and a non-zero exit."""
+    from web.config import WebConfig
+    from web.store import ReportStore
+
+    store = ReportStore.from_config(WebConfig.from_env())
+    try:
+        if store.open() == "upgraded":
+            print("spamscore: database schema upgraded", file=sys.stderr, flush=True)
+    finally:
+        store.dispose()
 
 
 def _start_inbox(args: argparse.Namespace) -> subprocess.Popen[bytes]:
@@ -160,11 +175,14 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
             file=sys.stderr,
         )
     # Preloaded: rules, checks and the model are loaded once and shared copy-on-write by the
-    # workers. The store connects lazily, after the fork.
+    # workers. The store is opened here once (the schema checked, and migrated under a lock
+    # if it is older: replicas starting together migrate it once), then its connections are
+    # dropped: each worker connects after the fork.
     app = create_app()
-    warm_up(app)
     store = services_of(app).store
-    store.purge_expired()
+    store.open()
+    warm_up(app)
+    store.maybe_purge(now=True)
     store.dispose()
     _freeze_heap()
 

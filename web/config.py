@@ -7,6 +7,7 @@ service needs: where reports are stored and for how long, who may call the API, 
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,11 @@ class WebConfig:
     must receive its mail (SPAMSCORE_INBOX_DOMAIN)."""
     test_hours: float = 24.0
     """A test address accepts its one message for this long (SPAMSCORE_TEST_HOURS)."""
+    db_auto_upgrade: bool = True
+    """Migrate an older database schema at start (under a lock, once for all replicas);
+    0 refuses to start until `spamscore db upgrade` ran (SPAMSCORE_DB_AUTO_UPGRADE)."""
+    replica: str = ""
+    """This replica's name in /metrics (SPAMSCORE_REPLICA; default the host name)."""
 
     def request_limit(self, limits: Limits) -> int:
         """A raw message at the limit, JSON-escaped (up to ~2x), plus room for the other fields."""
@@ -91,6 +97,8 @@ class WebConfig:
             trusted_proxies=int(env_float(env, "SPAMSCORE_TRUSTED_PROXIES", 0)),
             inbox_domain=inbox_domain(env),
             test_hours=env_float(env, "SPAMSCORE_TEST_HOURS", 24.0) or 24.0,
+            db_auto_upgrade=env_bool(env, "SPAMSCORE_DB_AUTO_UPGRADE", True),
+            replica=(env.get("SPAMSCORE_REPLICA") or socket.gethostname()).strip()[:64],
         )
 
 

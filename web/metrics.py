@@ -4,6 +4,12 @@ Under gunicorn every worker is its own process; `spamscore serve` sets PROMETHEU
 before anything imports prometheus_client, the workers write their samples there, and /metrics
 adds them up (prometheus_client's multiprocess mode). Without it (tests, `flask run`) the
 process's own registry is served.
+
+Several replicas: each serves its own totals (its workers added up) and names itself in
+`spamscore_replica_info{replica=...}`. Prometheus scrapes every replica (not the address
+behind the proxy, which answers from whichever replica it picks) and adds them up with
+`sum without (instance) (...)`: the counters of one replica are never counted twice and a
+replica that restarts starts from zero, as Prometheus' rate() expects.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
@@ -49,6 +56,20 @@ ANALYSIS_SECONDS = Histogram(
     "Time the engine took for one message (the report's elapsed_ms).",
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
+
+REPLICA = Gauge(
+    "spamscore_replica_info",
+    "This replica's name (SPAMSCORE_REPLICA, default the host name) and version; always 1.",
+    ["replica", "version"],
+    multiprocess_mode="max",
+)
+
+
+def announce(replica: str) -> None:
+    """Name this replica in its own /metrics."""
+    from scorer import __version__
+
+    REPLICA.labels(replica, __version__).set(1)
 
 
 def record_report(report: Report) -> None:

@@ -56,6 +56,15 @@ def presented_key(request: Request) -> str | None:
     return None
 
 
+def caller_identity(request: Request, keys: ApiKeys) -> str:
+    """Who is calling, as rate limits, quotas and stored reports count callers: a valid API
+    key (hashed: the key itself is never stored), else the client IP (after trusted proxies)."""
+    presented = presented_key(request)
+    if presented and keys.required and keys.valid(presented):
+        return "key:" + hashlib.sha256(presented.encode()).hexdigest()[:24]
+    return "ip:" + (request.remote_addr or "unknown")
+
+
 def is_loopback(address: str | None) -> bool:
     if not address:
         return False

@@ -36,6 +36,8 @@ class CheckOptions:
     offline: bool | None = None
     threshold: float | None = None
     store: bool = True
+    kind: str | None = None
+    """The kind the request states for its messages (a message's own `kind` wins); None: auto."""
 
     def storable(self) -> dict[str, Any]:
         """What must be replayed to make the same report again from the raw message."""
@@ -44,6 +46,8 @@ class CheckOptions:
             data["offline"] = self.offline
         if self.threshold is not None:
             data["threshold"] = self.threshold
+        if self.kind is not None:
+            data["kind"] = self.kind
         return data
 
 
@@ -71,15 +75,25 @@ class Checker:
         self.store = store
         self.on_report = on_report
 
-    def check(self, submission: Submission, options: CheckOptions, *, source: str) -> Checked:
+    def check(
+        self,
+        submission: Submission,
+        options: CheckOptions,
+        *,
+        source: str,
+        owner: str | None = None,
+    ) -> Checked:
         """Analyse (and by default store) one message. Raises MessageTooLargeError, never else
-        for the message's sake; AnalysisFailedError only if the analyzer itself breaks."""
+        for the message's sake; AnalysisFailedError only if the analyzer itself breaks.
+        `owner` is recorded with the stored message (web.security.caller_identity)."""
         limit = self.engine.settings.limits.max_message_bytes
         if len(submission.raw) > limit:
             raise MessageTooLargeError(len(submission.raw), limit)
         stored = {**options.storable(), "delivery": dict(submission.delivery)}
+        if submission.kind is not None:
+            stored["kind"] = submission.kind
         new = (
-            self.store.add_raw(submission.raw, source=source, options=stored)
+            self.store.add_raw(submission.raw, source=source, options=stored, owner=owner)
             if options.store
             else None
         )
@@ -106,6 +120,7 @@ class Checker:
                 offline=stored.get("offline"),
                 threshold=stored.get("threshold"),
                 delivery=stored.get("delivery") or None,
+                kind=stored.get("kind"),
             )
         except MessageTooLargeError:
             raise

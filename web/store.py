@@ -7,6 +7,13 @@ Reports are kept for a retention period and purged after it.
 
 Test sends (web/inbox) add a `tests` table: a test address waits for one message, which the
 SMTP inbox stores as a report row (source `inbox`) and links to the test in one transaction.
+
+Everything a replica keeps is here (or in Redis, for counters: web.shared), so any number of
+`spamscore serve` and `spamscore inbox` processes on one PostgreSQL behave as one service:
+`shared_values` holds the few small values they must agree on (the inbox's TLS pair, when a
+periodic job last ran, the resolver's sanity result), and `claim()` lets exactly one of them run
+a periodic job such as the retention purge. The schema is Alembic's (web.schema, migrated once
+on first use); each report records its `owner` (who stored it) and `size`, for quotas.
 """
 
 from __future__ import annotations
@@ -26,10 +33,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine as DbEngine
 from sqlalchemy.engine import make_url
 
-from web import jsonfast
+from scorer.errors import SpamscoreError
+from web import jsonfast, schema
 
 PENDING = "pending"
 DONE = "done"
@@ -40,7 +49,7 @@ reports = sa.Table(
     "reports",
     metadata,
     sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("source", sa.String(16), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
@@ -49,6 +58,10 @@ reports = sa.Table(
     sa.Column("report", sa.Text, nullable=True),
     sa.Column("error", sa.Text, nullable=True),
     sa.Column("score", sa.Float, nullable=True),
+    # Who stored it ("key:<hash>" or "ip:<address>", as the rate limit counts callers), and
+    # the raw message's bytes: per-owner quotas and a size cap are sums over these.
+    sa.Column("owner", sa.String(64), nullable=True, index=True),
+    sa.Column("size", sa.BigInteger, nullable=False, server_default=sa.text("0")),
 )
 
 tests = sa.Table(
@@ -62,6 +75,15 @@ tests = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("report_id", sa.String(32), nullable=True),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+shared_values = sa.Table(
+    "shared_values",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.LargeBinary, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
 )
 # The two writes of every check, built once: SQLAlchemy then compiles each a single time and
 # reuses it, instead of building and cache-keying a new statement per request.
@@ -81,6 +103,9 @@ WAITING = "waiting"
 RECEIVED = "received"
 
 _PURGE_EVERY_S = 600.0
+_PURGE_JOB = "job:purge"
+_PURGE_BATCH = 1000
+"""Expired rows deleted per transaction: a large purge never holds long locks."""
 
 
 def new_id() -> str:
@@ -145,12 +170,22 @@ class StoredTest:
         return self.status == WAITING and (now or datetime.now(UTC)) < self.accepts_until
 
 
+class StoreUnavailableError(SpamscoreError):
+    """The database cannot be reached or opened (a command says so in one line)."""
+
+
 class ReportStore:
     """Reports by id, behind SQLAlchemy Core (SQLite or PostgreSQL)."""
 
-    def __init__(self, url: str, *, retention_days: float = 30.0) -> None:
+    schema_action = "current"
+
+    def __init__(
+        self, url: str, *, retention_days: float = 30.0, auto_upgrade: bool = True
+    ) -> None:
         self.url = url
         self.retention = timedelta(days=retention_days)
+        self.auto_upgrade = auto_upgrade
+        """Migrate an older schema on first use (else SchemaBehindError until `db upgrade`)."""
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self._sqlite_file = (
@@ -163,6 +198,29 @@ class ReportStore:
         self._write_lock = threading.Lock()
         self._last_purge = 0.0
 
+    @classmethod
+    def from_config(cls, config: Any) -> ReportStore:
+        """The store a web.config.WebConfig describes (DATABASE_URL, retention, upgrades)."""
+        return cls(
+            config.database_url,
+            retention_days=config.retention_days,
+            auto_upgrade=config.db_auto_upgrade,
+        )
+
+    def open(self) -> str:
+        """Connect now and bring the schema to the code's head (or refuse); for commands at
+        start, so a wrong database is one line and a non-zero exit, never a traceback in a
+        worker. Returns "current" or "upgraded"."""
+        try:
+            self.db  # noqa: B018 (connects, checks and migrates the schema)
+        except schema.SchemaError:
+            raise
+        except sa.exc.SQLAlchemyError as exc:
+            raise self._unavailable(exc) from None
+        except OSError as exc:
+            raise StoreUnavailableError(f"cannot open the store: {exc}") from None
+        return self.schema_action
+
     # The engine is made on first use, after gunicorn forks, so no connection crosses a fork.
     @property
     def db(self) -> DbEngine:
@@ -172,7 +230,33 @@ class ReportStore:
                     self._engine = self._connect()
         return self._engine
 
+    def schema_status(self) -> schema.SchemaStatus:
+        """Where the database's schema stands against this code's, without changing it."""
+        engine = self._make_engine()
+        try:
+            return schema.status(engine)
+        except sa.exc.SQLAlchemyError as exc:
+            raise self._unavailable(exc) from None
+        finally:
+            engine.dispose()
+
+    def _unavailable(self, exc: sa.exc.SQLAlchemyError) -> StoreUnavailableError:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        where = make_url(self.url).render_as_string()
+        return StoreUnavailableError(f"cannot open the store at {where}: {detail}")
+
     def _connect(self) -> DbEngine:
+        engine = self._make_engine()
+        try:
+            self.schema_action = schema.ensure(
+                engine, lock_file=self._lock_path, upgrade=self.auto_upgrade
+            )
+        except BaseException:
+            engine.dispose()
+            raise
+        return engine
+
+    def _make_engine(self) -> DbEngine:
         if self._sqlite_file is not None:
             self._sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         if self.is_sqlite:
@@ -190,8 +274,16 @@ class ReportStore:
 
         else:
             engine = sa.create_engine(self.url, pool_pre_ping=True)
-        metadata.create_all(engine)
         return engine
+
+    @property
+    def is_shared(self) -> bool:
+        """Whether other machines can reach this store (a database server, not a local file)."""
+        return not self.is_sqlite
+
+    @property
+    def _lock_path(self) -> Path | None:
+        return Path(f"{self._sqlite_file}.lock") if self._sqlite_file is not None else None
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Any]:
@@ -220,8 +312,11 @@ class ReportStore:
             self._engine = None
 
     # --- writing -------------------------------------------------------------------------
-    def add_raw(self, raw: bytes, *, source: str, options: dict[str, Any]) -> NewReport:
-        """Store a submitted message before it is analysed; returns its new id and dates."""
+    def add_raw(
+        self, raw: bytes, *, source: str, options: dict[str, Any], owner: str | None = None
+    ) -> NewReport:
+        """Store a submitted message before it is analysed; returns its new id and dates.
+        `owner` is the caller as the rate limit counts it (web.security.caller_identity)."""
         now = datetime.now(UTC)
         report_id = new_id()
         with self._writing() as conn:
@@ -235,6 +330,8 @@ class ReportStore:
                     "status": PENDING,
                     "raw": raw,
                     "options": json.dumps(options),
+                    "owner": owner,
+                    "size": len(raw),
                 },
             )
         self.maybe_purge()
@@ -298,20 +395,137 @@ class ReportStore:
         with self.db.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(reports)).scalar_one())
 
+    def usage(self, owner: str | None = None) -> tuple[int, int]:
+        """(reports, bytes of raw messages) stored by `owner`, or by everyone: what per-key
+        quotas and a global size cap compare against, the same from every replica."""
+        query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(reports.c.size), 0))
+        if owner is not None:
+            query = query.where(reports.c.owner == owner)
+        with self.db.connect() as conn:
+            count, size = conn.execute(query).one()
+        return int(count), int(size)
+
     # --- retention -----------------------------------------------------------------------
     def purge_expired(self) -> int:
-        """Delete every report past its retention; returns how many."""
+        """Delete every report and test past its retention; returns how many reports. Deletes
+        go in batches of a thousand rows, one transaction each, so a purge after a long pause
+        never holds long locks; they are idempotent, so two purges at once are only wasted
+        work (maybe_purge lets one replica run it per interval)."""
         self._last_purge = time.monotonic()
         now = datetime.now(UTC)
-        with self._writing() as conn:
-            result = conn.execute(reports.delete().where(reports.c.expires_at <= now))
-            conn.execute(tests.delete().where(tests.c.expires_at <= now))
-        return int(result.rowcount or 0)
+        removed = 0
+        for table in (reports, tests):
+            while True:
+                batch = (
+                    sa.select(table.c.id)
+                    .where(table.c.expires_at <= now)
+                    .limit(_PURGE_BATCH)
+                    .scalar_subquery()
+                )
+                with self._writing() as conn:
+                    result = conn.execute(table.delete().where(table.c.id.in_(batch)))
+                count = int(result.rowcount or 0)
+                if table is reports:
+                    removed += count
+                if count < _PURGE_BATCH:
+                    break
+        return removed
 
-    def maybe_purge(self) -> None:
-        """Purge at most every few minutes, from the request path, so no timer thread is needed."""
-        if time.monotonic() - self._last_purge >= _PURGE_EVERY_S:
-            self.purge_expired()
+    def maybe_purge(self, *, now: bool = False) -> int | None:
+        """Purge from the request path (no timer thread), at most once per interval across
+        every worker and replica on this store: each process looks every few minutes, and the
+        one that claims the interval in the database purges. Returns how many reports it
+        purged, or None when it was not this process's turn. `now` looks at once (start)."""
+        if not now and time.monotonic() - self._last_purge < _PURGE_EVERY_S:
+            return None
+        self._last_purge = time.monotonic()
+        if not self.claim(_PURGE_JOB, timedelta(seconds=_PURGE_EVERY_S)):
+            return None
+        return self.purge_expired()
+
+    # --- values shared by every replica --------------------------------------------------
+    def claim(self, job: str, every: timedelta) -> bool:
+        """True for exactly one caller per `every` among all processes on this store: the
+        one whose conditional update moved the job's last-run time (an atomic compare and
+        set, on SQLite and PostgreSQL alike; no lock is held while the job runs)."""
+        now = datetime.now(UTC)
+        stamp = now.isoformat().encode()
+        with self._writing() as conn:
+            moved = conn.execute(
+                shared_values.update()
+                .where(
+                    shared_values.c.name == job,
+                    shared_values.c.updated_at <= now - every,
+                )
+                .values(value=stamp, updated_at=now)
+            ).rowcount
+            if moved == 1:
+                return True
+            exists = conn.execute(
+                sa.select(shared_values.c.name).where(shared_values.c.name == job)
+            ).first()
+            if exists is not None:
+                return False
+        return self.put_value_if_absent(job, stamp) == stamp
+
+    def get_value(self, name: str) -> bytes | None:
+        """A shared value, or None when unset or past its expiry."""
+        with self.db.connect() as conn:
+            row = conn.execute(
+                sa.select(shared_values.c.value, shared_values.c.expires_at).where(
+                    shared_values.c.name == name
+                )
+            ).first()
+        if row is None or (row.expires_at and _aware(row.expires_at) <= datetime.now(UTC)):
+            return None
+        return bytes(row.value)
+
+    def put_value(self, name: str, value: bytes, *, ttl: timedelta | None = None) -> None:
+        """Set a shared value (for every replica), expiring after `ttl` if given. Last
+        writer wins: for results any replica may recompute, such as a resolver check."""
+        now = datetime.now(UTC)
+        values = {"value": value, "updated_at": now, "expires_at": now + ttl if ttl else None}
+        with self._writing() as conn:
+            updated = conn.execute(
+                shared_values.update().where(shared_values.c.name == name).values(**values)
+            ).rowcount
+            if updated:
+                return
+        if self.put_value_if_absent(name, value, ttl=ttl) != value:
+            self.put_value(name, value, ttl=ttl)  # another replica inserted it first
+
+    def put_value_if_absent(
+        self, name: str, value: bytes, *, ttl: timedelta | None = None
+    ) -> bytes:
+        """Set a shared value unless one is already set; returns the value that is set. First
+        writer wins: for what replicas must agree on, such as a generated key pair."""
+        now = datetime.now(UTC)
+        # INSERT ... ON CONFLICT DO NOTHING (both dialects): replicas racing to set the value
+        # leave no unique-violation errors in the database's log.
+        insert = (
+            postgresql.insert(shared_values)
+            if self.db.dialect.name == "postgresql"
+            else sqlite.insert(shared_values)
+        )
+        with self._writing() as conn:
+            conn.execute(
+                shared_values.delete().where(
+                    shared_values.c.name == name, shared_values.c.expires_at <= now
+                )
+            )
+            inserted = conn.execute(
+                insert.values(
+                    name=name, value=value, updated_at=now, expires_at=now + ttl if ttl else None
+                )
+                .on_conflict_do_nothing(index_elements=["name"])
+                .returning(shared_values.c.name)
+            ).first()
+        if inserted is not None:
+            return value
+        stored = self.get_value(name)
+        if stored is None:  # it expired between our insert and this read
+            return self.put_value_if_absent(name, value, ttl=ttl)
+        return stored
 
     # --- test sends ----------------------------------------------------------------------
     def add_test(self, domain: str, *, accepts_for: timedelta) -> StoredTest:
@@ -392,6 +606,7 @@ class ReportStore:
                     status=PENDING,
                     raw=raw,
                     options=json.dumps(options),
+                    size=len(raw),
                 )
             )
         return NewReport(report_id, now, now + self.retention)

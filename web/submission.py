@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scorer.compose import compose_message
+from scorer.kind import CHOICES, KindError, stated_kind
 
 DELIVERY_FIELDS = ("sender_ip", "helo", "mail_from", "dkim_selector")
+KIND_FIELD = "kind"
+BIMI_FIELDS = {"bimi_svg": 262_144, "bimi_certificate": 65_536}
+"""Uploads checked for BIMI readiness, with their size caps (a 32 KiB logo limit is then a
+finding, not a refusal)."""
+BIMI_FETCH = "bimi_fetch"
 COMPOSE_FIELDS = ("from", "to", "subject", "html", "text", "headers")
 RAW_FIELDS = ("raw", "raw_base64")
 _MAX_SHORT_FIELD = 998
@@ -35,7 +41,9 @@ class InputError(ValueError):
 @dataclass(frozen=True)
 class Submission:
     raw: bytes
-    delivery: dict[str, str] = field(default_factory=dict)
+    delivery: dict[str, Any] = field(default_factory=dict)
+    kind: str | None = None
+    """The kind the caller states (marketing, transactional, personal); None: auto."""
 
     def options(self) -> dict[str, Any]:
         return {"delivery": dict(self.delivery)}
@@ -45,11 +53,18 @@ def from_json(data: Any) -> Submission:
     """A JSON body: `{raw}` / `{raw_base64}`, or composed fields; delivery facts beside either."""
     if not isinstance(data, Mapping):
         raise InputError("the JSON body must be an object")
-    known = set(DELIVERY_FIELDS) | set(COMPOSE_FIELDS) | set(RAW_FIELDS)
+    known = (
+        set(DELIVERY_FIELDS)
+        | set(COMPOSE_FIELDS)
+        | set(RAW_FIELDS)
+        | set(BIMI_FIELDS)
+        | {BIMI_FETCH, KIND_FIELD}
+    )
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(f"unknown field(s): {', '.join(unknown)}", field=unknown[0])
     delivery = delivery_from(data)
+    kind = kind_from(data)
     given_raw = [name for name in RAW_FIELDS if data.get(name) is not None]
     given_composed = [name for name in COMPOSE_FIELDS if data.get(name) is not None]
     if given_raw and given_composed:
@@ -63,7 +78,7 @@ def from_json(data: Any) -> Submission:
         raw = data["raw"]
         if not isinstance(raw, str):
             raise InputError("raw must be a string (the message source)", field="raw")
-        return Submission(raw_bytes(raw), delivery)
+        return Submission(raw_bytes(raw), delivery, kind)
     if "raw_base64" in given_raw:
         encoded = data["raw_base64"]
         if not isinstance(encoded, str):
@@ -72,10 +87,21 @@ def from_json(data: Any) -> Submission:
             raw = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             raise InputError("raw_base64 is not valid base64", field="raw_base64") from None
-        return Submission(raw, delivery)
+        return Submission(raw, delivery, kind)
     if not given_composed:
         raise InputError("send raw, raw_base64, or composed fields (from, subject, html, text)")
-    return Submission(composed(data), delivery)
+    return Submission(composed(data), delivery, kind)
+
+
+def kind_from(data: Mapping[str, Any]) -> str | None:
+    """The stated kind from a JSON body, a query or a form: None for absent, empty or auto."""
+    value = data.get(KIND_FIELD)
+    if value is None or value == "":
+        return None
+    try:
+        return stated_kind(value)
+    except KindError:
+        raise InputError(f"kind must be one of {', '.join(CHOICES)}", field=KIND_FIELD) from None
 
 
 def raw_bytes(text: str) -> bytes:
@@ -118,9 +144,24 @@ def composed(data: Mapping[str, Any]) -> bytes:
         raise InputError(f"cannot build a message from these fields: {exc}") from None
 
 
-def delivery_from(data: Mapping[str, Any]) -> dict[str, str]:
-    """Delivery facts (sender_ip, helo, mail_from, dkim_selector) from a JSON body or a query."""
-    delivery: dict[str, str] = {}
+def delivery_from(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Delivery facts (sender_ip, helo, mail_from, dkim_selector) from a JSON body or a query,
+    and the BIMI inputs (bimi_svg, bimi_certificate uploads; bimi_fetch opt-in)."""
+    delivery: dict[str, Any] = {}
+    for name, limit in BIMI_FIELDS.items():
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise InputError(f"{name} must be a string", field=name)
+        if len(value.encode("utf-8")) > limit:
+            raise InputError(f"{name} is larger than {limit} bytes", field=name)
+        delivery[name] = value
+    fetch = data.get(BIMI_FETCH)
+    if fetch not in (None, ""):
+        if fetch not in (True, False, "true", "false", "1", "0"):
+            raise InputError("bimi_fetch must be true or false", field=BIMI_FETCH)
+        delivery[BIMI_FETCH] = fetch in (True, "true", "1")
     for name in DELIVERY_FIELDS:
         value = data.get(name)
         if value is None or value == "":

@@ -20,7 +20,7 @@ from flask import (
 
 from scorer.errors import MessageTooLargeError
 from scorer.report import Report
-from web import services
+from web import caller, services
 from web.gauge import gauge
 from web.highlight import highlight
 from web.inbox import state as inbox_state
@@ -29,7 +29,14 @@ from web.inbox.state import state_of
 from web.preview import preview_csp, preview_document
 from web.service import AnalysisFailedError, CheckOptions
 from web.store import StoredReport
-from web.submission import InputError, Submission, composed, delivery_from, raw_bytes
+from web.submission import (
+    InputError,
+    Submission,
+    composed,
+    delivery_from,
+    kind_from,
+    raw_bytes,
+)
 from web.texts import LANG_COOKIE, LANGS, requested_lang, text
 
 bp = Blueprint("ui", __name__)
@@ -119,6 +126,7 @@ def check() -> Any:
             submission,
             CheckOptions(lang=lang, offline=_offline_choice()),
             source="form",
+            owner=caller(),
         )
     except InputError as exc:
         return _form_error(mode, values, exc.message, 400)
@@ -139,22 +147,26 @@ def _submission(mode: str) -> Submission:
     form = request.form
     delivery = delivery_from(form)
     lang = requested_lang()
+    try:
+        kind = kind_from(form)
+    except InputError:
+        raise InputError(text("form.error.kind", lang), field="kind") from None
     if mode == "upload":
         upload = request.files.get("file")
         raw = upload.read() if upload is not None else b""
         if not raw.strip():
             raise InputError(text("form.error.no_file", lang), field="file")
-        return Submission(raw, delivery)
+        return Submission(raw, delivery, kind)
     if mode == "compose":
         fields = {name: form.get(name, "") for name in ("from", "to", "subject", "html", "text")}
         if not any(fields[name].strip() for name in ("subject", "html", "text")):
             raise InputError(text("form.error.empty_compose", lang), field="subject")
-        return Submission(composed(fields), delivery)
+        return Submission(composed(fields), delivery, kind)
     raw_text = form.get("raw", "")
     if not raw_text.strip():
         raise InputError(text("form.error.no_message", lang), field="raw")
     # Browsers send textarea line breaks as CRLF, which is what a message has on the wire.
-    return Submission(raw_bytes(raw_text), delivery)
+    return Submission(raw_bytes(raw_text), delivery, kind)
 
 
 def _form_error(mode: str, values: dict[str, str], message: str, status: int) -> Any:
@@ -251,6 +263,8 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
         "notes": notes,
         "categories": categories,
         "requirements": requirements,
+        "kind": data.get("kind") or None,
+        "not_applicable": data.get("not_applicable") or [],
         "classifier": classifier,
         "highlighted": highlighted,
         "text_cut": text_cut,
@@ -304,9 +318,9 @@ def _categories(data: dict[str, Any], report: Report) -> list[dict[str, Any]]:
                 "value": value,
                 "count": counts.get(name, 0),
                 "width": round(min(abs(value) / scale, 1.0) * 100, 1),
-                "cap": data.get("capped", {}).get(name, {}).get(
-                    "cap", category.cap if category is not None else None
-                ),
+                "cap": data.get("capped", {})
+                .get(name, {})
+                .get("cap", category.cap if category is not None else None),
                 "capped": name in data.get("capped", {}),
                 "uncorroborated": "uncorroborated" in data.get("capped", {}).get(name, {}),
             }
@@ -321,15 +335,28 @@ def _requirements(requirements: list[dict[str, Any]], lang: str) -> list[dict[st
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in requirements:
         groups.setdefault(item.get("provider") or item["id"].split(".", 1)[0], []).append(item)
-    return [
-        {
-            "provider": provider,
-            "label": _provider_label(provider, lang),
-            "items": sorted(items, key=lambda r: order.get(r["status"], 9)),
-            "failing": sum(1 for r in items if r["status"] == "fail"),
-        }
-        for provider, items in groups.items()
-    ]
+    from scorer.checks.requirements import load_catalogue
+
+    def rank(item: dict[str, Any]) -> int:
+        # not applicable to this kind of message: listed last, after what passes
+        return order.get(item["status"], 9) if item.get("applicable", True) else 4
+
+    providers = load_catalogue().providers
+    out = []
+    for provider, items in groups.items():
+        known = providers.get(provider)
+        out.append(
+            {
+                "provider": provider,
+                "label": _provider_label(provider, lang),
+                "items": sorted(items, key=rank),
+                "failing": sum(1 for r in items if r["status"] == "fail"),
+                "enforcement": (known.enforcement.get(lang) or known.enforcement["en"])
+                if known
+                else "",
+            }
+        )
+    return out
 
 
 def _provider_label(provider: str, lang: str) -> str:
@@ -411,7 +438,17 @@ def rules() -> Any:
                     "rules": sorted(items, key=lambda r: (-r["score"], r["id"])),
                 }
             )
-    return render_template("ui/rules.html", categories=categories, total=len(ruleset))
+    from scorer.kind import load_spec
+    from web.api import requirements_catalogue
+
+    labels = {k: v.get(lang) or v.get("en", k) for k, v in load_spec().labels.items()}
+    return render_template(
+        "ui/rules.html",
+        categories=categories,
+        total=len(ruleset),
+        requirements=requirements_catalogue(lang),
+        kind_labels=labels,
+    )
 
 
 def error_page(status: int, detail: str | None) -> Any:

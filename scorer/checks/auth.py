@@ -8,6 +8,7 @@ checked against the sender's published DNS; a message that arrived is checked fo
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 
 from scorer.auth import Envelope, envelope
 from scorer.auth import dkim as dkim_auth
@@ -22,6 +23,7 @@ MEMO_SPF_RESULT = "auth.spf.result"
 MEMO_DKIM = "auth.dkim"
 MEMO_DMARC = "auth.dmarc"
 MEMO_DMARC_VERDICT = "auth.dmarc.verdict"
+MEMO_ORG_DOMAINS = "auth.dmarc.org_domains"
 MEMO_MX = "auth.mx"
 MEMO_RDNS = "auth.rdns"
 _MAX_PTR_NAMES = 10
@@ -123,6 +125,29 @@ def dmarc_lookup(msg: Message, ctx: Context) -> dmarc_auth.DmarcLookup | None:
     return ctx.memo.get(MEMO_DMARC, lambda: dmarc_auth.discover(ctx.dns, msg.from_domain))
 
 
+def org_domain_of(ctx: Context) -> Callable[[str], str] | None:
+    """Organisational domains by the RFC 9989 tree walk, memoised for this message.
+
+    None offline (callers then fall back to the public-suffix list, as RFC 7489 did).
+    """
+    if ctx.dns is None:
+        return None
+    cache: dict[str, str] = ctx.memo.get(MEMO_ORG_DOMAINS, dict)
+
+    def find(domain: str) -> str:
+        name = dmarc_auth.clean_domain(domain)
+        if name not in cache:
+            cache[name] = dmarc_auth.organizational_domain(ctx.dns, name)
+        return cache[name]
+
+    return find
+
+
+def is_aligned(ctx: Context, domain_a: str, domain_b: str, mode: str = "r") -> bool:
+    """DMARC identifier alignment with the tree-walk organisational domains (RFC 9989 §4.10.2)."""
+    return dmarc_auth.aligned(domain_a, domain_b, mode, org_domain_of(ctx))
+
+
 def aligned_identifiers(msg: Message, ctx: Context) -> tuple[str | None, list[str]]:
     """The SPF domain (envelope, when known) and the DKIM d= domains the message will carry."""
     env = envelope(msg, ctx)
@@ -158,6 +183,7 @@ def dmarc_verdict(msg: Message, ctx: Context) -> dmarc_auth.DmarcVerdict | None:
             spf_domain=spf_id,
             dkim_pass_domains=passing,
             dkim_complete=complete,
+            org_of=org_domain_of(ctx),
         )
 
     return ctx.memo.get(MEMO_DMARC_VERDICT, compute)
@@ -176,8 +202,9 @@ def _need_dns(ctx: Context) -> None:
         raise Skip("offline")
 
 
-def _dmarc_suggestion(domain: str) -> str:
-    return f"v=DMARC1; p=none; rua=mailto:dmarc@{dmarc_auth.org_domain(domain) or domain}"
+def dmarc_suggestion(domain: str, policy: str = "none") -> str:
+    """A DMARCbis (RFC 9989) record to publish: no pct/rf/ri, reports to the registered domain."""
+    return f"v=DMARC1; p={policy}; rua=mailto:dmarc@{dmarc_auth.org_domain(domain) or domain}"
 
 
 # --- SPF -------------------------------------------------------------------------------------
@@ -355,7 +382,7 @@ def dkim_check(msg: Message, ctx: Context) -> list[Hit]:
     if weakest:
         hits.append(weakest)
     passing = summary.passing
-    aligned = any(dmarc_auth.aligned(s.domain, msg.from_domain) for s in passing)
+    aligned = any(is_aligned(ctx, s.domain, msg.from_domain) for s in passing)
     if passing and msg.from_domain and not aligned:
         signers = ", ".join(sorted({s.domain for s in passing}))
         hits.append(
@@ -408,6 +435,10 @@ DMARC_IDS = (
     "DMARC_NOT_ALIGNED",
     "DMARC_NO_RUA",
     "DMARC_TEMPERROR",
+    "DMARC_TEST_MODE",
+    "DMARC_PCT_PARTIAL",
+    "DMARC_OBSOLETE_TAGS",
+    "DMARC_RFC7489_DIFFERS",
 )
 
 
@@ -420,7 +451,7 @@ def dmarc_check(msg: Message, ctx: Context) -> list[Hit]:
     lookup = dmarc_lookup(msg, ctx)
     assert lookup is not None
     domain = lookup.from_domain
-    params = {"domain": domain, "suggestion": _dmarc_suggestion(domain)}
+    params = {"domain": domain, "suggestion": dmarc_suggestion(domain)}
     if lookup.status == "temperror":
         return [Hit("DMARC_TEMPERROR", [lookup.error], params)]
     hits: list[Hit] = []
@@ -464,13 +495,19 @@ def dmarc_check(msg: Message, ctx: Context) -> list[Hit]:
                 {**params, "policy_domain": lookup.policy_domain},
             )
         )
+    if record is not None:
+        hits.extend(_dmarcbis_hits(lookup, record, params))
+    changes = dmarc_auth.differences(lookup)
+    if changes:
+        summary = {**params, "changes": "; ".join(changes)}
+        hits.append(Hit("DMARC_RFC7489_DIFFERS", changes, summary))
     spf_id, dkim_ids = aligned_identifiers(msg, ctx)
     identifiers = ([spf_id] if spf_id else []) + dkim_ids
     if identifiers:
         spf_mode = record.aspf if record else "r"
         dkim_mode = record.adkim if record else "r"
-        ok = (spf_id is not None and dmarc_auth.aligned(spf_id, domain, spf_mode)) or any(
-            dmarc_auth.aligned(d, domain, dkim_mode) for d in dkim_ids
+        ok = (spf_id is not None and is_aligned(ctx, spf_id, domain, spf_mode)) or any(
+            is_aligned(ctx, d, domain, dkim_mode) for d in dkim_ids
         )
         if not ok:
             evidence = [f"From: {domain}"]
@@ -495,13 +532,55 @@ def dmarc_check(msg: Message, ctx: Context) -> list[Hit]:
                 Hit("DMARC_PASS", [f"{domain}: {' and '.join(how)}"], {**params, "policy": policy})
             )
         elif verdict.result == "fail":
+            shown = lookup.policy or "none"
+            if lookup.test_mode and shown != policy:
+                shown = f"{shown}, t=y: applied as {policy}"
             hits.append(
                 Hit(
                     "DMARC_FAIL",
-                    [f"{domain}: no aligned SPF or DKIM pass; p={policy}"],
-                    {**params, "policy": policy},
+                    [f"{domain}: no aligned SPF or DKIM pass; policy {shown}"],
+                    {**params, "policy": shown},
                 )
             )
+    return hits
+
+
+def _dmarcbis_hits(
+    lookup: dmarc_auth.DmarcLookup, record: dmarc_auth.DmarcRecord, params: dict[str, object]
+) -> list[Hit]:
+    """What RFC 9989 changed about this record: test mode, pct, and the tags it removed."""
+    hits: list[Hit] = []
+    where = f"_dmarc.{lookup.policy_domain}: {lookup.record_text}"
+    params = {**params, "policy_domain": lookup.policy_domain}
+    policy = lookup.policy or "none"
+    if record.test_mode and policy != "none":
+        hits.append(
+            Hit(
+                "DMARC_TEST_MODE",
+                [where, f"{policy} with t=y is applied as {record.applied(policy)}"],
+                {**params, "policy": policy, "applied": record.applied(policy)},
+            )
+        )
+    pct_text = record.tags.get("pct")
+    partial = pct_text is not None and record.pct != 100 and policy != "none"
+    if partial:
+        hits.append(
+            Hit(
+                "DMARC_PCT_PARTIAL",
+                [where],
+                {
+                    **params,
+                    "pct": pct_text,
+                    "policy": policy,
+                    "suggestion": dmarc_suggestion(lookup.from_domain, policy) + "; t=y",
+                },
+            )
+        )
+    removed = [t for t in record.removed_tags if not (partial and t == "pct")]
+    if removed:
+        tags = ", ".join(f"{t}={record.tags[t]}" for t in removed)
+        evidence = [where, f"removed in RFC 9989: {tags}"]
+        hits.append(Hit("DMARC_OBSOLETE_TAGS", evidence, {**params, "tags": tags}))
     return hits
 
 

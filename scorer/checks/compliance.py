@@ -2,34 +2,27 @@
 
 Gmail and Yahoo require one-click unsubscribe for bulk marketing mail (RFC 8058: an https URI in
 List-Unsubscribe plus `List-Unsubscribe-Post: List-Unsubscribe=One-Click`) and a visible link in
-the body. The Japanese display items (law §4, 施行規則 §9) are checked only on Japanese marketing
-mail, as advice: their presence proves nothing about a message, so they never lower a score.
+the body. The Japanese display items (law §4, 施行規則 §9) are checked on Japanese mail, as
+advice: their presence proves nothing about a message, so they never lower a score.
+
+These checks say what the message lacks; whether that matters for this message is not theirs to
+decide. Each rule's `applies_to` (rules/compliance.yaml) names the kinds it binds, and the
+pipeline lists a finding for another kind (a receipt without List-Unsubscribe) as not
+applicable instead of scoring it (scorer/kind.py decides the kind).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from scorer.checks.content import is_japanese
 from scorer.context import Context
 from scorer.message import Message
-from scorer.registry import Hit, check, requirements
-from scorer.report import Requirement
+from scorer.registry import Hit, check
+from scorer.unsubscribe import UNSUB_TAGS, has_visible_unsubscribe, list_unsubscribe
 
 _URI_IN_BRACKETS = re.compile(r"<\s*([^<>\s]{1,2000})\s*>")
 _ONE_CLICK = re.compile(r"^\s*list-unsubscribe\s*=\s*one-click\s*$", re.IGNORECASE)
-_UNSUB_WORDS = re.compile(
-    r"unsubscri|opt[- ]?out|manage (?:your )?(?:email )?(?:preferences|subscription)|"
-    r"email preferences|update (?:your )?preferences|stop receiving|"
-    r"配信(?:停止|解除)|購読(?:停止|解除)|受信(?:拒否|停止)|登録解除|メルマガ解除",
-    re.IGNORECASE,
-)
-_UNSUB_TAGS = re.compile(
-    r"\*\|(?:UNSUB|UPDATE_PROFILE)\|\*|\{\{\s*[^{}]{0,40}unsub|"
-    r"\[(?:unsubscribe|unsub)[^\]]{0,40}\]|%%unsub|<%\s*asm",
-    re.IGNORECASE,
-)
 
 # ../shared/reference/japanese-mail.md §2g, matched on NFKC text.
 _PREFS = (
@@ -52,21 +45,12 @@ _OPTOUT = re.compile(
 )
 _INQUIRY = re.compile(r"問(?:い)?合(?:わ)?せ|苦情|ご意見|サポート(?:窓口|センター)")
 _LINKISH = re.compile(r"https?://|www\.|mailto:|@[\w-]+\.", re.IGNORECASE)
-_MARKETING_JA = re.compile(
-    r"セール|キャンペーン|クーポン|メルマガ|メールマガジン|新商品|"
-    r"送料無料|ポイント|ご案内|お得|期間限定|特典|プレゼント|割引|%\s*OFF"
-)
-
-
-def _list_unsubscribe(msg: Message) -> str | None:
-    value = msg.header("List-Unsubscribe")
-    return value if value is not None and value.strip() else None
 
 
 @check("LIST_UNSUB_MISSING")
 def unsubscribe_missing(msg: Message, ctx: Context) -> Hit | None:
     """No List-Unsubscribe header: Gmail and Yahoo require it of bulk and marketing senders."""
-    if _list_unsubscribe(msg) is not None:
+    if list_unsubscribe(msg) is not None:
         return None
     return Hit(evidence=["no List-Unsubscribe header"])
 
@@ -78,7 +62,7 @@ def _uris(value: str) -> list[str]:
 @check("LIST_UNSUB_INVALID")
 def unsubscribe_invalid(msg: Message, ctx: Context) -> Hit | None:
     """A List-Unsubscribe with no `<mailto:...>` or `<https://...>` URI (RFC 2369 §3.2)."""
-    value = _list_unsubscribe(msg)
+    value = list_unsubscribe(msg)
     if value is None:
         return None
     usable = [u for u in _uris(value) if u.lower().startswith(("mailto:", "https://", "http://"))]
@@ -90,7 +74,7 @@ def unsubscribe_invalid(msg: Message, ctx: Context) -> Hit | None:
 @check("LIST_UNSUB_NO_ONE_CLICK")
 def unsubscribe_no_one_click(msg: Message, ctx: Context) -> Hit | None:
     """List-Unsubscribe without an https URI plus the RFC 8058 one-click POST header."""
-    value = _list_unsubscribe(msg)
+    value = list_unsubscribe(msg)
     if value is None:
         return None
     https = [u for u in _uris(value) if u.lower().startswith("https://")]
@@ -108,40 +92,12 @@ def unsubscribe_no_one_click(msg: Message, ctx: Context) -> Hit | None:
     return Hit(evidence=evidence, params={"missing": missing})
 
 
-def has_visible_unsubscribe(msg: Message) -> bool:
-    """Unsubscribe wording or link in the body (computed once per message)."""
-    cached = msg.memo.get("visible_unsubscribe")
-    if cached is None:
-        cached = msg.memo["visible_unsubscribe"] = _find_visible_unsubscribe(msg)
-    return cached
-
-
-def _find_visible_unsubscribe(msg: Message) -> bool:
-    text = msg.all_text[:200_000]
-    if _UNSUB_WORDS.search(text) or _UNSUB_TAGS.search(text) or _UNSUB_TAGS.search(msg.html):
-        return True
-    if msg.html_doc is not None:
-        for link in msg.html_doc.links:
-            if _UNSUB_WORDS.search(link.href) or _UNSUB_TAGS.search(link.href):
-                return True
-    return False
-
-
 @check("LIST_UNSUB_NO_BODY_LINK")
 def unsubscribe_no_body_link(msg: Message, ctx: Context) -> Hit | None:
     """Bulk mail (it has List-Unsubscribe) with no visible unsubscribe link or wording."""
-    if _list_unsubscribe(msg) is None or has_visible_unsubscribe(msg):
+    if list_unsubscribe(msg) is None or has_visible_unsubscribe(msg):
         return None
     return Hit(evidence=["List-Unsubscribe is set but the body has no unsubscribe link"])
-
-
-def _japanese_marketing(msg: Message, ctx: Context) -> bool:
-    if not is_japanese(msg, ctx):
-        return False
-    if _list_unsubscribe(msg) is not None or msg.header("List-Id") is not None:
-        return True
-    text = unicodedata.normalize("NFKC", (msg.subject or "") + "\n" + msg.visible_text[:20_000])
-    return len(set(_MARKETING_JA.findall(text))) >= 2
 
 
 def _jp_text(msg: Message, ctx: Context) -> str:
@@ -158,15 +114,16 @@ def _jp_text(msg: Message, ctx: Context) -> str:
     ),
 )
 def japanese_display_items(msg: Message, ctx: Context) -> list[Hit]:
-    """特定電子メール法 §4 display items on Japanese marketing mail (advice; never negative)."""
-    if not _japanese_marketing(msg, ctx):
+    """特定電子メール法 §4 display items on Japanese mail (advice; never negative). The law binds
+    advertising mail: the rules' `applies_to: [marketing]` keeps them off a receipt's score."""
+    if not is_japanese(msg, ctx):
         return []
     text = _jp_text(msg, ctx)
     hits = []
     optout_ok = False
     for match in _OPTOUT.finditer(text):
         window = text[max(0, match.start() - 60) : match.end() + 60]
-        if _LINKISH.search(window) or _UNSUB_TAGS.search(window):
+        if _LINKISH.search(window) or UNSUB_TAGS.search(window):
             optout_ok = True
             break
     if not optout_ok and msg.html_doc is not None:
@@ -199,60 +156,10 @@ def no_opt_out_at_all(msg: Message, ctx: Context) -> Hit | None:
     22-31% of spam, 49% of 2020s phishing). Receipts and password resets are exempt, which the
     advice says.
     """
-    if _list_unsubscribe(msg) is not None or not msg.html_parts:
+    if list_unsubscribe(msg) is not None or not msg.html_parts:
         return None
     if not any(u.source in ("a", "text", "html-text") for u in msg.http_urls):
         return None
     if has_visible_unsubscribe(msg):
         return None
     return Hit(evidence=["no List-Unsubscribe header and no unsubscribe link or wording"])
-
-
-def _req(
-    rid: str,
-    status: str,
-    title: tuple[str, str],
-    detail: tuple[str, str],
-    advice: tuple[str, str] = ("", ""),
-    refs: tuple[str, ...] = (),
-) -> Requirement:
-    return Requirement(
-        id=rid,
-        status=status,
-        title={"en": title[0], "ja": title[1]},
-        detail={"en": detail[0], "ja": detail[1]},
-        advice={"en": advice[0], "ja": advice[1]} if advice[0] else {},
-        provider=rid.split(".", 1)[0],
-        references=refs,
-    )
-
-
-@requirements
-def unsubscribe_requirements(msg: Message, ctx: Context, findings: list) -> list[Requirement]:
-    """Gmail's visible-unsubscribe-link rule for bulk senders (the one-click header rule is
-    built with the other provider rules in scorer/checks/requirements.py).
-
-    A missing link is `warn`, not `fail`: the rule binds bulk marketing mail, and a single
-    message cannot say whether it is that or a receipt.
-    """
-    visible = has_visible_unsubscribe(msg)
-    return [
-        _req(
-            "gmail.visible_unsubscribe_link",
-            "pass" if visible else "warn",
-            ("Visible unsubscribe link in the body", "本文の見える配信停止リンク"),
-            (
-                "The body has an unsubscribe link or wording",
-                "本文に配信停止のリンクか文言があります",
-            )
-            if visible
-            else (
-                "No unsubscribe link or wording in the body",
-                "本文に配信停止のリンクも文言もありません",
-            ),
-            ("Add an Unsubscribe link to the footer.", "フッターに配信停止リンクを入れてください。")
-            if not visible
-            else ("", ""),
-            ("https://support.google.com/a/answer/14229414",),
-        ),
-    ]

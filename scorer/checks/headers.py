@@ -164,13 +164,21 @@ def reply_to_mismatch(msg: Message, ctx: Context) -> Hit | None:
     freemail = domain_list("freemail.txt")
     for addr in msg.reply_to:
         org = _org(addr.domain)
-        if not org or org == from_org:
+        # A webmail box (the domain itself is a webmail domain, not a list at groups.msn.com)
+        # other than the sender's own.
+        other_mailbox = (
+            addr.domain.lower() in freemail and addr.addr_spec.lower() != sender.addr_spec.lower()
+        )
+        if not org or (org == from_org and not other_mailbox):
             continue
         if list_post and addr.addr_spec.lower() in list_post:
             continue  # a mailing list asking for replies to the list
         evidence = [f"From: {sender.addr_spec}", f"Reply-To: {addr.addr_spec}"]
         params = {"reply_domain": org, "from_domain": from_org}
-        if org in freemail and from_org not in freemail:
+        company_from = org in freemail and from_org not in freemail
+        if company_from or (other_mailbox and from_org in freemail):
+            # A company From with a webmail Reply-To, or one webmail box answering for another:
+            # either way the replies go to a mailbox nobody can trace (SA FREEMAIL_REPLYTO).
             return Hit("HDR_REPLY_TO_FREEMAIL", evidence, params)
         return Hit("HDR_REPLY_TO_MISMATCH", evidence, params)
     return None
@@ -384,3 +392,174 @@ def subject_fake_reply(msg: Message, ctx: Context) -> Hit | None:
     if msg.header("In-Reply-To") or msg.header("References") or msg.header("Thread-Index"):
         return None
     return Hit(evidence=[subject[:200]])
+
+
+# --- forged mailer headers, impossible dates, disguised names (issue 11: families that
+# SpamAssassin's shipped rules catch offline and ours missed) ---------------------------------
+
+_OUTLOOK_MAILER = re.compile(r"\bMicrosoft\s+Outlook\b|\bOutlook\s+Express\b", re.IGNORECASE)
+_MAC_MAILER = re.compile(r"mac", re.IGNORECASE)
+# The id Outlook and Outlook Express write: a 4-hex counter and the high half of the Windows
+# FILETIME, then two 8-hex fields (`<001201c25d4d$b4e8a0a0$0100a8c0@host>`; Outlook 2010+ adds
+# a `$` before the `@`).
+_OUTLOOK_ID = re.compile(r"^<([0-9a-f]{4})([0-9a-f]{8})\$[0-9a-f]{8}\$[0-9a-f]{8}\$?@", re.I)
+# Outlook 2000/2002 in Internet-only mode: 28 letters A–P (`<BCEFLMCEIJHPCPLGADJIGEEFCAAA.x@y>`).
+_OUTLOOK_IMO_ID = re.compile(r"^<[A-P]{28}\.[^<>@\s]+@[^<>\s]+>$")
+# Ids the Microsoft servers assign (Hotmail web mail, Exchange Online) sit beside Outlook's.
+_MICROSOFT_SERVER_ID = re.compile(
+    r"@(?:[\w-]+\.)*(?:hotmail|msn|live|outlook)\.com>$|\.phx\.gbl>$", re.IGNORECASE
+)
+# FILETIME high halves of 1995-01-01 and 2040-01-01: no real Outlook id carries another.
+_FILETIME_HI_MIN, _FILETIME_HI_MAX = 0x01B90000, 0x01EC0000
+
+
+@check("HDR_FORGED_OUTLOOK")
+def forged_outlook(msg: Message, ctx: Context) -> Hit | None:
+    """The headers claim Outlook but are not what Outlook writes: bulk-mailing software.
+
+    Two observations, one cause: a Message-ID in Outlook's `$` layout whose embedded Windows
+    timestamp is no date (spamware fills it with random hex or zero-padded fields), or an
+    X-Mailer naming Outlook for Windows over a Message-ID Outlook never writes.
+    """
+    mid = (msg.message_id or "").strip()
+    shape = _OUTLOOK_ID.match(mid)
+    if shape is not None:
+        stamp = int(shape.group(2), 16)
+        if not _FILETIME_HI_MIN <= stamp <= _FILETIME_HI_MAX:
+            return Hit(
+                evidence=[f"Message-ID: {mid[:120]}", f"timestamp field 0x{stamp:08x} is no date"],
+                params={"what": "Message-ID", "value": mid[:80]},
+            )
+        return None
+    mailer = msg.header("X-Mailer") or ""
+    if not _OUTLOOK_MAILER.search(mailer) or _MAC_MAILER.search(mailer):
+        return None
+    if _OUTLOOK_IMO_ID.match(mid) or _MICROSOFT_SERVER_ID.search(mid):
+        return None
+    return Hit(
+        evidence=[f"X-Mailer: {mailer[:100]}", f"Message-ID: {mid[:120] or '(none)'}"],
+        params={"what": "X-Mailer", "value": mailer[:80]},
+    )
+
+
+_DATE_ZONE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s+([^\s(]+)")
+_NUMERIC_ZONE = re.compile(r"[+-]\d{4}")
+_NAMED_ZONE = re.compile(r"[A-Za-z]{1,5}")
+
+
+@check("HDR_DATE_ZONE_INVALID")
+def date_zone_invalid(msg: Message, ctx: Context) -> Hit | None:
+    """A Date whose time zone no place has (`-1900`, `+-0500`, `GMT+1`): hand-rolled dates.
+
+    RFC 5322 zones are ±hhmm; the world's offsets run from -12:00 to +14:00 in quarter
+    hours, and every mail program formats them from the system clock.
+    """
+    value = msg.header("Date")
+    if not value:
+        return None
+    match = _DATE_ZONE.search(value)
+    if match is None:
+        return None  # no time at all: HDR_DATE_INVALID's business
+    zone = match.group(1)
+    if _NUMERIC_ZONE.fullmatch(zone):
+        hours, minutes = int(zone[1:3]), int(zone[3:5])
+        if hours <= 14 and minutes in (0, 15, 30, 45):
+            return None
+    elif _NAMED_ZONE.fullmatch(zone) and zone.upper() not in ("AM", "PM"):
+        return None  # obsolete names (GMT, EST, UT): old but real; AM/PM is a 12-hour clock
+    return Hit(evidence=[f"Date: {value[:100]}"], params={"zone": zone[:20]})
+
+
+# Letters drawn from other blocks to look like styled or plain Latin: mathematical bold/italic/
+# script/monospace (U+1D400-1D7FF), IPA look-alikes (ɑ, ɾ), small capitals, Cherokee and Lisu.
+# Full-width Latin is left out: Japanese mail writes ＳＡＬＥ with it as a matter of course.
+_STYLED_LETTER = re.compile(
+    "[\U0001d400-\U0001d7ff\u0250-\u02af\u1d00-\u1d2b\u13a0-\u13f4\ua4d0-\ua4fd]"
+)
+_ARROW = re.compile(r"[\u2190-\u21ff\u27f0-\u27ff\u2900-\u297f\u2794-\u27bf\u2b00-\u2b2f]")
+_ARROW_RUN = re.compile(
+    r"[\u2190-\u21ff\u27f0-\u27ff\u2900-\u297f\u2794-\u27bf\u2b00-\u2b2f][\s.*_~`^]*"
+    r"[\u2190-\u21ff\u27f0-\u27ff\u2900-\u297f\u2794-\u27bf\u2b00-\u2b2f]"
+)
+_INTERLEAVED = re.compile(r"(?:\w[\u200b\u200c\u200d\u2060\u00ad\ufeff]){4,}\w")
+
+
+def _disguises(text: str) -> list[str]:
+    found = []
+    styled = _STYLED_LETTER.findall(text)
+    if len(styled) >= 2:
+        found.append("styled letters " + "".join(styled[:8]))
+    if _ARROW_RUN.search(text) or len(_ARROW.findall(text)) >= 3:
+        found.append("arrow decorations " + "".join(_ARROW.findall(text)[:6]))
+    if _INTERLEAVED.search(text):
+        found.append("letters interleaved with invisible characters")
+    return found
+
+
+@check("HDR_DISGUISED_TEXT")
+def disguised_text(msg: Message, ctx: Context) -> Hit | None:
+    """Subject or sender name written in look-alike letters, arrow runs or interleaved
+    invisible characters: text built to be read by people and missed by filters."""
+    sender = msg.from_address
+    places = [("Subject", msg.subject or "")]
+    if sender is not None and sender.display_name:
+        places.append(("From", sender.display_name))
+    evidence = []
+    kinds: list[str] = []
+    for name, text in places:
+        found = _disguises(text[:500])
+        if found:
+            evidence.append(f"{name}: {text[:120]}")
+            kinds += found
+    if not kinds:
+        return None
+    return Hit(evidence=evidence + kinds[:4], params={"kinds": [k.split(" ")[0] for k in kinds]})
+
+
+_TENANT_DOMAIN = re.compile(r"(?:^|\.)onmicrosoft\.com$", re.IGNORECASE)
+
+
+@check("HDR_FROM_TENANT_DOMAIN")
+def from_tenant_domain(msg: Message, ctx: Context) -> Hit | None:
+    """From on a Microsoft 365 tenant's built-in `*.onmicrosoft.com` domain.
+
+    Every tenant gets one for set-up and tests; organisations send from their own domain.
+    Microsoft throttles external mail from these domains because spam runs through trial
+    and compromised tenants that use them.
+    """
+    sender = msg.from_address
+    if sender is None or not _TENANT_DOMAIN.search(sender.domain or ""):
+        return None
+    return Hit(evidence=[f"From: {sender.addr_spec}"], params={"domain": sender.domain})
+
+
+@check("HDR_FROM_ABUSED_TLD")
+def from_abused_tld(msg: Message, ctx: Context) -> Hit | None:
+    """The sender's domain is under a top-level domain that abuse reports rank worst."""
+    sender = msg.from_address
+    domain = (sender.domain if sender else "").lower().rstrip(".")
+    if not domain or is_ip_literal(domain):
+        return None
+    suffix = host_in(domain, domain_list("abused_tlds.txt"))
+    if suffix is None or suffix == domain:
+        return None
+    return Hit(evidence=[f"From: {sender.addr_spec}"], params={"domain": domain, "tld": suffix})
+
+
+@check("HDR_HARVESTED_RECIPIENTS")
+def harvested_recipients(msg: Message, ctx: Context) -> Hit | None:
+    """Four or more visible recipients on three or more domains whose mailbox names start the
+    same (mstone@a, mstoner@b, mstonestreet@c): an alphabetised slice of a harvested list, sent
+    with everyone in To. Nobody writes to real contacts that way."""
+    addresses = [a for a in msg.to if a.domain and len(a.local_part) >= 4]
+    if len(addresses) < 5:
+        return None
+    by_prefix: dict[str, list] = {}
+    for addr in addresses:
+        by_prefix.setdefault(addr.local_part[:4].lower(), []).append(addr)
+    group = max(by_prefix.values(), key=len)
+    domains = {a.domain.lower() for a in group}
+    if len(group) < 4 or len(domains) < 3:
+        return None
+    shown = [a.addr_spec for a in group[:4]]
+    return Hit(evidence=shown, params={"count": len(group)}, value=len(group))

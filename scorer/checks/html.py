@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import scorer.mergetags as mergetags
 from scorer.checks._lists import host_in
 from scorer.context import Context
 from scorer.htmldoc import HtmlDoc, HtmlImage
@@ -20,7 +21,7 @@ _GMAIL_CLIP_BYTES = 102 * 1024
 _PREHEADER_MAX_CHARS = 600
 _PREHEADER_MAX_POSITION = 40
 _FILLER = re.compile(r"[\s\u200b-\u200d\u2060\u034f\u00ad\ufeff\u00a0&;|.·͏‌ ]+")
-_MERGE_TAG = re.compile(r"\*\|[^|]{1,60}\|\*|\{\{[^{}]{1,80}\}\}|\{%[^%]{1,80}%\}|%%[^%]{1,60}%%")
+_MERGE_TAG = mergetags.PATTERN
 _FONT_HOSTS = frozenset(
     {
         "fonts.googleapis.com",
@@ -243,3 +244,22 @@ def tracking_pixel(msg: Message, ctx: Context) -> Hit | None:
     if not pixels:
         return None
     return Hit(evidence=[p[:150] for p in pixels[:3]], params={"count": len(pixels)})
+
+
+_COMMENT = re.compile(r"<!--[^>]{0,60}-->")
+
+
+@check("HTML_COMMENT_SPLIT_WORDS")
+def comment_split_words(msg: Message, ctx: Context) -> Hit | None:
+    """Words broken by HTML comments (`V<!-- x -->iagra`): invisible in the page, and there only
+    to keep word filters from reading the word."""
+    html = msg.html[:200_000] if msg.html else ""
+    found = []
+    if "<!--" in html:
+        for match in _COMMENT.finditer(html):
+            start, end = match.start(), match.end()
+            if start and end < len(html) and html[start - 1].isalpha() and html[end].isalpha():
+                found.append(html[start - 1 : end + 1])
+    if len(found) < 3:
+        return None
+    return Hit(evidence=found[:5], params={"count": len(found)}, value=len(found))

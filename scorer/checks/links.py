@@ -8,6 +8,7 @@ low-scored finding of their own (advice: use a branded tracking domain), not the
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 from scorer.checks._brands import brand_for_domain, brand_label
@@ -218,8 +219,7 @@ def suspicious_tld(msg: Message, ctx: Context) -> Hit | None:
     listed = domain_list("abused_tlds.txt")
     found = []
     for url in _clickable(msg):
-        tld = url.host.rpartition(".")[2]
-        if tld in listed and not url.is_ip:
+        if not url.is_ip and host_in(url.host, listed) not in (None, url.host):
             found.append(url.host)
     found = list(dict.fromkeys(found))
     if not found:
@@ -246,3 +246,17 @@ def many_domains(msg: Message, ctx: Context) -> Hit | None:
     if len(domains) < 10:
         return None
     return Hit(evidence=domains[:12], params={"count": len(domains)}, value=len(domains))
+
+
+_ENCODED_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#\s]*%[0-9a-f]{2}", re.IGNORECASE)
+
+
+@check("URI_ENCODED_HOST")
+def encoded_host(msg: Message, ctx: Context) -> Hit | None:
+    """A link whose host name is written in %-escapes (`http://w%77%77.%65xample.com`): browsers
+    decode it, readers and filters do not; no site writes its own address that way."""
+    found = [u.url for u in _clickable(msg) if _ENCODED_HOST.match(u.url)]
+    found = list(dict.fromkeys(found))
+    if not found:
+        return None
+    return Hit(evidence=[u[:150] for u in found[:4]], params={"count": len(found)})

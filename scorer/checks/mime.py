@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import scorer.mergetags as mergetags
 from scorer.context import Context
 from scorer.message import Message, Part
 from scorer.registry import Hit, check
@@ -118,7 +119,7 @@ _RISKY_TYPES = (
     "application/vnd.ms-excel.sheet.macroenabled",
 )
 _WORD = re.compile(r"[a-z0-9]{2,}|[\u3040-\u30ff\u4e00-\u9fff]", re.IGNORECASE)
-_MERGE_TAG = re.compile(r"\*\|[^|]{1,60}\|\*|\{\{[^{}]{1,80}\}\}|\{%[^%]{1,80}%\}|%%[^%]{1,60}%%")
+_MERGE_TAG = mergetags.PATTERN
 
 
 @check("MIME_HTML_ONLY")
@@ -175,6 +176,35 @@ def alternative_parts_differ(msg: Message, ctx: Context) -> Hit | None:
         ],
         params={"percent": percent},
         value=100 - percent,
+    )
+
+
+_LINKISH = re.compile(r"(?:https?://|www\.)\S+|\[[^\]\n]{0,40}\]+", re.IGNORECASE)
+_TEXT_WORD = re.compile(r"\w{2,}")
+
+
+@check("MIME_TEXT_PART_ONLY_LINKS")
+def text_part_only_links(msg: Message, ctx: Context) -> Hit | None:
+    """A text/plain alternative that is nothing but links beside an HTML part with real prose.
+
+    Mail libraries and ESPs derive the text part from the HTML, words included; a text part
+    of bare URLs is what bulk-mailing scripts write to fill the slot.
+    """
+    if not msg.text_parts or not msg.html_parts or msg.html_doc is None:
+        return None
+    plain = msg.plain_text[:50_000]
+    if "://" not in plain or len(_TEXT_WORD.findall(_LINKISH.sub(" ", plain[:3000]))) > 3:
+        return None  # the first lines already hold words: a real text part
+    links = len(re.findall(r"https?://", plain, re.IGNORECASE))
+    if not links:
+        return None
+    words = _TEXT_WORD.findall(_LINKISH.sub(" ", plain))
+    html_words = len(_TEXT_WORD.findall(msg.html_doc.visible_text[:50_000]))
+    if len(words) > 3 or html_words < 40:
+        return None
+    return Hit(
+        evidence=[f"text part: {links} link(s), {len(words)} other word(s)", plain.strip()[:120]],
+        params={"links": links, "words": html_words},
     )
 
 
@@ -381,6 +411,62 @@ def nonstandard_charset(msg: Message, ctx: Context) -> Hit | None:
     if not labels:
         return None
     return Hit(evidence=[f"charset={label}" for label in labels], params={"labels": labels})
+
+
+_CHINESE_CHARSETS = frozenset(
+    [
+        "gb2312",
+        "gbk",
+        "gb18030",
+        "cp936",
+        "euc-cn",
+        "hz-gb-2312",
+        "hz",
+        "x-gbk",
+        "big5",
+        "big5-hkscs",
+        "big5hkscs",
+        "cp950",
+        "x-euc-tw",
+        "euc-tw",
+    ]
+)
+"""Labels and the codec names scorer.charsets reports for them (headers give codecs)."""
+_KANA_CHARS = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")
+_CJK_CHARS = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff]")
+
+
+def _japanese_share(text: str) -> tuple[int, float]:
+    kana = len(_KANA_CHARS.findall(text))
+    cjk = len(_CJK_CHARS.findall(text))
+    return kana, (kana / cjk if cjk else 0.0)
+
+
+@check("MIME_JA_IN_CHINESE_CHARSET")
+def japanese_in_chinese_charset(msg: Message, ctx: Context) -> Hit | None:
+    """Japanese text (mostly kana) sent in a Chinese charset (GB2312, GBK, Big5).
+
+    Japanese software writes UTF-8, ISO-2022-JP or Shift_JIS; Japanese carried in GB2312 comes
+    from Chinese-language mailing tools, which is how much of the Amazon.co.jp/カード phishing
+    is sent. A few の in Chinese copy are not enough: kana must be a real share of the text.
+    """
+    where = []
+    for part in _text_parts(msg):
+        label = (part.charset_label or "").lower()
+        if label in _CHINESE_CHARSETS and part.decoded is not None:
+            kana, share = _japanese_share(part.decoded.text[:50_000])
+            if kana >= 10 and share >= 0.2:
+                where.append(f"part {part.path}: charset={label}, {kana} kana")
+    for name, info in msg.header_decoding:
+        if name.lower() not in ("subject", "from"):
+            continue
+        charsets = [c.lower() for c in info.charsets if c.lower() in _CHINESE_CHARSETS]
+        kana, share = _japanese_share(info.text)
+        if charsets and kana >= 3 and share >= 0.2:
+            where.append(f"{name}: charset={charsets[0]}, {info.text[:60]}")
+    if not where:
+        return None
+    return Hit(evidence=where[:4], params={"where": where[0].split(":", 1)[0]})
 
 
 _DEFECT_WEIGHT = {

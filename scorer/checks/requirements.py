@@ -18,18 +18,20 @@ from typing import Any
 import yaml
 
 from scorer.auth import dkim as dkim_auth
-from scorer.auth import dmarc as dmarc_auth
 from scorer.checks import auth
 from scorer.context import Context
 from scorer.errors import RuleError
+from scorer.kind import applies, parse_applies_to
 from scorer.message import Message
 from scorer.paths import rules_dir
 from scorer.registry import requirements
 from scorer.report import REQUIREMENT_STATUSES, Finding, Requirement
+from scorer.unsubscribe import has_visible_unsubscribe, unsubscribe_uris
 
 LANGS = ("en", "ja")
 _MSGID = re.compile(r"^<[^<>@\s]+@[^<>@\s]+>$")
-_URI = re.compile(r"<([^<>]*)>")
+_DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
+_URL = re.compile(r"^https?://\S+$")
 
 Outcome = tuple[str, str, dict[str, Any]]
 """(status, detail key, params)."""
@@ -46,6 +48,56 @@ class Spec:
     smtp_reply: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     references: tuple[str, ...] = ()
+    effective_from: str = ""
+    """When the provider's rule took effect (YYYY-MM-DD or YYYY-MM)."""
+    effective_basis: str = "stated"
+    """"stated" by the source, or "published": the source gives no start date, this is its own."""
+    effective_note: dict[str, str] = field(default_factory=dict)
+    sources: tuple[Source, ...] = ()
+    applies_to: tuple[str, ...] = ()
+    """The kinds of message the provider applies it to (scorer.kind); empty: every kind."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A short verbatim quote from the page a requirement rests on, and the copy it came from."""
+
+    url: str
+    date: str | None
+    """The date of the copy the quote was read from (None when the page could not be read)."""
+    quote: str | None
+    via: str = ""
+    missing: str = ""
+    """Why there is no quote (the page could not be found or read)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"url": self.url, "date": self.date, "quote": self.quote}
+        if self.via:
+            out["via"] = self.via
+        if self.missing:
+            out["missing"] = self.missing
+        return out
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A provider column: its name, how and since when it enforces, and on what source."""
+
+    id: str
+    name: dict[str, str]
+    enforcement: dict[str, str]
+    enforcement_from: str
+    sources: tuple[Source, ...]
+    withdrawn: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The whole requirements file: rules as of a date, providers, rows and outcome texts."""
+
+    as_of: str
+    providers: dict[str, Provider]
+    specs: tuple[Spec, ...]
 
 
 class _Facts:
@@ -129,7 +181,10 @@ class _Facts:
         if passing:
             best = max(
                 passing,
-                key=lambda s: (auth.dmarc_auth.aligned(s.domain, self.msg.from_domain), s.key_bits),
+                key=lambda s: (
+                    auth.is_aligned(self.ctx, s.domain, self.msg.from_domain),
+                    s.key_bits,
+                ),
             )
             return "pass", "dkim.pass", {"domain": best.domain, "bits": best.key_bits}
         temp = [s for s in summary.signatures if s.result == "temperror"]
@@ -158,7 +213,11 @@ class _Facts:
             return "fail", "dmarc.missing", {"domain": lookup.from_domain}
         if lookup.status == "permerror":
             return "fail", "dmarc.broken", params
-        return "pass", "dmarc.present", {**params, "policy": lookup.policy}
+        policy = lookup.policy or "none"
+        if lookup.test_mode and policy != lookup.applied_policy:
+            # RFC 9989 t=y: a record is there, but it is not enforcing (applied one level down)
+            policy = f"{policy}; t=y, test mode: applied as {lookup.applied_policy}"
+        return "pass", "dmarc.present", {**params, "policy": policy}
 
     def dmarc_result(self) -> Outcome:
         if not self.online:
@@ -211,7 +270,7 @@ def _alignment(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     ids = [(f"SPF domain {spf_id}", spf_id, record.aspf if record else "r")] if spf_id else []
     ids += [(f"DKIM d={d}", d, record.adkim if record else "r") for d in dkim_ids]
     for label, value, mode in ids:
-        if dmarc_auth.aligned(value, domain, mode):
+        if auth.is_aligned(facts.ctx, value, domain, mode):
             return "pass", "align.pass", {"identifier": label, "domain": domain}
     if not ids:
         return "unknown", "align.unknown", {}
@@ -248,14 +307,6 @@ def _tls(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     if tls:
         return "pass", "tls.pass", {"version": facts.ctx.delivery.tls_version or "TLS"}
     return "fail", "tls.fail", {}
-
-
-def unsubscribe_uris(msg: Message) -> list[str]:
-    """The URIs of List-Unsubscribe (RFC 2369: each in angle brackets)."""
-    uris: list[str] = []
-    for value in msg.header_all("List-Unsubscribe"):
-        uris.extend(u.strip() for u in _URI.findall(value) if u.strip())
-    return uris
 
 
 def _one_click(facts: _Facts, params: Mapping[str, Any]) -> Outcome:
@@ -301,6 +352,27 @@ def _message_id(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     return "pass", "msgid.pass", {"value": value[:100]}
 
 
+def _visible_unsubscribe(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
+    """An unsubscribe link or wording a reader can see in the body.
+
+    A missing link is `warn`, not `fail`: Gmail words it beside the header rule, and the rule
+    only reaches this test for marketing mail (its `applies_to`; scorer.kind decides the kind).
+    """
+    if has_visible_unsubscribe(facts.msg):
+        return "pass", "unsub.visible", {}
+    return "warn", "unsub.not_visible", {}
+
+
+def _message_id_unique(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
+    """No other message of the batch carries the same Message-ID (Gmail's 421 4.7.28 quota)."""
+    copies = facts.ctx.delivery.message_id_copies
+    if copies is None:
+        return "unknown", "msgid.unique_unknown", {}
+    if copies > 1:
+        return "fail", "msgid.shared", {"count": copies}
+    return "pass", "msgid.unique", {}
+
+
 def _single_from(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     msg = facts.msg
     count = msg.header_count("From")
@@ -328,6 +400,8 @@ TESTS: dict[str, Callable[[_Facts, Mapping[str, Any]], Outcome]] = {
     "one_click": _one_click,
     "unsubscribe_present": _unsubscribe_present,
     "message_id": _message_id,
+    "message_id_unique": _message_id_unique,
+    "visible_unsubscribe": _visible_unsubscribe,
     "single_from": _single_from,
 }
 
@@ -356,7 +430,48 @@ _SPEC_KEYS = {
     "smtp_reply",
     "params",
     "references",
+    "effective_from",
+    "effective_basis",
+    "effective_note",
+    "source",
+    "applies_to",
 }
+_SOURCE_KEYS = {"url", "date", "quote", "via", "missing"}
+_TOP_KEYS = {"requirements", "details", "as_of", "providers"}
+
+
+def _date(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise RuleError(f"{where}: must be a date, YYYY-MM-DD or YYYY-MM (got {value!r})")
+    return value
+
+
+def _sources(value: Any, where: str) -> tuple[Source, ...]:
+    """Verbatim quotes with URL and date; a source not found says so instead of a quote."""
+    if not isinstance(value, list) or not value:
+        raise RuleError(f"{where}: needs a non-empty source list")
+    out = []
+    for index, raw in enumerate(value):
+        here = f"{where}[{index}]"
+        if not isinstance(raw, dict) or set(raw) - _SOURCE_KEYS:
+            raise RuleError(f"{here}: keys must be among {sorted(_SOURCE_KEYS)}")
+        url = raw.get("url")
+        if not isinstance(url, str) or not _URL.match(url):
+            raise RuleError(f"{here}: needs an http(s) url")
+        quote, missing = raw.get("quote"), raw.get("missing") or ""
+        if quote is None:
+            if not isinstance(missing, str) or not missing.strip():
+                raise RuleError(f"{here}: a source without a quote must say why in `missing`")
+            date = raw.get("date")
+            date = _date(date, f"{here}.date") if date is not None else None
+        else:
+            if not isinstance(quote, str) or not quote.strip() or len(quote) > 400:
+                raise RuleError(f"{here}: quote must be a short non-empty verbatim text")
+            date = _date(raw.get("date"), f"{here}.date")
+        out.append(Source(url, date, quote, str(raw.get("via") or ""), missing))
+    if not any(s.quote for s in out):
+        raise RuleError(f"{where}: at least one source needs a verbatim quote")
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)
@@ -364,11 +479,23 @@ def load_requirements(
     path: str | None = None,
 ) -> tuple[tuple[Spec, ...], dict[str, dict[str, str]]]:
     """Requirement specs and outcome texts from rules/lists/requirements.yaml, validated."""
+    catalogue, details = _load(path)
+    return catalogue.specs, details
+
+
+def load_catalogue(path: str | None = None) -> Catalogue:
+    """The requirements with their dates and sources, and the provider columns."""
+    return _load(path)[0]
+
+
+@lru_cache(maxsize=4)
+def _load(path: str | None) -> tuple[Catalogue, dict[str, dict[str, str]]]:
     file = Path(path) if path else rules_dir() / "lists" / "requirements.yaml"
     data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    if set(data) != {"requirements", "details"}:
-        raise RuleError(f"{file.name}: needs requirements and details")
+    if not {"requirements", "details"} <= set(data) <= _TOP_KEYS:
+        raise RuleError(f"{file.name}: needs requirements and details (and as_of, providers)")
     details = {k: _texts(v, f"{file.name}: details.{k}") for k, v in data["details"].items()}
+    providers = _providers(data.get("providers") or {}, file.name)
     specs = []
     seen: set[str] = set()
     for raw in data["requirements"]:
@@ -383,6 +510,10 @@ def load_requirements(
             raise RuleError(f"{where}: unknown test {raw.get('test')!r}")
         if raw.get("provider") != rid.split(".")[0]:
             raise RuleError(f"{where}: provider must match the id")
+        basis = raw.get("effective_basis", "stated")
+        if basis not in ("stated", "published"):
+            raise RuleError(f"{where}: effective_basis must be stated or published")
+        note = raw.get("effective_note")
         specs.append(
             Spec(
                 id=rid,
@@ -394,9 +525,54 @@ def load_requirements(
                 smtp_reply=raw.get("smtp_reply"),
                 params=dict(raw.get("params") or {}),
                 references=tuple(raw.get("references") or ()),
+                effective_from=_date(raw.get("effective_from"), f"{where}.effective_from"),
+                effective_basis=basis,
+                effective_note=_texts(note, f"{where}.effective_note") if note else {},
+                sources=_sources(raw.get("source"), f"{where}.source"),
+                applies_to=parse_applies_to(raw.get("applies_to"), f"{where}.applies_to"),
             )
         )
-    return tuple(specs), details
+    as_of = data.get("as_of")
+    if providers or as_of is not None:
+        as_of = _date(as_of, f"{file.name}: as_of")
+        dates = [s.date for spec in specs for s in spec.sources if s.date]
+        if dates and max(dates) > as_of:
+            raise RuleError(f"{file.name}: as_of {as_of} is older than a source ({max(dates)})")
+        unknown = sorted({spec.provider for spec in specs} - set(providers))
+        if providers and unknown:
+            raise RuleError(f"{file.name}: providers has no entry for {', '.join(unknown)}")
+    catalogue = Catalogue(str(as_of or ""), providers, tuple(specs))
+    return catalogue, details
+
+
+def _providers(data: Any, name: str) -> dict[str, Provider]:
+    if not isinstance(data, dict):
+        raise RuleError(f"{name}: providers must be a mapping")
+    out = {}
+    keys = {"name", "enforcement", "enforcement_from", "source", "withdrawn"}
+    for pid, raw in data.items():
+        where = f"{name}: providers.{pid}"
+        if not isinstance(raw, dict) or set(raw) - keys:
+            raise RuleError(f"{where}: keys must be among {sorted(keys)}")
+        withdrawn = []
+        for index, item in enumerate(raw.get("withdrawn") or []):
+            here = f"{where}.withdrawn[{index}]"
+            withdrawn.append(
+                {
+                    "what": _texts(item.get("what"), f"{here}.what"),
+                    "removed": _date(item.get("removed"), f"{here}.removed"),
+                    "source": _sources(item.get("source"), f"{here}.source"),
+                }
+            )
+        out[pid] = Provider(
+            id=pid,
+            name=_texts(raw.get("name"), f"{where}.name"),
+            enforcement=_texts(raw.get("enforcement"), f"{where}.enforcement"),
+            enforcement_from=_date(raw.get("enforcement_from"), f"{where}.enforcement_from"),
+            sources=_sources(raw.get("source"), f"{where}.source"),
+            withdrawn=tuple(withdrawn),
+        )
+    return out
 
 
 class _Defaulting(dict):  # type: ignore[type-arg]
@@ -406,12 +582,23 @@ class _Defaulting(dict):  # type: ignore[type-arg]
 
 @requirements
 def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -> list[Requirement]:
-    """One entry per provider rule, judged from the message, the delivery facts and DNS."""
+    """One entry per provider rule, judged from the message, the delivery facts and DNS.
+
+    A rule the provider applies only to other kinds of message (one-click unsubscribe on a
+    receipt) is not judged: it passes as not applicable, with the reason as its detail.
+    """
     specs, details = load_requirements()
+    as_of = load_catalogue().as_of
+    if as_of:
+        ctx.sections["requirements_as_of"] = as_of
     facts = _Facts(msg, ctx, findings)
+    kind = ctx.kind
     cache: dict[str, Outcome] = {}
     entries = []
     for spec in specs:
+        if kind is not None and not applies(spec.applies_to, kind.value):
+            entries.append(_not_applicable(spec, {lang: kind.not_required(lang) for lang in LANGS}))
+            continue
         key = f"{spec.test}:{sorted(spec.params.items())}"
         if key not in cache:
             cache[key] = TESTS[spec.test](facts, spec.params)
@@ -433,6 +620,22 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
                 smtp_reply=spec.smtp_reply,
                 provider=spec.provider,
                 references=spec.references,
+                effective_from=spec.effective_from,
+                sources=tuple(src.url for src in spec.sources),
             )
         )
     return entries
+
+
+def _not_applicable(spec: Spec, reason: dict[str, str]) -> Requirement:
+    return Requirement(
+        id=spec.id,
+        status="pass",
+        detail=reason,
+        title=spec.title,
+        provider=spec.provider,
+        references=spec.references,
+        effective_from=spec.effective_from,
+        sources=tuple(src.url for src in spec.sources),
+        applicable=False,
+    )

@@ -18,12 +18,12 @@ MINIMUM = {
     "dkim-mail-dkim (RFC 6376 signatures, per signature, vs dkimpy 1.1.8)": (31, 31),
     "dkim-mail-dkim (RFC 6376 signatures, per message, vs Mail::DKIM)": (22, 31),
     "dmarc-records-opendmarc (RFC 7489)": (18, 19),
-    "dmarc-records-checkdmarc (RFC 9989)": (33, 38),
+    "dmarc-records-checkdmarc (RFC 9989)": (38, 38),
     "dmarc-records-mail-dmarc (tag values and records)": (107, 107),
     "dmarc-records-authheaders (tag dicts and From domains)": (11, 11),
-    "dmarc-alignment (OpenDMARC)": (10, 10),
-    "dmarc-discovery (checkdmarc; RFC 7489 §6.6.3)": (4, 4),
-    "dmarc-authheaders (whole messages)": (12, 12),
+    "dmarc-alignment (OpenDMARC; public-suffix list, RFC 7489)": (10, 10),
+    "dmarc-discovery (checkdmarc; RFC 9989 §4.10)": (4, 4),
+    "dmarc-authheaders (whole messages, RFC 9989 tree walk)": (13, 13),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 
@@ -11,6 +12,7 @@ import pytest
 
 from scorer.cli import EXIT_OK, EXIT_SPAM, EXIT_USAGE, main
 from scorer.compose import compose_message
+from tests.conftest import DATA
 
 
 @pytest.fixture
@@ -108,3 +110,55 @@ def test_console_script_runs(eml):
     )
     assert result.returncode == EXIT_OK, result.stderr
     assert "threshold 5.0" in result.stdout
+
+
+KINDS = DATA / "kinds"
+
+
+def test_a_receipt_is_not_told_to_add_list_unsubscribe(capsys):
+    """The issue's symptom end to end: a receipt and a personal note, checked as they are."""
+    for path, label in (
+        (KINDS / "transactional" / "en_subscription_receipt.eml", "Transactional"),
+        (KINDS / "personal" / "en_lunch_invite.eml", "Personal"),
+    ):
+        main(["check", "--offline", str(path)])
+        out = capsys.readouterr().out
+        assert f"Kind: {label} (decided from the message" in out
+        findings = out.split("Findings, by impact:")[-1].split("Not applicable")[0]
+        assert "LIST_UNSUB" not in findings and "List-Unsubscribe" not in findings
+        assert "FAIL     gmail.one_click_unsubscribe" not in out
+        assert "n/a      gmail.one_click_unsubscribe: Not required for" in out
+        assert "Not applicable to this kind of message" in out
+
+
+def test_kind_flag_states_the_kind(capsys):
+    path = KINDS / "personal" / "en_lunch_invite.eml"
+    main(["check", "--offline", "--json", "--kind", "marketing", str(path)])
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"]["value"] == "marketing" and data["kind"]["source"] == "caller"
+    assert data["kind"]["detected"] == "personal" and data["kind"]["note"]
+    assert "LIST_UNSUB_MISSING" in {f["id"] for f in data["findings"]}
+    main(["check", "--offline", "--json", str(path)])
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"]["value"] == "personal" and data["kind"]["source"] == "auto"
+    assert "LIST_UNSUB_MISSING" in {f["id"] for f in data["not_applicable"]}
+
+
+def test_kind_flag_in_japanese(capsys):
+    main(
+        [
+            "check",
+            "--offline",
+            "--lang",
+            "ja",
+            str(KINDS / "transactional" / "ja_shipping_notice.eml"),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert "メールの種類: 取引メール (メールの内容から判定" in out
+    assert re.search(r"対象外\s+gmail\.one_click_unsubscribe: 取引メール", out)
+
+
+def test_an_unknown_kind_is_an_error_of_use(eml, capsys):
+    assert main(["check", "--offline", "--kind", "receipt", str(eml)]) == EXIT_USAGE
+    assert "--kind" in capsys.readouterr().err

@@ -50,6 +50,7 @@ def test_rules_once_plus_bucket_equals_the_whole_pipeline():
     # shortcut applies the short-text gate and the corroboration cap as the engine does.
     evidence = collect(samples, model.n_features, settings=settings, use_cache=False)
     assert [e.rules_score for e in evidence] == pytest.approx(base.tolist())
+    assert [e.rule_ids for e in evidence] == ids, "the cache reads what training reads"
     shortcut = base + bucket_scores(
         probabilities, load_rules(), [e.words for e in evidence], corroboration(evidence), base
     )

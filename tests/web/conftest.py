@@ -95,18 +95,30 @@ class ServeProcess(CommandProcess):
     name = "spamscore serve"
 
     def __init__(
-        self, data_dir: Path, log_dir: Path, env: dict[str, str], workers: int = 2
+        self,
+        data_dir: Path,
+        log_dir: Path,
+        env: dict[str, str],
+        workers: int = 2,
+        *args: str,
+        wait: bool = True,
     ) -> None:
         self.data_dir = data_dir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         super().__init__(
-            ["serve", "--port", str(self.port), "--workers", str(workers)],
+            ["serve", "--port", str(self.port), "--workers", str(workers), *args],
             {**env, "SPAMSCORE_DATA_DIR": str(data_dir)},
             log_dir / f"serve-{self.port}.log",
             unset=["PROMETHEUS_MULTIPROC_DIR"],  # serve makes its own for its workers
         )
-        self.wait_ready(self._healthy)
+        if wait:
+            self.wait_ready(self._healthy)
+
+    def ready(self, timeout: float = 120.0) -> ServeProcess:
+        """Wait until healthz answers 200 (for processes started with wait=False)."""
+        self.wait_ready(self._healthy, timeout)
+        return self
 
     def _healthy(self) -> bool:
         try:

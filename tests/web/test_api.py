@@ -356,3 +356,48 @@ def test_security_headers(client, sample_bytes):
         assert response.headers["X-Frame-Options"] == "DENY"
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert "'unsafe-inline'" not in page.headers["Content-Security-Policy"]
+
+
+def test_batch_reports_a_message_id_shared_by_several_messages(make_app, offline_engine):
+    """Gmail's 421 4.7.28 quota: a template with a fixed Message-ID, seen across one batch."""
+    client = make_app(engine=offline_engine).test_client()
+    fixed = "<newsletter-2026@shop.example>"
+    messages = [
+        {
+            "from": "Shop <news@shop.example>",
+            "subject": f"Offer {n}",
+            "text": "Hello",
+            "headers": {"Message-ID": fixed},
+        }
+        for n in range(2)
+    ] + [
+        {
+            "from": "Shop <news@shop.example>",
+            "subject": "Other",
+            "text": "Hello",
+            "headers": {"Message-ID": "<unique-1@shop.example>"},
+        }
+    ]
+    response = client.post("/api/v1/check/batch?store=false", json={"messages": messages})
+    assert response.status_code == 200
+    results = response.get_json()["results"]
+    for result in results[:2]:
+        finding = next(f for f in result["findings"] if f["id"] == "HDR_MESSAGE_ID_SHARED")
+        assert finding["evidence"] == [f"{fixed} on 2 messages of the batch"]
+        status = {r["id"]: r for r in result["requirements"]}
+        assert status["gmail.unique_message_id"]["status"] == "fail"
+        assert "4.7.28" in status["gmail.unique_message_id"]["smtp_reply"]
+    last = results[2]
+    assert "HDR_MESSAGE_ID_SHARED" not in {f["id"] for f in last["findings"]}
+    assert {r["id"]: r["status"] for r in last["requirements"]}["gmail.unique_message_id"] == "pass"
+
+
+def test_rules_carry_the_provider_requirements_with_dates_and_sources(client):
+    data = client.get("/api/v1/rules?lang=en").get_json()["requirements"]
+    assert data["as_of"] == "2026-12-06"
+    providers = {p["id"]: p for p in data["providers"]}
+    assert {"gmail", "yahoo", "outlook", "icloud"} <= set(providers)
+    for provider in providers.values():
+        for row in provider["requirements"]:
+            assert row["effective_from"] and any(s["quote"] for s in row["sources"])
+    assert providers["gmail"]["enforcement_from"] == "2025-11"

@@ -3,60 +3,25 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
 
-from tests.support.processes import free_port
+from tests.support import servers
+from web import services_of
 
 pytestmark = pytest.mark.slow
 
 KEY = "k-0123456789abcdef0123"
 
 
-@pytest.fixture
-def redis_url(tmp_path) -> Iterator[str]:
-    server = shutil.which("redis-server")
-    if server is None:
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed (apt: redis-server)")
     pytest.importorskip("redis")
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    import redis
-
-    client = redis.Redis(host="127.0.0.1", port=port)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                proc.kill()
-                raise
-            time.sleep(0.05)
-    client.close()
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with servers.redis() as url:
+        yield url
 
 
 def test_two_replicas_share_one_allowance(make_app, redis_url):
@@ -73,3 +38,13 @@ def test_two_replicas_share_one_allowance(make_app, redis_url):
         for i in range(4)
     ]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_other_budgets_count_once_across_replicas(make_app, redis_url):
+    """web.shared.Counters (a DNS budget per client, say) share Redis with the rate limit."""
+    a, b = (services_of(make_app(redis_url=redis_url)).counters for _ in range(2))
+    limit = "5 per minute"
+    assert a.hit("dns", "ip:192.0.2.1", limit, cost=3)
+    assert b.remaining("dns", "ip:192.0.2.1", limit) == 2
+    assert not b.hit("dns", "ip:192.0.2.1", limit, cost=3)
+    assert a.hit("dns", "ip:192.0.2.2", limit, cost=5)  # another caller, its own allowance

@@ -171,6 +171,12 @@ def test_preview_route_has_a_strict_csp(client, sample_bytes):
 def test_rules_and_api_docs_pages(client):
     rules = client.get("/rules?lang=en").get_data(as_text=True)
     assert "URI_SHORTENER" in rules and "Use a hostname on your own domain." in rules
+    # the provider requirements: rules as of a date, each row with its date and quoted source
+    assert "Rules as of 2026-12-06" in rules and 'id="provider-icloud"' in rules
+    assert "in force since 2025-05-05" in rules and "5.7.515" in rules
+    assert "All requirements must be met in order to send a bulk email." in rules
+    rules_ja = client.get("/rules?lang=ja").get_data(as_text=True)
+    assert "2026-12-06 時点の要件です。" in rules_ja and "iCloud メール" in rules_ja
     docs = client.get("/api/v1/docs?lang=ja").get_data(as_text=True)
     assert "/api/v1/check/batch" in docs
     assert "クイックスタート" in docs

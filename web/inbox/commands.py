@@ -83,8 +83,9 @@ def run_inbox(args: argparse.Namespace) -> int:
     from web.inbox.server import InboxServer
 
     server = InboxServer(config)
+    server.store.open()
     server.warm_up()
-    server.store.purge_expired()
+    server.store.maybe_purge(now=True)
     try:
         server.serve_forever()
     except OSError as exc:

@@ -44,9 +44,7 @@ class InboxServer:
     ) -> None:
         self.config = config
         self.engine = engine or Engine(Settings.from_env())
-        self.store = store or ReportStore(
-            config.web.database_url, retention_days=config.web.retention_days
-        )
+        self.store = store or ReportStore.from_config(config.web)
         self.receiver = Receiver(
             Checker(self.engine, self.store), domain=config.domain, hostname=config.hostname
         )
@@ -69,6 +67,9 @@ class InboxServer:
     def _tls_context(self) -> ssl.SSLContext:
         cert, key = self.config.tls_cert, self.config.tls_key
         if cert is None or key is None:
+            if self.store.is_shared:  # replicas share one pair, kept in the database
+                self.store.open()
+                return tls.shared_self_signed(self.store, self.config.hostname)
             cert, key = tls.ensure_self_signed(self.config.data_dir, self.config.hostname)
         return tls.server_context(cert, key)
 

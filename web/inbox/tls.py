@@ -2,7 +2,11 @@
 
 Senders deliver with opportunistic TLS (RFC 7435) and do not check a certificate they have no
 reason to trust, so a self-signed one is enough to learn whether, and with which version, a
-sender encrypts. It is made once into the data directory and reused.
+sender encrypts. It is made once and reused: on the SQLite default, into the data directory;
+on a shared database (PostgreSQL), into the store, so every inbox replica behind one MX name
+presents the same certificate and none needs another's data directory (the first replica to
+start makes it, the others take it). Configured files (SPAMSCORE_INBOX_TLS_CERT/_KEY, e.g. a
+Kubernetes Secret) take precedence over both.
 """
 
 from __future__ import annotations
@@ -12,9 +16,14 @@ import fcntl
 import ipaddress
 import os
 import ssl
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scorer.errors import SettingsError
+
+if TYPE_CHECKING:
+    from web.store import ReportStore
 
 _DIR = "inbox-tls"
 _VALID_DAYS = 825
@@ -36,13 +45,37 @@ def ensure_self_signed(data_dir: Path, hostname: str) -> tuple[Path, Path]:
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (cert_path.exists() and key_path.exists()):
-            _make_pair(cert_path, key_path, hostname)
+            cert, key = _make_pair(hostname)
+            _write_atomic(key_path, key, 0o600)
+            _write_atomic(cert_path, cert, 0o644)
     finally:
         os.close(lock)
     return cert_path, key_path
 
 
-def _make_pair(cert_path: Path, key_path: Path, hostname: str) -> None:
+def shared_self_signed(store: ReportStore, hostname: str) -> ssl.SSLContext:
+    """A server context on the self-signed pair kept in the shared store, made now (and
+    stored, first writer wins) if no replica made one yet."""
+    name = f"inbox_tls:{hostname[:50]}"
+    pem = store.get_value(name)
+    if pem is None:
+        cert, key = _make_pair(hostname)
+        pem = store.put_value_if_absent(name, key + cert)
+    return context_from_pem(pem)
+
+
+def context_from_pem(pem: bytes) -> ssl.SSLContext:
+    """A server context on a PEM key and certificate held in memory. The ssl module loads a
+    chain only from files: they are written to a private temporary directory and removed at
+    once (the context keeps its own copy)."""
+    with tempfile.TemporaryDirectory(prefix="spamscore-tls-") as tmp:
+        path = Path(tmp) / "pair.pem"
+        _write_atomic(path, pem, 0o600)
+        return server_context(path, path)
+
+
+def _make_pair(hostname: str) -> tuple[bytes, bytes]:
+    """A new self-signed certificate and its key, PEM: (cert, key)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -72,8 +105,7 @@ def _make_pair(cert_path: Path, key_path: Path, hostname: str) -> None:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    _write_atomic(key_path, key_bytes, 0o600)
-    _write_atomic(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    return cert.public_bytes(serialization.Encoding.PEM), key_bytes
 
 
 def _write_atomic(path: Path, data: bytes, mode: int) -> None:

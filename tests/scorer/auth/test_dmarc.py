@@ -27,14 +27,45 @@ def session(dns_server):
 
 def test_record_defaults_and_warnings():
     record = dmarc.parse_record("v=DMARC1; p=quarantine")
-    assert (record.p, record.sp, record.adkim, record.aspf, record.pct) == (
+    assert (record.p, record.sp, record.np, record.adkim, record.aspf) == (
+        "quarantine",
         "quarantine",
         "quarantine",
         "r",
         "r",
-        100,
     )
+    assert (record.psd, record.t, record.pct, record.test_mode) == ("u", "n", None, False)
     assert any("rua" in w for w in record.warnings)
+
+
+@pytest.mark.parametrize("tag", ["pct=150", "pct=abc", "rf=invalid", "ri=abc", "pct=50"])
+def test_removed_tags_are_notes_under_rfc9989_and_errors_or_values_under_rfc7489(tag):
+    record = dmarc.parse_record(f"v=DMARC1; p=reject; {tag}")
+    name = tag.split("=")[0]
+    assert record.removed_tags == (name,)
+    assert any("removed in RFC 9989" in w for w in record.warnings)
+    if tag == "pct=50":
+        assert dmarc.parse_record(f"v=DMARC1; p=reject; {tag}", spec=dmarc.RFC7489).pct == 50
+    else:
+        with pytest.raises(dmarc.DmarcRecordError):
+            dmarc.parse_record(f"v=DMARC1; p=reject; {tag}", spec=dmarc.RFC7489)
+
+
+def test_test_mode_applies_the_policy_one_level_down():
+    record = dmarc.parse_record("v=DMARC1; p=reject; t=y")
+    assert record.test_mode and record.applied("reject") == "quarantine"
+    assert record.applied("quarantine") == "none" and record.applied("none") == "none"
+    old = dmarc.parse_record("v=DMARC1; p=reject; t=y", spec=dmarc.RFC7489)
+    assert not old.test_mode and any("RFC 7489 receivers ignore" in w for w in old.warnings)
+
+
+def test_a_bad_policy_with_rua_is_an_error_that_rfc9989_reads_as_none():
+    with pytest.raises(dmarc.DmarcRecordError) as caught:
+        dmarc.parse_record("v=DMARC1; p=foo; rua=mailto:d@example.com")
+    assert caught.value.reads_as_none and "p=none" in str(caught.value)
+    with pytest.raises(dmarc.DmarcRecordError) as caught:
+        dmarc.parse_record("v=DMARC1; p=reject; np=invalid")
+    assert not caught.value.reads_as_none
 
 
 @pytest.mark.parametrize(

@@ -82,10 +82,24 @@ def test_signed_aligned_message_from_a_good_ip_passes(network_engine):
     )
     status = _status(report)
     failing = {k: v.detail["en"] for k, v in status.items() if v.status != "pass"}
-    # every sender rule passes; only the body-content rule notes the missing visible link
+    # every sender rule passes; the body-content rules note the missing visible link, and the
+    # shared-Message-ID quota is judged across a batch only
     assert failing == {
-        "gmail.visible_unsubscribe_link": "No unsubscribe link or wording in the body"
+        "gmail.visible_unsubscribe_link": "No unsubscribe link or wording in the body",
+        "icloud.unsubscribe_link": "No unsubscribe link or wording in the body",
+        "gmail.unique_message_id": "Checked across a batch: send the campaign's messages "
+        "together to POST /api/v1/check/batch.",
     }
+    assert {r.id for r in report.requirements if r.id.startswith("icloud.")} >= {
+        "icloud.spf",
+        "icloud.dkim",
+        "icloud.dmarc",
+        "icloud.ptr",
+    }
+    assert all(status[r].status == "pass" for r in ("icloud.spf", "icloud.dkim", "icloud.dmarc"))
+    assert report.to_dict("en")["requirements_as_of"] == "2026-12-06"
+    entry = report.to_dict("en")["requirements"][0]
+    assert entry["effective_from"] and entry["sources"][0].startswith("https://")
 
 
 def test_failures_carry_the_smtp_reply_and_both_languages(network_engine):
@@ -188,3 +202,9 @@ def test_docomo_checks_spf_on_the_from_domain(network_engine):
     assert status["gmail.spf"].status == "pass"  # the envelope (ESP) domain passes
     assert status["docomo.spf_from"].status == "fail"  # the From domain has no SPF
     assert status["docomo.dmarc"].status == "fail"
+
+
+def test_a_dmarc_record_in_test_mode_says_it_does_not_enforce(network_engine):
+    report = network_engine.analyze(compose_message(from_="Shop <news@dmarctest.example>"))
+    detail = {r.id: r.detail["en"] for r in report.requirements}["gmail.dmarc"]
+    assert "t=y, test mode: applied as none" in detail

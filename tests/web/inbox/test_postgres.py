@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.web.test_postgres import postgres_url  # noqa: F401  (the fixture)
+from tests.web.test_postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from web.inbox.server import InboxServer
 
 from .conftest import inbox_config, new_test, plain_message, smtp
@@ -36,3 +36,26 @@ def test_a_test_send_on_postgresql(tmp_path, engine, make_app, postgres_url):  #
     body = client.get(f"/api/v1/tests/{test.id}").get_json()
     assert body["status"] == "done" and body["report"]["id"] == stored.report_id
     assert body["delivery"]["tls_version"] == "TLSv1.3"
+
+
+def test_inbox_replicas_on_one_database_present_one_certificate(
+    tmp_path,
+    engine,
+    postgres_url,  # noqa: F811
+):
+    """No configured certificate: the first inbox makes the self-signed pair and keeps it in the
+    store; another inbox (another data directory, as on another machine) takes the same one."""
+    import ssl
+
+    certs = []
+    for name in ("a", "b"):
+        config = inbox_config(tmp_path / name)
+        config = config.replace(web=dataclasses.replace(config.web, database_url=postgres_url))
+        inbox = InboxServer(config, engine=engine).start()
+        try:
+            with smtp(inbox.port, tls=True) as client:
+                certs.append(ssl.DER_cert_to_PEM_cert(client.sock.getpeercert(binary_form=True)))
+        finally:
+            inbox.stop()
+        assert not (tmp_path / name / "inbox-tls").exists()
+    assert certs[0] == certs[1]

@@ -1,0 +1,113 @@
+"""BIMI readiness: the assertion record, the DMARC it needs, the logo and the mark certificate.
+
+`assess()` puts the parts together for one From domain and says, provider by provider
+(rules/lists/bimi/providers.yaml), whether the logo would show and why not. The logo and the
+certificate are checked when the caller uploads them or, opt-in, when they are fetched through
+the guarded fetcher (scorer.fetch); never otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from scorer.bimi.record import BimiLookup
+from scorer.bimi.svg import SvgReport
+from scorer.bimi.vmc import MarkReport
+from scorer.paths import rules_dir
+
+
+@lru_cache(maxsize=1)
+def display_providers() -> dict[str, Any]:
+    """rules/lists/bimi/providers.yaml: which providers show logos, with what certificates."""
+    path = rules_dir() / "lists" / "bimi" / "providers.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@dataclass
+class DmarcGate:
+    """BIMI's DMARC prerequisite (draft-brand-indicators-...-10 §7.1 steps 7–9, and RFC 9989 t=)."""
+
+    ok: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Assessment:
+    lookup: BimiLookup
+    dmarc: DmarcGate
+    logo: SvgReport | None = None
+    certificate: MarkReport | None = None
+    logo_source: str = ""
+    certificate_source: str = ""
+    problems: list[str] = field(default_factory=list)
+    """Fetch refusals and failures (never fatal)."""
+
+    def providers(self, lang: str, at: datetime) -> list[dict[str, Any]]:
+        """Provider by provider: would the logo show ("yes", "no", "unknown") and why."""
+        out = []
+        for provider in display_providers()["providers"]:
+            reasons: list[str] = []
+            unknown: list[str] = []
+            if self.lookup.record is None or self.lookup.record.declined:
+                reasons.append(_t(lang, "no usable BIMI record", "使える BIMI レコードがない"))
+            if not self.dmarc.ok:
+                reasons.append(
+                    _t(lang, "DMARC is not at enforcement", "DMARC が強制ポリシーでない")
+                )
+            if self.logo is None:
+                unknown.append(_t(lang, "logo not checked", "ロゴ未確認"))
+            elif not self.logo.ok:
+                reasons.append(_t(lang, "the logo is not SVG Tiny PS", "ロゴが SVG Tiny PS でない"))
+            reasons += self._certificate_reasons(provider, lang, at, unknown)
+            verdict = "no" if reasons else ("unknown" if unknown else "yes")
+            name = provider["name"].get(lang) or provider["name"]["en"]
+            out.append(
+                {
+                    "provider": provider["id"],
+                    "name": name,
+                    "shows": verdict,
+                    "why": reasons + unknown,
+                }
+            )
+        return out
+
+    def _certificate_reasons(
+        self, provider: dict[str, Any], lang: str, at: datetime, unknown: list[str]
+    ) -> list[str]:
+        cert = self.certificate
+        required = provider.get("certificate_required", False)
+        if cert is None:
+            if required:
+                unknown.append(_t(lang, "certificate not checked", "証明書未確認"))
+            return []
+        reasons = []
+        if not cert.ok:
+            reasons.append(_t(lang, "the mark certificate is not valid", "マーク証明書が無効"))
+        if cert.kind and cert.kind not in provider.get("certificates", []):
+            reasons.append(
+                _t(lang, f"{cert.kind} not accepted here", f"{cert.kind} は受け入れられない")
+            )
+        for rule in provider.get("distrust", []):
+            issued = cert.not_before
+            orgs = " ".join(cert.chain_orgs).lower()
+            after = rule["issued_after"]
+            who = rule["issuer_org"]
+            if who.lower() in orgs and issued is not None and issued.date().isoformat() > after:
+                reasons.append(
+                    _t(
+                        lang,
+                        f"issued by {who} after {after}: distrusted",
+                        f"{after} 以降に {who} が発行（不信任）",
+                    )
+                )
+        del at
+        return reasons
+
+
+def _t(lang: str, en: str, ja: str) -> str:
+    return ja if lang == "ja" else en
