@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from importlib.metadata import entry_points
 from typing import Any, NoReturn, TextIO
 
-from scorer import i18n
 from scorer.errors import MessageTooLargeError, SpamscoreError
 from scorer.kind import AUTO, CHOICES
 
@@ -104,6 +103,87 @@ def _add_check(sub: Any) -> None:
 
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
+
+
+def _add_diff(sub: Any) -> None:
+    parser = sub.add_parser(
+        "diff",
+        help="compare two drafts (or two saved reports): findings gone, new and changed",
+        description="Compare A (before) with B (after). Each is a message or template file "
+        "(analysed as `spamscore check` would), or a report saved with `check --json` or "
+        "downloaded from the web form. Reports scored with different rules or model versions "
+        "are compared too, and the output says so.",
+    )
+    parser.add_argument("before", metavar="A", help="the earlier draft or report (- for stdin)")
+    parser.add_argument("after", metavar="B", help="the later draft or report")
+    parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    parser.add_argument("--lang", choices=("en", "ja"), help="language of the texts")
+    parser.add_argument("--offline", action="store_true", help="skip every network check")
+    parser.add_argument(
+        "--nameserver", action="append", default=[], metavar="HOST[:PORT]", help="DNS server"
+    )
+    parser.set_defaults(func=run_diff)
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    import json
+
+    from scorer.compare import compare
+    from scorer.textreport import format_diff
+
+    engine = None
+    lang = args.lang or "en"
+    reports = []
+    for path in (args.before, args.after):
+        data = read_input(path)
+        report = _saved_report(data)
+        if report is None:
+            if engine is None:
+                engine = _engine(args)
+                lang = args.lang or engine.settings.lang
+            report = _analyse_file(engine, path, data, lang)
+        reports.append(report)
+    if engine is not None:
+        engine.close()
+    diff = compare(reports[0], reports[1], lang)
+    if args.json:
+        sys.stdout.write(json.dumps(diff, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_diff(diff, lang))
+    return EXIT_OK
+
+
+def _saved_report(data: bytes) -> dict[str, Any] | None:
+    """A v1 report saved as JSON (check --json, the web form's download), else None."""
+    import json
+
+    head = data.lstrip()[:1]
+    if head != b"{":
+        return None
+    try:
+        found = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if isinstance(found, dict) and found.get("version") == 1 and "findings" in found:
+        return found
+    return None
+
+
+def _analyse_file(engine: Any, path: str, data: bytes, lang: str) -> dict[str, Any]:
+    """A message, or a template body wrapped as a draft, analysed as `check` does."""
+    from scorer.draft import body_draft, looks_like_message
+    from scorer.lint import HTML_SUFFIXES, TEXT_SUFFIXES
+
+    draft = None
+    suffix = path.lower().rsplit(".", 1)[-1] if "." in path else ""
+    is_body = f".{suffix}" in HTML_SUFFIXES + TEXT_SUFFIXES or not looks_like_message(data)
+    if is_body and f".{suffix}" != ".eml":
+        wrapped = body_draft(data, path)
+        data, draft = wrapped.to_message(), wrapped.info().to_dict()
+    try:
+        return engine.analyze(data, lang=lang, draft=draft).to_dict(lang)
+    except MessageTooLargeError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def read_input(path: str) -> bytes:
@@ -204,116 +284,10 @@ def print_report(report: Any, *, as_json: bool, lang: str, out: TextIO | None = 
 
 
 def format_text(data: dict[str, Any], lang: str) -> str:
-    """The readable report: verdict, categories, findings by impact with advice, checklist."""
-    t = i18n.text
-    lines: list[str] = []
-    verdict = t("verdict.spam" if data["is_spam"] else "verdict.ham", lang)
-    lines.append(
-        f"{t('report.score', lang, score=data['score'], threshold=data['threshold'])}  [{verdict}]"
-    )
-    message = data.get("message") or {}
-    if message.get("subject") is not None:
-        lines.append(f"{t('report.subject', lang)}: {message['subject']}")
-    if message.get("from"):
-        lines.append(f"{t('report.from', lang)}: {message['from']}")
-    kind = data.get("kind")
-    if kind:
-        lines.append(_kind_line(kind, lang))
-    nonzero = {k: v for k, v in data["categories"].items() if v}
-    if nonzero:
-        lines.append("")
-        lines.append(t("report.categories", lang) + ":")
-        capped = data.get("capped") or {}
-        for name, value in sorted(nonzero.items(), key=lambda kv: -kv[1]):
-            lines.append(f"  {t('category.' + name, lang):<28} {value:+.2f}")
-            if "uncorroborated" in capped.get(name, {}):
-                limit = capped[name]
-                lines.append(
-                    "    " + t("report.uncorroborated", lang, raw=limit["raw"], cap=limit["cap"])
-                )
-    lines.append("")
-    findings = data["findings"]
-    if not findings:
-        lines.append(t("report.no_findings", lang))
-    else:
-        lines.append(t("report.findings", lang) + ":")
-        for finding in findings:
-            severity = t("severity." + finding["severity"], lang)
-            lines.append(f"  {finding['score']:+6.2f}  {severity:<8} {finding['id']}")
-            lines.append(f"          {finding['title']}")
-            for item in finding["evidence"][:5]:
-                lines.append(f"          {t('report.evidence', lang)}: {item}")
-            if finding["advice"] and finding["score"] > 0:
-                lines.append(f"          {t('report.advice', lang)}: {finding['advice']}")
-    not_applicable = data.get("not_applicable") or []
-    if not_applicable:
-        lines.append("")
-        lines.append(t("report.not_applicable", lang, kind=kind["label"] if kind else "") + ":")
-        for item in not_applicable:
-            lines.append(f"  {item['id']}: {item['title']}")
-        lines.append(f"  ({not_applicable[0]['reason']})")
-    if data.get("requirements"):
-        lines.append("")
-        as_of = data.get("requirements_as_of")
-        dated = f" ({t('report.rules_as_of', lang, date=as_of)})" if as_of else ""
-        lines.append(t("report.requirements", lang) + dated + ":")
-        for req in data["requirements"]:
-            applicable = req.get("applicable", True)
-            status = t("status." + req["status"] if applicable else "status.not_applicable", lang)
-            failing = req["status"] == "fail"
-            reply = f"  ({req['smtp_reply']})" if req.get("smtp_reply") and failing else ""
-            since = (
-                f"  [{t('report.since', lang, date=req['effective_from'])}]"
-                if failing and req.get("effective_from")
-                else ""
-            )
-            lines.append(f"  {status:<8} {req['id']}: {req['detail']}{reply}{since}")
-    classifier = data.get("classifier")
-    if classifier and classifier.get("probability") is not None:
-        lines.append("")
-        # rule findings the model read are listed above already: show only the words
-        text_features = [f for f in classifier.get("top_features", []) if f.get("source") != "rule"]
-        words = ", ".join(
-            f"{f['feature']}{' (subject)' if f.get('source') == 'subject' else ''} "
-            f"{f['weight']:+.1f}"
-            for f in text_features[:8]
-        )
-        lines.append(
-            f"{t('report.classifier', lang)}: p(spam) = {classifier['probability']:.2f}"
-            + (f"  [{words}]" if words else "")
-        )
-        if classifier.get("inconclusive"):
-            lines.append(
-                "  "
-                + t(
-                    "report.too_little_text",
-                    lang,
-                    words=classifier.get("words", 0),
-                    min_words=classifier["inconclusive"].get("min_words", 0),
-                )
-            )
-    if data.get("skipped"):
-        lines.append("")
-        skipped = ", ".join(f"{s['check']} ({s['reason']})" for s in data["skipped"])
-        lines.append(f"{t('report.skipped', lang)}: {skipped}")
-    lines.append(t("report.elapsed", lang, ms=data["elapsed_ms"]))
-    return "\n".join(lines) + "\n"
+    """The readable report (scorer.textreport)."""
+    from scorer.textreport import format_text as text_report
 
-
-def _kind_line(kind: dict[str, Any], lang: str) -> str:
-    """`Kind: Transactional (decided from the message: subject "Your receipt", ...)`."""
-    t = i18n.text
-    how = t("report.kind_source." + kind["source"], lang)
-    shown = [
-        f'{e["label"]} "{e["text"]}"' if e.get("text") else e["label"]
-        for e in kind.get("evidence", [])
-        if e["kind"] == kind["detected"] and kind["source"] == "auto"
-    ][:3]
-    line = f"{t('report.kind', lang)}: {kind['label']} ({how}{': ' if shown else ''}"
-    line += "; ".join(shown) + ")"
-    if kind.get("note"):
-        line += f" {kind['note']}"
-    return line
+    return text_report(data, lang)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -323,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"spamscore {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_check(sub)
+    _add_diff(sub)
     for entry in sorted(entry_points(group="spamscore.commands"), key=lambda e: e.name):
         if entry.name == "check":
             continue

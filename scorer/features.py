@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import regex
 
@@ -304,6 +304,16 @@ def structure_name(key: str) -> str:
     name = key.split(":", 1)[1]
     if name.startswith("attach_"):
         return f"attachment type .{name[len('attach_') :]}"
+    return name
+
+
+def structure_text(key: str) -> Any:
+    """The same name as a translatable text (scorer.i18n `feature.*`), for reports."""
+    from scorer.i18n import T
+
+    name = key.split(":", 1)[1]
+    if name.startswith("attach_"):
+        return T("feature.attach_type", ext=name[len("attach_") :])
     return name
 
 

@@ -15,14 +15,18 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import Any
 
-from scorer import patterns
+from scorer import __version__, patterns
+from scorer.causes import load_causes
 from scorer.context import Context, Delivery
 from scorer.errors import MessageTooLargeError
+from scorer.fixes import build_fixes
+from scorer.i18n import T
 from scorer.kind import Kind, applies, decide, load_spec, stated_kind
 from scorer.message import Message, parse
 from scorer.registry import CheckSpec, Hit, Skip, registered_checks, requirement_builders
 from scorer.report import Finding, Report, Requirement, Skipped
 from scorer.rules import RuleSet, load_rules
+from scorer.scoring import category_totals
 from scorer.settings import Limits, Settings
 
 log = logging.getLogger(__name__)
@@ -64,6 +68,7 @@ class Engine:
         self.rules.validate_checks(emitted, complete=complete)
         self.kinds = load_spec()
         self._resolver = resolver
+        self._resolver_check: Any = None
         self._classifier = classifier
         self.fetcher = fetcher
         """The guarded fetcher for opt-in BIMI fetches (a default one is made on first use)."""
@@ -79,6 +84,38 @@ class Engine:
                 if self._resolver is None:
                     self._resolver = _default_resolver(self.settings)
         return self._resolver
+
+    @property
+    def resolver_check(self) -> Any:
+        """The resolver sanity check (scorer.dnscheck), for resolvers of our own kind."""
+        if self._resolver_check is None:
+            from scorer.dns import Resolver
+            from scorer.dnscheck import ResolverCheck
+
+            resolver = self.resolver
+            with self._lock:
+                if self._resolver_check is None:
+                    self._resolver_check = (
+                        ResolverCheck(
+                            resolver,
+                            exists=self.settings.dns_check_name,
+                            absent=self.settings.dns_check_absent_name,
+                            ttl_s=self.settings.dns_check_seconds,
+                        )
+                        if isinstance(resolver, Resolver)
+                        else False
+                    )
+        return self._resolver_check or None
+
+    @property
+    def versions(self) -> dict[str, Any]:
+        """What a report was scored with: the engine, the rule set and the model."""
+        model = self.classifier if self.settings.use_classifier else None
+        return {
+            "spamscore": __version__,
+            "rules": self.rules.version,
+            "model": getattr(model, "version", None),
+        }
 
     @property
     def classifier(self) -> Any:
@@ -99,12 +136,15 @@ class Engine:
         now: datetime | None = None,
         limits: Limits | None = None,
         kind: str | None = None,
+        draft: Mapping[str, Any] | None = None,
     ) -> Report:
         """Analyse one raw message. Raises MessageTooLargeError over the size limit, KindError
         for a `kind` that is not auto, marketing, transactional or personal, else never.
 
         `kind` is what the caller states the message is (None or "auto": decide it from the
-        message); it decides which bulk and marketing obligations are judged.
+        message); it decides which bulk and marketing obligations are judged. `draft` describes
+        input that is not a whole message (scorer.draft.DraftInfo.to_dict): the header fields
+        it could not have are listed, and not judged, in the report.
         """
         started = time.monotonic()
         stated = stated_kind(kind)
@@ -137,6 +177,12 @@ class Engine:
             fetcher=self.fetcher,
             mark_roots=self.mark_roots,
         )
+        if draft:
+            ctx.assumed_missing = frozenset(h.lower() for h in draft.get("assumed_missing", ()))
+            ctx.sections["draft"] = {
+                "input": draft.get("input"),
+                "assumed_missing": list(draft.get("assumed_missing", ())),
+            }
         if not settings.offline and self.resolver is not None:
             ctx.dns = self.resolver.session(
                 deadline=min(deadline, started + settings.limits.dns_deadline_ms / 1000.0),
@@ -197,7 +243,7 @@ class _Run:
             self.ctx.kind = Kind(fallback, "caller" if stated else "auto", fallback, {})
             reason = f"error: {type(exc).__name__}: {exc}"[:300]
             status = {"status": "error", "reason": reason}
-            self.skipped.append(Skipped("kind", reason))
+            self.skipped.append(Skipped("kind", reason, "error", (("detail", reason),)))
         status["ms"] = round((time.perf_counter() - started) * 1000, 3)
         self.statuses["kind"] = status
 
@@ -217,7 +263,7 @@ class _Run:
         if self.ctx.time_left() <= 0:
             with self._lock:
                 self.over_budget.append(name)
-                self.skipped.append(Skipped(name, "time budget exceeded"))
+                self.skipped.append(Skipped(name, "time budget exceeded", "time_budget"))
                 self.statuses[name] = {"status": "skipped", "ms": 0.0}
             return True
         return False
@@ -227,22 +273,26 @@ class _Run:
             return
         started = time.perf_counter()
         status = "ok"
-        reason = None
+        skipped: Skipped | None = None
         try:
             result = spec.func(self.msg, self.ctx)
             hits = _as_hits(result, spec)
         except Skip as skip:
-            hits, status, reason = [], "skipped", skip.reason
+            hits, status = [], "skipped"
+            params = tuple(sorted(skip.params.items()))
+            skipped = Skipped(spec.name, skip.reason, skip.code, params)
         except Exception as exc:  # a failing check must not blank the report
             log.exception("check %s failed", spec.name)
-            hits, status, reason = [], "error", f"error: {type(exc).__name__}: {exc}"[:300]
+            hits, status = [], "error"
+            detail = f"{type(exc).__name__}: {exc}"[:300]
+            skipped = Skipped(spec.name, f"error: {detail}", "error", (("detail", detail),))
         elapsed = round((time.perf_counter() - started) * 1000, 3)
         with self._lock:
             self.hits.extend(hits)
             self.statuses[spec.name] = {"status": status, "ms": elapsed}
-            if reason is not None:
-                self.statuses[spec.name]["reason"] = reason
-                self.skipped.append(Skipped(spec.name, reason))
+            if skipped is not None:
+                self.statuses[spec.name]["reason"] = skipped.reason
+                self.skipped.append(skipped)
 
     def _run_patterns(self) -> None:
         rules = self.engine.rules.pattern_rules()
@@ -255,7 +305,9 @@ class _Run:
             try:
                 hit = patterns.evaluate(rule, self.msg)
             except TimeoutError:
-                self.skipped.append(Skipped(rule.id, "pattern took too long on this input"))
+                self.skipped.append(
+                    Skipped(rule.id, "pattern took too long on this input", "pattern_timeout")
+                )
                 continue
             if hit is not None:
                 self.hits.append(hit)
@@ -270,10 +322,22 @@ class _Run:
         runnable = []
         for spec in specs:
             if self.ctx.settings.offline:
-                self.skipped.append(Skipped(spec.name, "offline"))
-                self.statuses[spec.name] = {"status": "skipped", "ms": 0.0, "reason": "offline"}
+                self._skip(spec.name, Skipped(spec.name, "offline", "offline"))
             else:
                 runnable.append(spec)
+        if any(spec.dns for spec in runnable) and not self._resolver_trusted():
+            status = self.ctx.dns_status
+            for spec in [s for s in runnable if s.dns]:
+                self._skip(
+                    spec.name,
+                    Skipped(
+                        spec.name,
+                        "the DNS resolver is not answering correctly",
+                        "dns_untrusted",
+                        (("problem", status.problem),),
+                    ),
+                )
+            runnable = [s for s in runnable if not s.dns]
         if not runnable:
             return
         futures: dict[Future[None], CheckSpec] = {
@@ -291,8 +355,25 @@ class _Run:
             with self._lock:
                 if spec.name not in self.statuses:
                     self.over_budget.append(spec.name)
-                    self.skipped.append(Skipped(spec.name, "time budget exceeded"))
+                    self.skipped.append(Skipped(spec.name, "time budget exceeded", "time_budget"))
                     self.statuses[spec.name] = {"status": "skipped", "ms": 0.0}
+
+    def _skip(self, name: str, skipped: Skipped) -> None:
+        with self._lock:
+            self.skipped.append(skipped)
+            self.statuses[name] = {"status": "skipped", "ms": 0.0, "reason": skipped.reason}
+
+    def _resolver_trusted(self) -> bool:
+        """Ask the resolver sanity check (cached); an untrusted resolver means no DNS at all for
+        this message: checks and the requirement checklist then say why, never judge."""
+        check = self.engine.resolver_check if self.ctx.dns is not None else None
+        if check is None:
+            return True
+        status = check.status(lifetime=max(self.ctx.dns.time_left(), 0.0))
+        self.ctx.dns_status = status
+        if not status.trusted:
+            self.ctx.dns = None
+        return bool(status.trusted)
 
     # --- scoring -------------------------------------------------------------------------
     def build(self, started: float) -> Report:
@@ -315,7 +396,7 @@ class _Run:
             )
         kind = self.ctx.kind
         findings, not_applicable = _findings(hits, rules, kind.value if kind else None)
-        categories, capped = _category_totals(findings, rules, self.ctx.settings.threshold)
+        categories, capped = category_totals(findings, rules, self.ctx.settings.threshold)
         score = round(sum(categories.values()), 2)
         threshold = self.ctx.settings.threshold
         requirements: list[Requirement] = []
@@ -324,8 +405,13 @@ class _Run:
                 requirements.extend(builder(self.msg, self.ctx, findings))
             except Exception:
                 log.exception("requirements builder %s failed", builder.__name__)
-                skipped.append(Skipped(builder.__name__, "error building requirements"))
+                skipped.append(
+                    Skipped(builder.__name__, "error building requirements", "requirements_error")
+                )
         sections = dict(self.ctx.sections)
+        sections["fixes"] = build_fixes(findings, requirements, rules, load_causes(), threshold)
+        sections["versions"] = self.engine.versions
+        sections["dns"] = self._dns_section()
         classifier = sections.pop("classifier", None)
         if self.ctx.delivery.to_dict():
             sections.setdefault("delivery", self.ctx.delivery.to_dict())
@@ -350,6 +436,17 @@ class _Run:
         )
         return report
 
+    def _dns_section(self) -> dict[str, Any]:
+        """`dns`: ok, untrusted (with the problem) or offline; never absent."""
+        if self.ctx.settings.offline:
+            return {"status": "offline"}
+        status = self.ctx.dns_status
+        if status is not None:
+            return status.to_dict()
+        if self.ctx.dns is None:
+            return {"status": "unavailable"}
+        return {"status": "ok"}
+
 
 def _as_hits(result: Hit | Iterable[Hit] | None, spec: CheckSpec) -> list[Hit]:
     if result is None:
@@ -367,17 +464,25 @@ def _as_hits(result: Hit | Iterable[Hit] | None, spec: CheckSpec) -> list[Hit]:
     return hits
 
 
-def _clip(evidence: Iterable[str]) -> tuple[str, ...]:
-    items = []
+def _clip(evidence: Iterable[str | T]) -> tuple[str | T, ...]:
+    """At most 20 distinct items; long quotes (and long text inside a T) cut at 300 characters."""
+    items: list[str | T] = []
     for item in evidence:
-        text = str(item)
-        if len(text) > _MAX_EVIDENCE_CHARS:
-            text = text[: _MAX_EVIDENCE_CHARS - 1] + "…"
-        if text not in items:
-            items.append(text)
+        if isinstance(item, T):
+            clipped: str | T = T(item.key, **{k: _cut(v) for k, v in item.params})
+        else:
+            clipped = _cut(str(item))
+        if clipped not in items:
+            items.append(clipped)
         if len(items) >= _MAX_EVIDENCE_ITEMS:
             break
     return tuple(items)
+
+
+def _cut(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > _MAX_EVIDENCE_CHARS:
+        return value[: _MAX_EVIDENCE_CHARS - 1] + "…"
+    return value
 
 
 def _findings(
@@ -444,51 +549,13 @@ def _findings(
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, str | int | float | bool | T) or value is None:
         return value
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     return str(value)
-
-
-def _category_totals(
-    findings: list[Finding], rules: RuleSet, threshold: float | None = None
-) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
-    raw: dict[str, float] = {name: 0.0 for name in rules.categories}
-    for finding in findings:
-        raw[finding.category] = raw.get(finding.category, 0.0) + finding.score
-    return category_totals(raw, rules, threshold)
-
-
-def category_totals(
-    raw: Mapping[str, float], rules: RuleSet, threshold: float | None = None
-) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
-    """Each category's total from the sum of its findings' scores, and the categories that a
-    cap, a floor or missing corroboration limited. Corroboration is judged on the other
-    categories' totals after their own caps, and an uncorroborated category never takes the
-    score to the threshold by itself (`scorer.rules.Category.total`)."""
-    first: dict[str, float] = {}
-    for name, value in raw.items():
-        category = rules.categories.get(name)
-        first[name] = value if category is None else category.total(value, float("inf"))[0]
-    totals: dict[str, float] = {}
-    capped: dict[str, dict[str, float]] = {}
-    for name, value in raw.items():
-        category = rules.categories.get(name)
-        if category is None:
-            totals[name] = round(value, 2)
-            continue
-        corroboration = category.corroboration
-        others = corroboration.support(first, name) if corroboration else float("inf")
-        rest = sum(v for other, v in first.items() if other != name)
-        headroom = None if threshold is None else threshold - rest
-        total, limited = category.total(value, others, headroom)
-        if limited is not None:
-            capped[name] = limited
-        totals[name] = round(total, 2)
-    return totals, capped
 
 
 _DEFAULT_ENGINE: Engine | None = None

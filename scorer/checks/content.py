@@ -14,6 +14,7 @@ import regex
 from scorer.checks._brands import brand_domains, brand_label, brands_in_text
 from scorer.checks._lists import PhraseHit, normalize, phrase_matcher
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.message import Message
 from scorer.prefilter import has_wide_char
 from scorer.registry import Hit, check
@@ -97,7 +98,7 @@ def body_all_caps(msg: Message, ctx: Context) -> Hit | None:
         (line for line in text.splitlines() if sum(c.isupper() for c in line) > 20), text[:100]
     )
     return Hit(
-        evidence=[f"{percent}% of letters are capitals", sample[:120]],
+        evidence=[T("ev.caps_share", percent=percent), sample[:120]],
         params={"percent": percent},
         value=percent,
     )
@@ -117,7 +118,7 @@ def excess_exclamation(msg: Message, ctx: Context) -> Hit | None:
     if value < 10:
         return None
     return Hit(
-        evidence=[f"{total} exclamation marks, {runs} runs of two or more"],
+        evidence=[T("ev.exclamations", total=total, runs=runs)],
         params={"count": total, "runs": runs},
         value=round(value, 1),
     )
@@ -203,7 +204,7 @@ def url_only(msg: Message, ctx: Context) -> Hit | None:
     if words >= 8 or len(rest.strip()) >= 60:
         return None
     return Hit(
-        evidence=[links[0].url[:200], f"{words} words besides links"],
+        evidence=[links[0].url[:200], T("ev.words_besides_links", words=words)],
         params={"url": links[0].url[:100]},
     )
 
@@ -261,7 +262,11 @@ def phishing_brand(msg: Message, ctx: Context) -> Hit | None:
     if not foreign:
         return None
     return Hit(
-        evidence=[f"names {brand_label(brand)}", f"lure: {lures[0]}", f"link: {foreign[0][:150]}"],
+        evidence=[
+            T("ev.names_brand", brand=brand_label(brand)),
+            T("ev.lure", text=lures[0]),
+            T("ev.link", url=foreign[0][:150]),
+        ],
         params={"brand": brand_label(brand), "lure": lures[0]},
     )
 
@@ -306,7 +311,7 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
     brand = _named_brand(msg, text)
     if not pressure and weak and brand and _brand_in_sender_or_subject(msg, brand):
         # The sender name or subject claims the brand: impersonation stands in for a threat.
-        pressure.append(f"claims {brand_label(brand)}")
+        pressure.append(T("ev.claims_brand", brand=brand_label(brand)))
     if not pressure:
         return None
     lures = strong or weak
@@ -318,7 +323,7 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
         domains = frozenset([registrable_domain(sender.domain)])  # no brand: own site is fine
     foreign = _foreign_links(msg, domains)
     if foreign:
-        where = f"link: {foreign[0][:150]}"
+        where = T("ev.link", url=foreign[0][:150])
     elif (
         strong
         and brand
@@ -326,12 +331,12 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
         and not msg.http_urls
         and (sanction or _brand_in_sender_or_subject(msg, brand))
     ):
-        where = f"sender: {sender.addr_spec}"
+        where = T("ev.sender", address=sender.addr_spec)
     else:
         return None
-    evidence = [f"lure: {lures[0]}", f"pressure: {pressure[0]}", where]
+    evidence = [T("ev.lure", text=lures[0]), T("ev.pressure", text=pressure[0]), where]
     if brand:
-        evidence.insert(0, f"names {brand_label(brand)}")
+        evidence.insert(0, T("ev.names_brand", brand=brand_label(brand)))
     return Hit(evidence=evidence, params={"lure": lures[0]})
 
 

@@ -17,10 +17,13 @@ from typing import Any
 
 import yaml
 
+from scorer import i18n
 from scorer.auth import dkim as dkim_auth
+from scorer.causes import load_causes
 from scorer.checks import auth
 from scorer.context import Context
 from scorer.errors import RuleError
+from scorer.i18n import T
 from scorer.kind import applies, parse_applies_to
 from scorer.message import Message
 from scorer.paths import rules_dir
@@ -112,6 +115,19 @@ class _Facts:
     def online(self) -> bool:
         return self.ctx.dns is not None
 
+    def not_online(self) -> Outcome:
+        """Why a DNS-based row is unknown: offline, or a resolver that failed its sanity check."""
+        status = self.ctx.dns_status
+        if status is not None and not status.trusted:
+            return "unknown", "dns_untrusted", {}
+        return "unknown", "offline", {}
+
+    def from_missing(self) -> Outcome | None:
+        """A From domain that does not exist fails every row about it, for one cause."""
+        if auth.from_domain_missing(self.msg, self.ctx):
+            return "fail", "from.nxdomain", {"domain": self.msg.from_domain}
+        return None
+
     def spf(self) -> Outcome:
         """SPF of the envelope domain (the From domain when no envelope sender is known)."""
         domain, _ = auth.spf_domain(self.msg, self.ctx)
@@ -133,9 +149,11 @@ class _Facts:
         self, domain: str, record_of: Callable[[], Any], result_of: Callable[[], Any]
     ) -> Outcome:
         if not self.online:
-            return "unknown", "offline", {}
+            return self.not_online()
         if not domain:
             return "unknown", "no_domain", {}
+        if domain == self.msg.from_domain and (missing := self.from_missing()):
+            return missing
         record = record_of()
         assert record is not None
         params: dict[str, Any] = {"domain": domain, "ip": auth.sender_ip(self.ctx) or ""}
@@ -146,7 +164,7 @@ class _Facts:
         if record.status == "permerror":
             return "fail", "spf.broken", {**params, "reason": record.error}
         if record.too_many_lookups or record.too_many_void_lookups:
-            reason = f"{record.lookups} DNS lookups, {record.void_lookups} void"
+            reason = T("req.spf_lookups", lookups=record.lookups, void=record.void_lookups)
             return "fail", "spf.broken", {**params, "reason": reason}
         result = result_of()
         if result is None:
@@ -160,7 +178,7 @@ class _Facts:
 
     def dkim(self) -> Outcome:
         if not self.online:
-            return "unknown", "offline", {}
+            return self.not_online()
         summary = auth.dkim_summary(self.msg, self.ctx)
         assert summary is not None
         if summary.key is not None:
@@ -202,7 +220,9 @@ class _Facts:
 
     def dmarc_record(self) -> Outcome:
         if not self.online:
-            return "unknown", "offline", {}
+            return self.not_online()
+        if missing := self.from_missing():
+            return missing
         lookup = auth.dmarc_lookup(self.msg, self.ctx)
         if lookup is None:
             return "unknown", "no_domain", {}
@@ -216,17 +236,25 @@ class _Facts:
         policy = lookup.policy or "none"
         if lookup.test_mode and policy != lookup.applied_policy:
             # RFC 9989 t=y: a record is there, but it is not enforcing (applied one level down)
-            policy = f"{policy}; t=y, test mode: applied as {lookup.applied_policy}"
+            shown: Any = T("req.policy_test_mode", policy=policy, applied=lookup.applied_policy)
+            return "pass", "dmarc.present", {**params, "policy": shown}
         return "pass", "dmarc.present", {**params, "policy": policy}
 
     def dmarc_result(self) -> Outcome:
         if not self.online:
-            return "unknown", "offline", {}
+            return self.not_online()
+        if missing := self.from_missing():
+            return missing
         verdict = auth.dmarc_verdict(self.msg, self.ctx)
         if verdict is None:
             return "unknown", "no_domain", {}
         domain = self.msg.from_domain
-        params = {"domain": domain, "policy": verdict.policy or "none", "reason": verdict.detail}
+        reason = _VERDICT_WORDS.get(verdict.detail)
+        params = {
+            "domain": domain,
+            "policy": verdict.policy or "none",
+            "reason": T(reason) if reason else verdict.detail,
+        }
         if verdict.result == "pass":
             return "pass", "dmarc.pass", params
         if verdict.result == "fail":
@@ -240,34 +268,50 @@ class _Facts:
         return "unknown", "dmarc.unknown", params
 
 
+_VERDICT_WORDS = {
+    "needs the sending IP for SPF": "req.needs_ip",
+    "no DMARC record": "req.no_dmarc_record",
+}
+"""scorer.auth.dmarc's reasons, in words a report can show in either language."""
+
+
 def _spf_or_dkim(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     spf_status, _k, _p = facts.spf()
     dkim_status, _k2, _p2 = facts.dkim()
     if spf_status == "pass" or dkim_status == "pass":
-        how = " and ".join(
-            n for n, s in (("SPF", spf_status), ("DKIM", dkim_status)) if s == "pass"
-        )
+        both = spf_status == dkim_status
+        how = T("req.how_both") if both else ("SPF" if spf_status == "pass" else "DKIM")
         return "pass", "auth.pass", {"how": how}
     if spf_status == "fail" and dkim_status == "fail":
         return "fail", "auth.fail", {}
     if not facts.online:
-        return "unknown", "offline", {}
-    return "unknown", "auth.unknown", {"spf": spf_status, "dkim": dkim_status}
+        return facts.not_online()
+    return (
+        "unknown",
+        "auth.unknown",
+        {"spf": T(f"status.{spf_status}"), "dkim": T(f"status.{dkim_status}")},
+    )
 
 
 def _alignment(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     if not facts.online:
-        return "unknown", "offline", {}
+        return facts.not_online()
     domain = facts.msg.from_domain
     if not domain:
         return "unknown", "no_domain", {}
+    if missing := facts.from_missing():
+        return missing
     lookup = auth.dmarc_lookup(facts.msg, facts.ctx)
     record = lookup.record if lookup else None
     spf_id, dkim_ids = auth.aligned_identifiers(facts.msg, facts.ctx)
     summary = auth.dkim_summary(facts.msg, facts.ctx)
     if summary is not None and summary.signatures:
         dkim_ids = [s.domain for s in summary.passing] or dkim_ids
-    ids = [(f"SPF domain {spf_id}", spf_id, record.aspf if record else "r")] if spf_id else []
+    ids: list[tuple[Any, str, str]] = (
+        [(T("req.spf_domain", domain=spf_id), spf_id, record.aspf if record else "r")]
+        if spf_id
+        else []
+    )
     ids += [(f"DKIM d={d}", d, record.adkim if record else "r") for d in dkim_ids]
     for label, value, mode in ids:
         if auth.is_aligned(facts.ctx, value, domain, mode):
@@ -283,7 +327,7 @@ def _alignment(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
 
 def _ptr(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     if not facts.online:
-        return "unknown", "offline", {}
+        return facts.not_online()
     ip = auth.sender_ip(facts.ctx)
     if not ip:
         return "unknown", "ptr.no_ip", {}
@@ -342,6 +386,8 @@ def _unsubscribe_present(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
 
 def _message_id(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     values = facts.msg.header_all("Message-ID")
+    if not values and facts.ctx.assumes_missing("Message-ID"):
+        return "unknown", "draft.not_given", {"header": "Message-ID"}
     if not values:
         return "fail", "msgid.missing", {}
     if len(values) > 1:
@@ -376,6 +422,8 @@ def _message_id_unique(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
 def _single_from(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     msg = facts.msg
     count = msg.header_count("From")
+    if count == 0 and facts.ctx.assumes_missing("From"):
+        return "unknown", "draft.not_given", {"header": "From"}
     if count == 0:
         return "fail", "from.missing", {}
     if count > 1:
@@ -575,11 +623,6 @@ def _providers(data: Any, name: str) -> dict[str, Provider]:
     return out
 
 
-class _Defaulting(dict):  # type: ignore[type-arg]
-    def __missing__(self, key: str) -> str:
-        return "…"
-
-
 @requirements
 def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -> list[Requirement]:
     """One entry per provider rule, judged from the message, the delivery facts and DNS.
@@ -591,9 +634,11 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
     as_of = load_catalogue().as_of
     if as_of:
         ctx.sections["requirements_as_of"] = as_of
+    causes = load_causes()
     facts = _Facts(msg, ctx, findings)
     kind = ctx.kind
     cache: dict[str, Outcome] = {}
+    texts: dict[str, dict[str, str]] = {}
     entries = []
     for spec in specs:
         if kind is not None and not applies(spec.applies_to, kind.value):
@@ -602,40 +647,57 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
         key = f"{spec.test}:{sorted(spec.params.items())}"
         if key not in cache:
             cache[key] = TESTS[spec.test](facts, spec.params)
+            status, detail_key, params = cache[key]
+            texts[key] = {lang: detail_text(detail_key, params, lang, details) for lang in LANGS}
         status, detail_key, params = cache[key]
         assert status in REQUIREMENT_STATUSES
-        texts = details.get(detail_key) or {"en": detail_key, "ja": detail_key}
-        values = _Defaulting({k: str(v) for k, v in params.items()})
-        detail = {
-            lang: texts[lang].format_map(values) if "{" in texts[lang] else texts[lang]
-            for lang in LANGS
-        }
         entries.append(
-            Requirement(
-                id=spec.id,
-                status=status,
-                detail=detail,
+            _entry(
+                spec,
+                status,
+                dict(texts[key]),
                 advice=spec.advice if status in ("fail", "warn", "unknown") else {},
-                title=spec.title,
                 smtp_reply=spec.smtp_reply,
-                provider=spec.provider,
-                references=spec.references,
-                effective_from=spec.effective_from,
-                sources=tuple(src.url for src in spec.sources),
+                outcome=detail_key,
+                params=dict(params),
+                cause=causes.of_outcome(detail_key) if status in ("fail", "warn") else None,
             )
         )
     return entries
 
 
-def _not_applicable(spec: Spec, reason: dict[str, str]) -> Requirement:
+def _entry(spec: Spec, status: str, detail: dict[str, str], **judged: Any) -> Requirement:
+    """A requirement row: the spec's fixed facts, the status and what was judged."""
     return Requirement(
         id=spec.id,
-        status="pass",
-        detail=reason,
+        status=status,
+        detail=detail,
         title=spec.title,
         provider=spec.provider,
         references=spec.references,
         effective_from=spec.effective_from,
         sources=tuple(src.url for src in spec.sources),
-        applicable=False,
+        row=spec.test,
+        **judged,
     )
+
+
+def detail_template(
+    key: str, lang: str, details: Mapping[str, Mapping[str, str]] | None = None
+) -> str:
+    """The outcome text for `key` in `lang` (requirements.yaml `details`)."""
+    texts = (details if details is not None else load_requirements()[1]).get(key)
+    return (texts.get(lang) or texts["en"]) if texts else key
+
+
+def detail_text(
+    key: str,
+    params: Mapping[str, Any],
+    lang: str,
+    details: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
+    return i18n.fill(detail_template(key, lang, details), params, lang)
+
+
+def _not_applicable(spec: Spec, reason: dict[str, str]) -> Requirement:
+    return _entry(spec, "pass", reason, outcome="not_applicable", applicable=False)
