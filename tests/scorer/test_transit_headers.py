@@ -77,8 +77,8 @@ def test_added_verdict_headers_change_nothing(offline_engine, block):
 def _received_messages() -> list[tuple[str, bytes]]:
     found = []
     for source, label, step in (
-        ("foff-milter-2025", "ham", 9),
-        ("foff-milter-2025", "spam", 9),
+        ("foff-milter-2025", "ham", 5),
+        ("foff-milter-2025", "spam", 5),
         ("phishing-pot-2020s", "spam", 80),
         ("ja-phish-lists", "spam", 25),
     ):
