@@ -203,14 +203,14 @@ JA_NOTICE_HAM = [
         "eki-net.com",
     ),
     (
-        "東京電力エナジーパートナー <info@tepco-ep.example.com>",
+        "東京電力エナジーパートナー <info@tepco.co.jp>",
         "【くらしTEPCO】6月分の電気料金のお知らせ",
         [
             "6月分の電気料金が確定しました。ご請求金額：7,812円（使用量 286kWh）",
             "お支払いはご登録のクレジットカードにて承ります。",
             "前年同月と比べて使用量は4%減りました。",
         ],
-        "tepco-ep.example.com",
+        "tepco.co.jp",
     ),
     (
         "au <info@au.com>",
@@ -288,13 +288,13 @@ JA_NOTICE_HAM = [
         "kuronekoyamato.co.jp",
     ),
     (
-        "Coincheck <info@coincheck.example.com>",
+        "Coincheck <info@coincheck.com>",
         "【Coincheck】ご入金確認のお知らせ",
         [
             "ご登録口座への日本円のご入金を確認しました。入金額：50,000円",
             "反映までに時間がかかる場合がございます。",
         ],
-        "coincheck.example.com",
+        "coincheck.com",
     ),
     (
         "Apple <no_reply@apple.com>",
@@ -306,13 +306,13 @@ JA_NOTICE_HAM = [
         "apple.com",
     ),
     (
-        "NHK <info@nhk-jushinryo.example.com>",
+        "NHK <info@nhk-cs.jp>",
         "受信料のお支払い方法変更手続き完了のお知らせ",
         [
             "ご依頼いただいたお支払い方法の変更手続きが完了しました。",
             "次回のお支払いから、クレジットカード継続払いとなります。",
         ],
-        "nhk-jushinryo.example.com",
+        "nhk-cs.jp",
     ),
     (
         "ひかり市役所 <info@hikari-city.example.com>",
