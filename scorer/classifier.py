@@ -39,7 +39,7 @@ import mmh3
 import numpy as np
 
 from scorer.errors import ModelError
-from scorer.features import FEATURE_VERSION, Unit, extract, rule_feature_ids
+from scorer.features import FEATURE_VERSION, Unit, extract, rule_feature_ids, word_count
 from scorer.message import Message
 from scorer.paths import models_dir
 from scorer.settings import Settings
@@ -129,9 +129,17 @@ class Prediction:
 
     probability: float
     top_features: list[dict[str, Any]] = field(default_factory=list)
+    words: int | None = None
+    """Distinct words and segments the model read (`scorer.features.word_count`)."""
 
     def to_section(self) -> dict[str, Any]:
-        return {"probability": round(self.probability, 6), "top_features": self.top_features}
+        section: dict[str, Any] = {
+            "probability": round(self.probability, 6),
+            "top_features": self.top_features,
+        }
+        if self.words is not None:
+            section["words"] = self.words
+        return section
 
 
 class Model:
@@ -214,7 +222,7 @@ class Model:
             units = units + [Unit(f"r:{r}", r, "rule", ()) for r, _ in rules]
             rule_shares = [self.rule_value * float(self.rule_coef[i]) for _, i in rules]
             shares = np.concatenate((shares, rule_shares))
-        return Prediction(probability, _explain(units, shares, top))
+        return Prediction(probability, _explain(units, shares, top), word_count(units))
 
     def shares(self, vector: Vector) -> np.ndarray:
         """Each unit's exact share of the log-odds: its slots' weights times the value, a slot

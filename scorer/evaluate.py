@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from scorer import corpus
-from scorer.classifier import Model, default_model_dir
+from scorer.classifier import META_FILE, Model, default_model_dir
 from scorer.rules import RuleSet, load_rules
 from scorer.settings import Settings
 
@@ -77,20 +77,44 @@ def confusion(labels: Sequence[int] | np.ndarray, flagged: Sequence[bool] | np.n
     }
 
 
-def bucket_scores(probabilities: np.ndarray, rules: RuleSet) -> np.ndarray:
-    """The classifier category's total for each probability, as the engine would score it."""
-    from scorer.checks.classifier import buckets_for
+def bucket_scores(
+    probabilities: np.ndarray,
+    rules: RuleSet,
+    words: Sequence[int | None] | None = None,
+    others: Sequence[float] | None = None,
+    rules_scores: Sequence[float] | None = None,
+    threshold: float = 5.0,
+) -> np.ndarray:
+    """The classifier category's total for each probability, as the engine would score it
+    (`scorer.checks.classifier.category_score`): `words` are the words the model read (None:
+    enough), `others` the corroborating categories' support (None: corroborated), and
+    `rules_scores` the classifier-off scores (the rest of the score, for the threshold)."""
+    from scorer.checks.classifier import category_score
 
-    category = rules.categories.get("classifier")
     scores = np.zeros(len(probabilities))
     for index, probability in enumerate(probabilities.tolist()):
-        total = sum(rule.score for rule in buckets_for(probability, rules))
-        if category is not None and category.cap is not None:
-            total = min(total, category.cap)
-        if category is not None and category.floor is not None:
-            total = max(total, category.floor)
-        scores[index] = total
+        scores[index] = category_score(
+            probability,
+            None if words is None else words[index],
+            float("inf") if others is None else others[index],
+            rules,
+            None if rules_scores is None else threshold - rules_scores[index],
+        )
     return scores
+
+
+def corroboration(
+    evidence: Sequence[Any], category: str = "classifier", rules: RuleSet | None = None
+) -> np.ndarray:
+    """What corroborates `category` in each message's classifier-off run: the positive totals
+    of the categories its `corroboration.from` names (`scorer.rules.Corroboration.support`);
+    infinite when the category needs no corroboration."""
+    rules = rules or load_rules()
+    found = rules.categories.get(category)
+    if found is None or found.corroboration is None:
+        return np.full(len(evidence), np.inf)
+    support = found.corroboration.support
+    return np.asarray([support(dict(e.categories), category) for e in evidence])
 
 
 def threshold_table(labels: np.ndarray, probabilities: np.ndarray, rules: RuleSet) -> list[dict]:
@@ -186,7 +210,15 @@ def cross_validate(
         base = dataset.rules_scores
         if base is None:
             base, _rate = rules_scores(dataset.samples, settings, log)
-        total = base + bucket_scores(probabilities, rules)
+        evidence = getattr(dataset, "evidence", None) or None
+        total = base + bucket_scores(
+            probabilities,
+            rules,
+            None if evidence is None else [e.words for e in evidence],
+            None if evidence is None else corroboration(evidence),
+            base,
+            settings.threshold,
+        )
         result["pipeline"] = {
             "threshold": settings.threshold,
             **confusion(labels, total >= settings.threshold),
@@ -332,10 +364,18 @@ def _write_scores(path: str, samples: Sequence[corpus.Sample], result: dict[str,
 def model_recipe(model_dir: Path | None, settings: Settings) -> dict[str, Any]:
     """How a saved model was trained, from its metadata: data paths, C, seed, sample weights,
     slots, Naive Bayes share and calibration folds (the keys `_cv_recipe` fills)."""
-    from scorer.classifier import DEFAULT_N_FEATURES
+    from scorer.classifier import DEFAULT_N_FEATURES, DEFAULT_RULE_VALUE
     from scorer.train import DEFAULT_C
 
-    meta = Model.load(model_dir or default_model_dir(settings)).meta
+    # The recipe only: read the metadata without loading the weights, so that a model made
+    # for another feature version can still be re-made from its own recipe.
+    meta_path = Path(model_dir or default_model_dir(settings)) / META_FILE
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        from scorer.errors import ModelError
+
+        raise ModelError(f"{meta_path}: cannot read the model's recipe: {exc}") from None
     sources = meta.get("sources") or []
     return {
         "ham": [s["path"] for s in sources if s.get("label") == "ham"],
@@ -343,7 +383,9 @@ def model_recipe(model_dir: Path | None, settings: Settings) -> dict[str, Any]:
         "c": float(meta.get("C", DEFAULT_C)),
         "seed": int(meta.get("seed", 0)),
         "weights": list(meta.get("weights") or []),
+        "exclude": list(meta.get("exclude") or []),
         "n_features": int(meta.get("n_features", DEFAULT_N_FEATURES)),
+        "rule_value": float(meta.get("rule_value", DEFAULT_RULE_VALUE)),
         "nb_weight": float(meta.get("nb_weight", 0.0)),
         "calibrate": int(meta.get("calibrate", 0)),
     }
@@ -363,6 +405,7 @@ def _cv_recipe(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         "c": DEFAULT_C,
         "seed": 0,
         "weights": [],
+        "exclude": [],
         "n_features": DEFAULT_N_FEATURES,
         "nb_weight": 0.0,
         "calibrate": 0,
@@ -377,11 +420,24 @@ def _cv_recipe(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         recipe["seed"] = args.seed
     if args.weight:
         recipe["weights"] = list(args.weight)
+    if args.exclude:
+        recipe["exclude"] = list(args.exclude)
     if args.nb_weight is not None:
         recipe["nb_weight"] = args.nb_weight
     if args.calibrate is not None:
         recipe["calibrate"] = args.calibrate
     return recipe
+
+
+def _recipe_text(recipe: dict[str, Any]) -> str:
+    return (
+        " ".join([f"--ham {p}" for p in recipe["ham"]] + [f"--spam {p}" for p in recipe["spam"]])
+        + "".join(f" --exclude {p}" for p in recipe["exclude"])
+        + f" --c {recipe['c']:g} --seed {recipe['seed']}"
+        + (f" --nb-weight {recipe['nb_weight']:g}" if recipe["nb_weight"] else "")
+        + (f" --calibrate {recipe['calibrate']}" if recipe["calibrate"] else "")
+        + "".join(f" --weight {w}" for w in recipe["weights"])
+    )
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -394,24 +450,37 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.threshold is not None:
         settings = settings.replace(threshold=args.threshold)
     settings = settings.replace(offline=True)
+    if args.per_source:
+        from scorer import source_eval
+
+        recipe = _cv_recipe(args, settings)
+        say("per-source evaluation of: " + _recipe_text(recipe))
+        root = Path(args.corpus or "../shared/corpus")
+        if not root.is_dir():
+            raise UsageError(f"no corpus folder {root} (give --corpus DIR)")
+        rows, table = source_eval.run(
+            recipe,
+            root,
+            folds=args.cv or 5,
+            settings=settings,
+            scores_out=args.scores_out,
+            use_cache=not args.no_cache,
+            loso_seeds=args.loso_seeds,
+            rescore=args.rescore,
+            log=say,
+        )
+        print(json.dumps({"recipe": recipe, "sources": rows}, indent=2) if args.json else table)
+        return 0
     if args.cv:
         from scorer.train import Recipe, prepare, sample_weights
 
         recipe = _cv_recipe(args, settings)
-        say(
-            "cross-validating: "
-            + " ".join(
-                [f"--ham {p}" for p in recipe["ham"]] + [f"--spam {p}" for p in recipe["spam"]]
-            )
-            + f" --c {recipe['c']:g} --seed {recipe['seed']}"
-            + (f" --nb-weight {recipe['nb_weight']:g}" if recipe["nb_weight"] else "")
-            + (f" --calibrate {recipe['calibrate']}" if recipe["calibrate"] else "")
-            + "".join(f" --weight {w}" for w in recipe["weights"])
-        )
+        say("cross-validating: " + _recipe_text(recipe))
         dataset = prepare(
             recipe["ham"],
             recipe["spam"],
             n_features=recipe["n_features"],
+            exclude=recipe["exclude"],
             settings=settings,
             log=say,
         )
@@ -503,6 +572,42 @@ def register(sub: Any) -> None:
         default=None,
         metavar="K",
         help="inner calibration folds for the CV fold models (default: the recipe's)",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="training messages to leave out, as in `train` (default: the recipe's)",
+    )
+    parser.add_argument(
+        "--per-source",
+        action="store_true",
+        help="per-source table: every source of --corpus (and every seed set) scored by a model "
+        "trained without it (leave-one-source-out) and by grouped CV within the training data "
+        "(--cv K folds, default 5); the training recipe is the model's own unless --ham/--spam",
+    )
+    parser.add_argument(
+        "--corpus",
+        metavar="DIR",
+        default=None,
+        help="corpus folder whose sources --per-source measures (default ../shared/corpus)",
+    )
+    parser.add_argument(
+        "--loso-seeds",
+        action="store_true",
+        help="with --per-source, also leave out each seed set in turn (default: CV only)",
+    )
+    parser.add_argument(
+        "--rescore",
+        metavar="FILE",
+        help="with --per-source, take the probabilities from an earlier --scores-out file "
+        "instead of refitting (valid when only rules/classifier.yaml changed)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not read or write the evidence cache (scorer/evidence.py)",
     )
     parser.add_argument("--threshold", type=float, help="pipeline spam threshold (default 5.0)")
     parser.add_argument(

@@ -442,7 +442,7 @@ class _Run:
             )
         kind = self.ctx.kind
         findings, not_applicable = _findings(hits, rules, kind.value if kind else None)
-        categories, capped = category_totals(findings, rules)
+        categories, capped = category_totals(findings, rules, self.ctx.settings.threshold)
         score = round(sum(categories.values()), 2)
         threshold = self.ctx.settings.threshold
         incomplete = _incomplete(self.msg, over_budget, unfinished, score)

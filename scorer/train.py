@@ -39,6 +39,7 @@ from scorer.classifier import (
     unit_slots,
     vectorize,
 )
+from scorer.evidence import Evidence, collect
 from scorer.features import FEATURE_VERSION, extract, rule_feature_ids
 from scorer.rules import RuleSet, load_rules
 from scorer.settings import Settings
@@ -66,6 +67,8 @@ class Dataset:
     rule_value: float = DEFAULT_RULE_VALUE
     rules_scores: np.ndarray | None = None
     """Each message's whole offline-pipeline score with the classifier off."""
+    evidence: list[Evidence] = field(default_factory=list)
+    """Each message's cached evidence (`scorer.evidence`): words read, findings, categories."""
 
     @property
     def groups(self) -> np.ndarray:
@@ -145,6 +148,23 @@ def featurize(samples: Sequence[corpus.Sample], n_features: int) -> sp.csr_matri
     )
 
 
+def evidence_matrix(
+    evidence: Sequence[Evidence], n_features: int, vocabulary: Sequence[str], rule_value: float
+) -> sp.csr_matrix:
+    """The feature matrix (hashed text slots, then the rule columns) of cached evidence."""
+    import scipy.sparse as sp
+
+    lengths = np.fromiter((len(e.slots) for e in evidence), np.int64, len(evidence))
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    indices = (
+        np.concatenate([e.slots for e in evidence]) if len(evidence) else np.zeros(0, np.int64)
+    )
+    values = np.repeat(1.0 / np.sqrt(np.maximum(lengths, 1)), lengths)
+    text = sp.csr_matrix((values, indices, indptr), shape=(len(evidence), n_features))
+    rules = rule_matrix([e.rule_ids for e in evidence], vocabulary, rule_value)
+    return sp.hstack([text, rules], format="csr")
+
+
 def prepare(
     ham: Sequence[str],
     spam: Sequence[str],
@@ -152,23 +172,26 @@ def prepare(
     n_features: int = DEFAULT_N_FEATURES,
     rule_value: float = DEFAULT_RULE_VALUE,
     dedupe: bool = True,
+    exclude: Sequence[str] = (),
     settings: Settings | None = None,
+    use_cache: bool = True,
     log: Any = None,
 ) -> Dataset:
-    """Load, normalise, de-duplicate, group and featurize the corpora (text and rule findings)."""
-    import scipy.sparse as sp
-
+    """Load, normalise, de-duplicate, group and featurize the corpora (text and rule findings).
+    The per-message work is cached (`scorer.evidence`)."""
     started = time.monotonic()
-    samples = corpus.load(ham, spam)
+    samples = corpus.load(ham, spam, exclude=exclude)
+    found = collect(samples, n_features, settings=settings, use_cache=use_cache, log=log)
+    by_sample = {id(s): e for s, e in zip(samples, found, strict=True)}
     stats = None
     if dedupe:
         samples, stats = corpus.deduplicate(samples)
     corpus.assign_groups(samples)
-    text = featurize(samples, n_features)
+    evidence = [by_sample[id(s)] for s in samples]
     vocabulary = rule_vocabulary(load_rules())
-    scores, ids, _rate = rule_evidence(samples, settings, log)
-    matrix = sp.hstack([text, rule_matrix(ids, vocabulary, rule_value)], format="csr")
+    matrix = evidence_matrix(evidence, n_features, vocabulary, rule_value)
     labels = np.asarray([s.label for s in samples], dtype=np.int64)
+    scores = np.asarray([e.rules_score for e in evidence])
     if log:
         removed = (
             f"; removed {stats.exact} exact and {stats.near} near duplicates, "
@@ -181,7 +204,7 @@ def prepare(
             f"in {len({s.group for s in samples})} groups{removed} "
             f"[{time.monotonic() - started:.1f}s]"
         )
-    return Dataset(samples, matrix, labels, stats, vocabulary, rule_value, scores)
+    return Dataset(samples, matrix, labels, stats, vocabulary, rule_value, scores, evidence)
 
 
 _MAX_RULE_PASSES = 10
@@ -195,6 +218,7 @@ def fit(
     seed: int = DEFAULT_SEED,
     sample_weight: np.ndarray | None = None,
     n_rules: int = 0,
+    dropped: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
     """Weights and intercept of an L2 logistic regression on the feature matrix.
 
@@ -203,7 +227,9 @@ def fit(
     (In the 2002 corpus shorteners, frames and many link domains were commoner in newsletters
     than in spam, and an unconstrained fit learned to reward them, which would let any author
     lower the score by adding a shortener.) A rule whose weight comes out negative is taken out
-    and the model refitted, until none is negative.
+    and the model refitted, until none is negative. `dropped` (a boolean mask over the rule
+    columns, updated in place) starts the loop from rules already known to go: the calibration
+    folds start from the full fit's, which saves most of their refits.
     """
     import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
@@ -211,19 +237,27 @@ def fit(
     if len(set(labels.tolist())) != 2:
         raise corpus.CorpusError("training needs both ham and spam messages")
     n_text = matrix.shape[1] - n_rules
-    dropped = np.zeros(n_rules, dtype=bool)
+    # Only the columns some message has take part (the rest of the 2^20 hashed slots would get
+    # weight 0 anyway): the same solution, found about a quarter faster.
+    used = np.union1d(np.unique(matrix.indices), np.arange(n_text, matrix.shape[1]))
+    compact = matrix[:, used].tocsr()
+    n_compact_text = len(used) - n_rules
+    if dropped is None:
+        dropped = np.zeros(n_rules, dtype=bool)
     for _ in range(_MAX_RULE_PASSES):
-        keep = np.ones(matrix.shape[1])
-        keep[n_text:][dropped] = 0.0
-        design = (matrix @ sp.diags(keep)).tocsr() if dropped.any() else matrix
+        keep = np.ones(compact.shape[1])
+        keep[n_compact_text:][dropped] = 0.0
+        design = (compact @ sp.diags(keep)).tocsr() if dropped.any() else compact
         model = LogisticRegression(C=c, solver="liblinear", random_state=seed, max_iter=1000)
         model.fit(design, labels, sample_weight=sample_weight)
-        coef = model.coef_[0].astype(np.float32)
-        negative = (coef[n_text:] < 0) & ~dropped
+        found = model.coef_[0].astype(np.float32)
+        negative = (found[n_compact_text:] < 0) & ~dropped
         if not negative.any():
             break
         dropped |= negative
-    coef[n_text:][dropped] = 0.0
+    found[n_compact_text:][dropped] = 0.0
+    coef = np.zeros(matrix.shape[1], dtype=np.float32)
+    coef[used] = found
     return coef, float(model.intercept_[0])
 
 
@@ -268,9 +302,16 @@ def _fit_uncalibrated(
     recipe: Recipe,
     sample_weight: np.ndarray | None,
     n_rules: int,
+    dropped: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
     coef, intercept = fit(
-        matrix, labels, c=recipe.c, seed=recipe.seed, sample_weight=sample_weight, n_rules=n_rules
+        matrix,
+        labels,
+        c=recipe.c,
+        seed=recipe.seed,
+        sample_weight=sample_weight,
+        n_rules=n_rules,
+        dropped=dropped,
     )
     coef = coef.astype(np.float64)
     if recipe.nb_weight:
@@ -300,13 +341,14 @@ def fit_recipe(
     probability bands in rules/classifier.yaml mean what their names say. Calibration is
     skipped when a class has fewer groups than K (tiny corpora).
     """
-    coef, intercept = _fit_uncalibrated(matrix, labels, recipe, sample_weight, n_rules)
+    dropped = np.zeros(n_rules, dtype=bool)
+    coef, intercept = _fit_uncalibrated(matrix, labels, recipe, sample_weight, n_rules, dropped)
     folds = recipe.calibrate
     if folds >= 2 and groups is not None:
         groups = np.asarray(groups)
         smallest = min(len(set(groups[labels == label].tolist())) for label in (0, 1))
         if smallest >= folds:
-            scale, offset = _platt(matrix, labels, recipe, groups, sample_weight, n_rules)
+            scale, offset = _platt(matrix, labels, recipe, groups, sample_weight, n_rules, dropped)
             if scale > 0:  # a positive rescaling keeps every weight's sign (rules stay >= 0)
                 coef = coef * scale
                 intercept = intercept * scale + offset
@@ -320,6 +362,7 @@ def _platt(
     groups: np.ndarray,
     sample_weight: np.ndarray | None,
     n_rules: int,
+    dropped: np.ndarray,
 ) -> tuple[float, float]:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedGroupKFold
@@ -335,6 +378,7 @@ def _platt(
             recipe,
             None if sample_weight is None else sample_weight[train],
             n_rules,
+            dropped.copy(),
         )
         logits[test] = matrix[test] @ coef + intercept
     # Nearly unregularised: two parameters, thousands of messages.
@@ -344,8 +388,8 @@ def _platt(
 
 
 def sample_weights(samples: Sequence[corpus.Sample], rules: Sequence[str]) -> np.ndarray | None:
-    """Per-sample weights from `PATTERN=WEIGHT` rules, PATTERN a glob over `source/name`
-    (the last matching rule wins); None when no rule is given."""
+    """Per-sample weights from `PATTERN=WEIGHT` rules, PATTERN a glob over `source/member`
+    (`Sample.origin`; the last matching rule wins); None when no rule is given."""
     if not rules:
         return None
     parsed = []
@@ -362,7 +406,7 @@ def sample_weights(samples: Sequence[corpus.Sample], rules: Sequence[str]) -> np
         parsed.append((pattern, weight))
     weights = np.ones(len(samples))
     for index, sample in enumerate(samples):
-        where = f"{sample.source}/{sample.name}"
+        where = sample.origin
         for pattern, weight in parsed:
             if fnmatch.fnmatchcase(where, pattern):
                 weights[index] = weight
@@ -403,6 +447,8 @@ def command_line(args: argparse.Namespace) -> str:
         parts += ["--ham", path]
     for path in args.spam:
         parts += ["--spam", path]
+    for pattern in args.exclude:
+        parts += ["--exclude", pattern]
     parts += ["--seed", str(args.seed), "--c", f"{args.c:g}"]
     if args.nb_weight:
         parts += ["--nb-weight", f"{args.nb_weight:g}"]
@@ -429,7 +475,9 @@ def run_train(args: argparse.Namespace) -> int:
         from scorer.cli import UsageError
 
         raise UsageError("train needs at least one --ham and one --spam path")
-    dataset = prepare(args.ham, args.spam, n_features=args.n_features, log=say)
+    dataset = prepare(
+        args.ham, args.spam, n_features=args.n_features, exclude=args.exclude, log=say
+    )
     counts: dict[str, dict[str, int]] = {}
     for sample in dataset.samples:
         entry = counts.setdefault(sample.source, {"ham": 0, "spam": 0})
@@ -450,6 +498,7 @@ def run_train(args: argparse.Namespace) -> int:
         "deduplication": vars(dataset.dedup) if dataset.dedup else None,
         "sources": _sources_meta(args.ham, dataset.samples, 0)
         + _sources_meta(args.spam, dataset.samples, 1),
+        "exclude": list(args.exclude),
     }
     weights = sample_weights(dataset.samples, args.weight)
     if weights is not None:
@@ -490,6 +539,14 @@ def register(sub: Any) -> None:
         default=[],
         metavar="PATH",
         help="spam messages: folder, .tar.gz, or corpus source folder (repeatable)",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out messages whose source/member matches (repeatable), e.g. "
+        "'legit-templates/mailchimp_*'",
     )
     parser.add_argument(
         "--out",
