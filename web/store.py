@@ -1,8 +1,9 @@
 """Stored reports: each with the raw message it was made from, under an unguessable id.
 
 SQLite in the data directory by default (created on first use); `DATABASE_URL` points the same
-code at PostgreSQL. The raw message is written before the analysis runs, so nothing a user
-submitted is lost even if the analyzer fails on it; the report is re-made from the raw then.
+code at PostgreSQL. The raw message is written with its report, in one transaction, before the
+answer goes out (web.service); if the analyzer fails on it the raw is kept all the same and the
+report is re-made from it when fetched.
 Reports are kept for a retention period and purged after it.
 
 Test sends (web/inbox) add a `tests` table: a test address waits for one message, which the
@@ -425,13 +426,24 @@ class ReportStore:
     # --- writing -------------------------------------------------------------------------
     @_faults("written")
     def add_raw(
-        self, raw: bytes, *, source: str, options: dict[str, Any], owner: str | None = None
+        self,
+        raw: bytes,
+        *,
+        source: str,
+        options: dict[str, Any],
+        owner: str | None = None,
+        report: dict[str, Any] | None = None,
+        error: str | None = None,
     ) -> NewReport:
-        """Store a submitted message before it is analysed; returns its new id and dates.
-        `owner` is the caller as the rate limit counts it (web.security.caller_identity)."""
+        """Store a submitted message; returns its new id and dates. `owner` is the caller as
+        the rate limit counts it (web.security.caller_identity). With `report` (its storage
+        form) the row is written done, with `error` failed, else pending: one write per
+        message, because SQLite rewrites a whole row on UPDATE, and a pending row of a 9 MB
+        message updated with its report wrote the 9 MB twice while every writer waited."""
         self._make_room(owner, len(raw))
         now = datetime.now(UTC)
         report_id = new_id()
+        status = DONE if report is not None else FAILED if error is not None else PENDING
         with self._writing() as conn:
             conn.execute(
                 _INSERT_REPORT,
@@ -440,11 +452,14 @@ class ReportStore:
                     "created_at": now,
                     "expires_at": now + self.retention,
                     "source": source,
-                    "status": PENDING,
+                    "status": status,
                     "raw": raw,
                     "options": json.dumps(options),
                     "owner": owner,
                     "size": len(raw),
+                    "report": jsonfast.dumps(report) if report is not None else None,
+                    "error": error[:2000] if error is not None else None,
+                    "score": float(report.get("score", 0.0)) if report is not None else None,
                 },
             )
         self._count_stored(owner, len(raw))
@@ -452,6 +467,12 @@ class ReportStore:
         return NewReport(report_id, now, now + self.retention)
 
     # --- quota and size cap --------------------------------------------------------------
+    @_faults("written")
+    def make_room(self, owner: str | None, size: int) -> None:
+        """Refuse (or make room for) a message before it is analysed, so a caller past its
+        quota costs no analysis; add_raw looks again when it writes."""
+        self._make_room(owner, size)
+
     def _make_room(self, owner: str | None, size: int) -> None:
         """Refuse a message past its caller's quota; past the store's cap, delete the oldest
         reports first (as retention would, only sooner)."""
