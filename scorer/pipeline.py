@@ -68,6 +68,11 @@ class Engine:
         self.checks = [
             c for c in registered_checks() if not c.emits or any(i in self.rules for i in c.emits)
         ]
+        # The three phases' checks and the pattern rules, worked out once, not per message.
+        self._offline_checks = [c for c in self.checks if not c.network and not c.late]
+        self._late_checks = [c for c in self.checks if not c.network and c.late]
+        self._network_checks = [c for c in self.checks if c.network]
+        self._pattern_rules = self.rules.pattern_rules()
         emitted = {c.name: c.emits for c in registered_checks()}
         emitted["pipeline"] = PIPELINE_IDS
         complete = rules is None if validate_complete is None else validate_complete
@@ -271,16 +276,14 @@ class _Run:
         self.statuses["kind"] = status
 
     def execute(self) -> None:
-        offline_checks = [c for c in self.engine.checks if not c.network and not c.late]
-        late_checks = [c for c in self.engine.checks if not c.network and c.late]
-        network_checks = [c for c in self.engine.checks if c.network]
-        for spec in offline_checks:
+        engine = self.engine
+        for spec in engine._offline_checks:
             self._run_guarded(spec)
         self._run_patterns()
         self.ctx.offline_hits = tuple(self.hits)
-        for spec in late_checks:
+        for spec in engine._late_checks:
             self._run_guarded(spec)
-        self._run_network(network_checks)
+        self._run_network(engine._network_checks)
 
     def _past_budget(self, name: str) -> bool:
         if self.ctx.time_left() <= 0:
@@ -320,7 +323,7 @@ class _Run:
                 self.skipped.append(skipped)
 
     def _run_patterns(self) -> None:
-        rules = self.engine.rules.pattern_rules()
+        rules = self.engine._pattern_rules
         if not rules:
             return
         started = time.perf_counter()
@@ -461,8 +464,9 @@ class _Run:
         sections["versions"] = self.engine.versions
         sections["dns"] = self._dns_section()
         classifier = sections.pop("classifier", None)
-        if self.ctx.delivery.to_dict():
-            sections.setdefault("delivery", self.ctx.delivery.to_dict())
+        delivery = self.ctx.delivery.to_dict()
+        if delivery:
+            sections.setdefault("delivery", delivery)
         report = Report(
             score=score,
             threshold=threshold,
@@ -482,6 +486,7 @@ class _Run:
             kind=kind,
             not_applicable=not_applicable,
             incomplete=incomplete,
+            parsed=self.msg,
         )
         return report
 

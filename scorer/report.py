@@ -16,6 +16,7 @@ from scorer.i18n import T
 from scorer.kind import Kind
 
 if TYPE_CHECKING:
+    from scorer.message import Message
     from scorer.rules import RuleSet
 
 REPORT_VERSION = 1
@@ -249,6 +250,10 @@ class Report:
     incomplete: dict[str, Any] | None = None
     """What was not read or not checked (`limits`, `checks`, `score_before_floor`), when
     anything was: the verdict is then `inconclusive`, never clean (scorer.pipeline._floor)."""
+
+    parsed: Message | None = field(default=None, repr=False, compare=False)
+    """The parsed message the report was made from (never serialised): whoever stores the
+    report keeps what its pages show from it (web.render) without parsing the message again."""
 
     @property
     def verdict(self) -> str:
