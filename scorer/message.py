@@ -370,6 +370,9 @@ def _bound_mime_nesting(data: bytes, max_depth: int) -> tuple[bytes, int | None]
     return data, None
 
 
+_NAMES_PARTS = re.compile(rb"multipart|message/", re.IGNORECASE)
+
+
 def _parse_structure(data: bytes) -> EmailMessage:
     """The stdlib's parse of `data`, without its per-line cost where it buys nothing.
 
@@ -377,9 +380,11 @@ def _parse_structure(data: bytes) -> EmailMessage:
     only to join the lines again when the message is not multipart/* or message/*. So the
     header block is parsed alone, and if it was all headers (nothing left over for a body)
     and the type has no parts, the rest is set as the payload exactly as the parser would
-    (the same text: bytes as ASCII with surrogate escapes). Anything else is parsed whole."""
+    (the same text: bytes as ASCII with surrogate escapes). Anything else is parsed whole. A
+    header block that names a multipart or message/ type anywhere goes straight to the whole
+    parse, so a multipart message's headers are not parsed twice."""
     end = _header_block_end(data)
-    if end < len(data):
+    if end < len(data) and not _NAMES_PARTS.search(data, 0, end):
         head = email.message_from_bytes(data[:end], policy=_STRUCTURE_POLICY)
         if head.get_payload() == "" and head.get_content_maintype() not in (
             "multipart",
