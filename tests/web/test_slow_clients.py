@@ -60,7 +60,7 @@ def _slow_loris(port: int, stop: threading.Event, opened: list[socket.socket]) -
 
 
 def test_slow_clients_and_parallel_page_views_never_stall_healthz(spamscore_server):
-    server = spamscore_server(SPAMSCORE_RATE_LIMIT="off")
+    server = spamscore_server(SPAMSCORE_RATE_LIMIT="off", SPAMSCORE_PAGE_RATE_LIMIT="off")
     raw = newsletter_340k()
     assert 330_000 < len(raw) < 360_000, len(raw)
     status, made = _post(server.base, "/api/v1/check", raw)
