@@ -46,6 +46,11 @@ from pathlib import Path
 # (Not bench/http.py, as issue 12 named it: a script's folder comes first on sys.path, so a
 # bench/http.py would stand in for the standard library's `http` in every other bench script.)
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: the repository root, for bench.procstat
+    sys.path.insert(0, str(ROOT))
+
+from bench.procstat import cpu_seconds, process_tree  # noqa: E402
+
 SHARED = ROOT.parent / "shared"
 ANCHORS = SHARED / "anchors"
 CORPORA = {
@@ -199,31 +204,10 @@ def http_requests(host: str, port: int, path: str, bodies: list[bytes], close: b
 # --- servers and their CPU ------------------------------------------------------------------
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of one process, from /proc (0 when it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def process_tree(pid: int) -> list[int]:
-    pids = [pid]
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = (task / "children").read_text().split()
-        except OSError:
-            continue
-        for child in children:
-            pids.extend(process_tree(int(child)))
-    return pids
-
-
 def tree_cpu(root: int) -> dict[int, float]:
     """CPU seconds of every process under `root` (looked up every time: gunicorn may replace a
     worker in a run)."""
-    return {pid: cpu_seconds(pid) for pid in process_tree(root)}
+    return {pid: cpu_seconds(pid, reaped_children=False) for pid in process_tree(root)}
 
 
 @dataclass

@@ -38,7 +38,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.load import MemorySampler, _cpu_seconds, start_server, typical_message
+from bench.load import MemorySampler, start_server, typical_message
+from bench.procstat import cpu_seconds
 
 SPAMSCORE = Path(sys.executable).with_name("spamscore")
 
@@ -196,12 +197,12 @@ def main() -> int:
     sampler.start()
     try:
         template = typical_message(args.size)
-        inbox_cpu_before = _cpu_seconds(inbox.pid)
+        inbox_cpu_before = cpu_seconds(inbox.pid)
         records, errors, wall = send_all(
             base, port, template, args.sends, args.clients, not args.no_tls
         )
         peak_hwm = _status_kib(inbox.pid, "VmHWM")
-        inbox_cpu = _cpu_seconds(inbox.pid) - inbox_cpu_before
+        inbox_cpu = cpu_seconds(inbox.pid) - inbox_cpu_before
         sampler.stop_event.set()
         problems = verify(base, records)
     finally:

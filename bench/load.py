@@ -37,6 +37,10 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT.parent / "shared" / "corpus" / "legit-templates" / "ham.tar.gz"
+if str(ROOT) not in sys.path:  # run as a script: the repository root, for bench.procstat
+    sys.path.insert(0, str(ROOT))
+
+from bench.procstat import cpu_seconds, process_tree  # noqa: E402
 
 
 def template_messages(target_bytes: int = 20_000) -> list[bytes]:
@@ -219,28 +223,6 @@ def _pss_kib(pid: int) -> int:
     return _proc_kib(pid, "smaps_rollup", "Pss:")
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of one process (and its reaped children), from /proc."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def _tree(pid: int) -> list[int]:
-    pids = [pid]
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = (task / "children").read_text().split()
-        except OSError:
-            continue
-        for child in children:
-            pids.extend(_tree(int(child)))
-    return pids
-
-
 class MemorySampler(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -253,7 +235,7 @@ class MemorySampler(threading.Thread):
     def run(self) -> None:
         while not self.stop_event.wait(0.1):
             total = pss = 0
-            for pid in _tree(self.pid):
+            for pid in process_tree(self.pid):
                 rss = _rss_kib(pid)
                 total += rss
                 pss += _pss_kib(pid)
@@ -343,13 +325,13 @@ def main() -> int:
             asyncio.run(_run(url, bodies, args.clients, args.warmup, not args.no_store))
         if sampler:
             sampler.start()
-        pids = _tree(proc.pid) if proc else []
-        server_cpu0 = sum(_cpu_seconds(p) for p in pids)
+        pids = process_tree(proc.pid) if proc else []
+        server_cpu0 = sum(cpu_seconds(p) for p in pids)
         client_cpu0 = time.process_time()
         latencies, errors, statuses, elapsed = asyncio.run(
             _run(url, bodies, args.clients, args.seconds, not args.no_store)
         )
-        server_cpu = sum(_cpu_seconds(p) for p in pids) - server_cpu0
+        server_cpu = sum(cpu_seconds(p) for p in pids) - server_cpu0
         client_cpu = time.process_time() - client_cpu0
     finally:
         if sampler:

@@ -34,7 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load import _cpu_seconds, _run, _tree, template_messages, typical_message  # noqa: E402
+from bench.load import _run, template_messages, typical_message  # noqa: E402
+from bench.procstat import cpu_seconds, process_tree  # noqa: E402
 from tests.support import servers  # noqa: E402
 from tests.support.processes import free_port  # noqa: E402
 
@@ -72,7 +73,7 @@ def wait_healthy(proc: subprocess.Popen, port: int, timeout: float = 120) -> Non
 
 
 def cpu(pids: list[int]) -> float:
-    return sum(_cpu_seconds(pid) for pid in pids)
+    return sum(cpu_seconds(pid) for pid in pids)
 
 
 def one_run(args, pg: servers.Postgres, redis: servers.Redis, count: int, bodies) -> dict:
@@ -96,10 +97,10 @@ def one_run(args, pg: servers.Postgres, redis: servers.Redis, count: int, bodies
             if args.warmup:
                 asyncio.run(_run(proxy.base, bodies, args.clients, args.warmup, True))
             groups = {
-                "replicas": [p for proc, _ in replicas for p in _tree(proc.pid)],
-                "postgres": _tree(pg.pid),
+                "replicas": [p for proc, _ in replicas for p in process_tree(proc.pid)],
+                "postgres": process_tree(pg.pid),
                 "redis": [redis.pid],
-                "nginx": _tree(proxy.pid),
+                "nginx": process_tree(proxy.pid),
             }
             before = {name: cpu(pids) for name, pids in groups.items()}
             client0 = time.process_time()
