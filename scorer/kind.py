@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from scorer.checks._lists import PhraseMatcher, normalize
+from scorer.phrases import PhraseMatcher, normalize
 from scorer.errors import RuleError, SpamscoreError
 from scorer.message import Message
 from scorer.paths import rules_dir
@@ -613,7 +613,7 @@ def _header_evidence(msg: Message, spec: KindSpec) -> list[Evidence]:
 
 
 def _normalize(text: str) -> str:
-    """The form phrases are matched in (scorer.checks._lists.normalize: NFKC, case-folded, one
+    """The form phrases are matched in (scorer.phrases.normalize: NFKC, case-folded, one
     space for each whitespace run), by str.split, which is several times faster on long text."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 

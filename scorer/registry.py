@@ -120,7 +120,7 @@ def load_check_modules() -> None:
         "auth",
         "blocklists",
         "classifier",
-        "engines",
+        "opinions",
     )
     found = sorted(
         (

@@ -11,8 +11,8 @@ import re
 
 import regex
 
-from scorer.checks._brands import brand_domains, brand_label, brands_in_text
-from scorer.checks._lists import PhraseHit, normalize, phrase_matcher
+from scorer.brands import brand_domains, brand_label, brands_in_text
+from scorer.phrases import PhraseHit, normalize, phrase_matcher
 from scorer.context import Context
 from scorer.message import Message
 from scorer.prefilter import has_wide_char
@@ -148,7 +148,7 @@ def zero_width(msg: Message, ctx: Context) -> Hit | None:
 
 
 def _brand_keys() -> frozenset[str]:
-    from scorer.checks._brands import _brands
+    from scorer.brands import _brands
 
     return frozenset(_brands())
 

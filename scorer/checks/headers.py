@@ -10,8 +10,8 @@ import re
 import unicodedata
 from datetime import timedelta
 
-from scorer.checks._brands import brand_domains, brand_in_text, brand_label
-from scorer.checks._lists import domain_list, host_in
+from scorer.brands import brand_domains, brand_in_text, brand_label
+from scorer.phrases import domain_list, host_in
 from scorer.context import Context
 from scorer.message import Message
 from scorer.registry import Hit, check

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import scorer.mergetags as mergetags
-from scorer.checks._lists import host_in
+from scorer.phrases import host_in
 from scorer.context import Context
 from scorer.htmldoc import HtmlDoc, HtmlImage
 from scorer.message import Message

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from scorer.checks._brands import brand_for_domain, brand_label
-from scorer.checks._lists import domain_list, host_in
+from scorer.brands import brand_for_domain, brand_label
+from scorer.phrases import domain_list, host_in
 from scorer.context import Context
 from scorer.message import Message
 from scorer.registry import Hit, check

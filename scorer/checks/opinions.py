@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scorer.context import Context
-from scorer.engines import Endpoint, EngineError, rspamd_opinion, spamd_opinion
+from scorer.opinions import Endpoint, EngineError, rspamd_opinion, spamd_opinion
 from scorer.message import Message
 from scorer.registry import Skip, check
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from scorer.checks._lists import PhraseMatcher, normalize, yaml_list
+from scorer.phrases import PhraseMatcher, normalize, yaml_list
 
 _SPACED = re.compile(r"(?<!\w)((?:\w[ .\u00b7]){3,}\w)(?!\w)")
 _WORD = re.compile(r"[\w'&+-]+")

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from scorer.compose import compose_message
-from scorer.engines import Endpoint, EngineError, rspamd_opinion, spamd_opinion
+from scorer.opinions import Endpoint, EngineError, rspamd_opinion, spamd_opinion
 from scorer.pipeline import Engine
 from scorer.settings import Settings
 from tests.support.anchors import RSPAMD, SPAMD, ensure_anchor_engines

@@ -20,7 +20,7 @@ import yaml
 
 from scorer.paths import rules_dir
 
-_SHIPPED = Path(__file__).resolve().parents[2] / "rules" / "lists"
+_SHIPPED = Path(__file__).resolve().parents[1] / "rules" / "lists"
 _SPACES = re.compile(r"\s+")
 
 
@@ -28,7 +28,7 @@ def _path(name: str) -> Path:
     for base in (
         rules_dir() / "lists",
         _SHIPPED,
-        Path(__file__).resolve().parents[1] / "_data" / "rules" / "lists",
+        Path(__file__).resolve().parent / "_data" / "rules" / "lists",
     ):
         candidate = base / name
         if candidate.is_file():
