@@ -27,10 +27,10 @@ from typing import Any
 
 import yaml
 
-from scorer.phrases import PhraseMatcher, normalize
 from scorer.errors import RuleError, SpamscoreError
 from scorer.message import Message
 from scorer.paths import rules_dir
+from scorer.phrases import PhraseMatcher, normalize
 from scorer.unsubscribe import has_visible_unsubscribe
 
 log = logging.getLogger(__name__)

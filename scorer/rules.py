@@ -46,7 +46,6 @@ ID_PREFIXES = (
     "ML_",
     "LEGAL_",
     "LIMIT_",
-    "ENGINE_",
 )
 CHECK_TYPES = ("code", "header", "body", "uri", "phrases")
 TEXT_TARGETS = ("subject", "body", "visible", "plain", "html", "headers")

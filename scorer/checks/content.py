@@ -12,9 +12,9 @@ import re
 import regex
 
 from scorer.brands import brand_domains, brand_label, brands_in_text
-from scorer.phrases import PhraseHit, normalize, phrase_matcher
 from scorer.context import Context
 from scorer.message import Message
+from scorer.phrases import PhraseHit, normalize, phrase_matcher
 from scorer.prefilter import has_wide_char
 from scorer.registry import Hit, check
 from scorer.urls import registrable_domain

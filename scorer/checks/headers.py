@@ -11,9 +11,9 @@ import unicodedata
 from datetime import timedelta
 
 from scorer.brands import brand_domains, brand_in_text, brand_label
-from scorer.phrases import domain_list, host_in
 from scorer.context import Context
 from scorer.message import Message
+from scorer.phrases import domain_list, host_in
 from scorer.registry import Hit, check
 from scorer.urls import has_public_suffix, is_ip_literal, registrable_domain, shown_domains
 

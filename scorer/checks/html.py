@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 import scorer.mergetags as mergetags
-from scorer.phrases import host_in
 from scorer.context import Context
 from scorer.htmldoc import HtmlDoc, HtmlImage
 from scorer.message import Message
+from scorer.phrases import host_in
 from scorer.registry import Hit, check
 from scorer.urls import make_url
 

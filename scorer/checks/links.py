@@ -12,9 +12,9 @@ import re
 from urllib.parse import unquote
 
 from scorer.brands import brand_for_domain, brand_label
-from scorer.phrases import domain_list, host_in
 from scorer.context import Context
 from scorer.message import Message
+from scorer.phrases import domain_list, host_in
 from scorer.registry import Hit, check
 from scorer.urls import Url, registrable_domain, shown_domains
 
