@@ -9,7 +9,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def _data_dir(name: str, env: str) -> Path:
-    override = os.environ.get(env)
+    override = os.environ.get(env) if env else None
     if override:
         return Path(override)
     # A checkout (or an editable install) keeps rules/ and models/ beside the package;
@@ -23,6 +23,11 @@ def _data_dir(name: str, env: str) -> Path:
 def rules_dir() -> Path:
     """Directory of the rule YAML files (`SPAMSCORE_RULES_DIR` overrides)."""
     return _data_dir("rules", "SPAMSCORE_RULES_DIR")
+
+
+def shipped_rules_dir() -> Path:
+    """The rules/ shipped with the package (whatever `SPAMSCORE_RULES_DIR` says)."""
+    return _data_dir("rules", "")
 
 
 def models_dir() -> Path:

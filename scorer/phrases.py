@@ -1,9 +1,9 @@
-"""Data lists the checks read (rules/lists/*), loaded once, and a fast phrase matcher.
+"""The one phrase engine: which of many phrases occur in a text, in one pass.
 
-Lists are data, not code: URL shorteners, free hosting, brands, spam phrases. They live beside
-the rule files so one review covers both. Phrase lists are matched with one Aho-Corasick pass
-(pyahocorasick) over the text: a regex alternation of a few hundred phrases costs 30-600 ms on
-100 KB of text, the automaton well under a millisecond.
+Spam phrases, brand names, the kind decider's wording and `check: phrases` rules are all matched
+here, on `normalize`d text, with one Aho-Corasick automaton (pyahocorasick) per phrase set: a
+regex alternation of a few hundred phrases costs 30-600 ms on 100 KB of text, the automaton well
+under a millisecond. The phrase sets themselves are rule data (scorer.lists).
 """
 
 from __future__ import annotations
@@ -11,58 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
 import ahocorasick
-import yaml
 
-from scorer.paths import rules_dir
-
-_SHIPPED = Path(__file__).resolve().parents[1] / "rules" / "lists"
 _SPACES = re.compile(r"\s+")
-
-
-def _path(name: str) -> Path:
-    for base in (
-        rules_dir() / "lists",
-        _SHIPPED,
-        Path(__file__).resolve().parent / "_data" / "rules" / "lists",
-    ):
-        candidate = base / name
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"rules/lists/{name} not found")
-
-
-@lru_cache(maxsize=32)
-def domain_list(name: str) -> frozenset[str]:
-    """A one-entry-per-line list (lower-cased; `#` starts a comment)."""
-    entries = set()
-    for line in _path(name).read_text(encoding="utf-8").splitlines():
-        entry = line.split("#", 1)[0].strip().lower()
-        if entry:
-            entries.add(entry)
-    return frozenset(entries)
-
-
-@lru_cache(maxsize=32)
-def yaml_list(name: str) -> Any:
-    return yaml.safe_load(_path(name).read_text(encoding="utf-8"))
-
-
-def host_in(host: str, domains: frozenset[str]) -> str | None:
-    """The entry of `domains` that `host` is or is under (`a.b.bit.ly` → `bit.ly`), or None."""
-    host = host.lower().rstrip(".")
-    while host:
-        if host in domains:
-            return host
-        dot = host.find(".")
-        if dot < 0:
-            return None
-        host = host[dot + 1 :]
-    return None
 
 
 def normalize(text: str) -> str:
@@ -114,15 +66,3 @@ class PhraseMatcher:
 
 def _wordish(char: str) -> bool:
     return char.isalnum() or char == "_"
-
-
-@lru_cache(maxsize=8)
-def phrase_matcher(name: str) -> PhraseMatcher:
-    """A matcher for rules/lists/<name>: a mapping of group → {weight, phrases: [...]}."""
-    data = yaml_list(name) or {}
-    entries: list[tuple[str, float, str]] = []
-    for group, spec in data.items():
-        weight = float(spec.get("weight", 1.0))
-        for phrase in spec.get("phrases") or []:
-            entries.append((str(phrase), weight, str(group)))
-    return PhraseMatcher(entries)

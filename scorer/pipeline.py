@@ -18,9 +18,16 @@ from typing import Any
 from scorer import patterns
 from scorer.context import Context, Delivery
 from scorer.errors import MessageTooLargeError
-from scorer.kind import Kind, applies, decide, load_spec, stated_kind
+from scorer.kind import Kind, applies, decide, stated_kind
 from scorer.message import Message, parse
-from scorer.registry import CheckSpec, Hit, Skip, registered_checks, requirement_builders
+from scorer.registry import (
+    CheckSpec,
+    Hit,
+    Skip,
+    registered_checks,
+    requirement_builders,
+    requirement_tests,
+)
 from scorer.report import Finding, Report, Requirement, Skipped
 from scorer.rules import RuleSet, load_rules
 from scorer.settings import Limits, Settings
@@ -61,13 +68,16 @@ class Engine:
         emitted = {c.name: c.emits for c in registered_checks()}
         emitted["pipeline"] = PIPELINE_IDS
         complete = rules is None if validate_complete is None else validate_complete
-        self.rules.validate_checks(emitted, complete=complete)
-        self.kinds = load_spec()
+        self.rules.validate_checks(
+            emitted, complete=complete, requirement_tests=requirement_tests()
+        )
+        self.kinds = self.rules.lists.kinds
         self._resolver = resolver
         self._classifier = classifier
         self.fetcher = fetcher
         """The guarded fetcher for opt-in BIMI fetches (a default one is made on first use)."""
         self.mark_roots = mark_roots
+        """Trust anchors for mark certificates; None: the rule set's (`rules.lists.mark_roots`)."""
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=_NETWORK_WORKERS, thread_name_prefix="netcheck")
 

@@ -297,6 +297,11 @@ class Report:
             capped=dict(data.get("capped", {})),
             extra={k: v for k, v in data.items() if k not in known},
             rules=rules,
-            kind=Kind.from_storage(kind) if kind else None,
+            kind=Kind.from_storage(kind, _kinds_of(rules)) if kind else None,
             not_applicable=[Finding.from_dict(f) for f in data.get("not_applicable", [])],
         )
+
+
+def _kinds_of(rules: RuleSet | None) -> Any:
+    lists = getattr(rules, "lists", None)
+    return lists.kinds if lists is not None else None

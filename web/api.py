@@ -397,9 +397,7 @@ def rules() -> Any:
 
 def requirements_catalogue(lang: str) -> dict[str, Any]:
     """The provider requirements with their start dates and quoted sources (API and /rules)."""
-    from scorer.checks.requirements import load_catalogue
-
-    catalogue = load_catalogue()
+    catalogue = services().engine.rules.lists.requirements
 
     def texts(value: dict[str, str]) -> str:
         return value.get(lang) or value.get("en", "")

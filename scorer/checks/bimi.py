@@ -149,7 +149,8 @@ def bimi_check(msg: Message, ctx: Context) -> list[Hit]:
         hits.append(Hit("BIMI_FETCH_FAILED", assessment.problems, params))
     lang = ctx.settings.lang
     at = ctx.now
-    providers = assessment.providers(lang, at) if at else []
+    display = ctx.rules.lists.bimi_providers
+    providers = assessment.providers(display, lang, at) if at else []
     showing = [p["name"] for p in providers if p["shows"] == "yes"]
     if (
         gate.ok
@@ -208,7 +209,7 @@ def _logo_and_certificate(ctx: Context, assessment: Assessment, domain: str, org
             org_domain=org,
             logo=logo_bytes,
             at=ctx.now,
-            roots=ctx.mark_roots,
+            roots=ctx.mark_roots if ctx.mark_roots is not None else ctx.rules.lists.mark_roots,
         )
 
 

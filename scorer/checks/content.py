@@ -1,6 +1,7 @@
 """Content checks: spam phrasing (English and Japanese, graded), shouting, obfuscation, phishing.
 
-Phrases are data (rules/lists/spam_phrases_*.yaml) matched once per message on NFKC text. Japanese
+Phrases are data (rules/lists/spam_phrases_*.yaml, `ctx.rules.lists.phrases`) matched once per
+message on NFKC text. Japanese
 is graded on combinations: everyday shop words (送料無料, セール, ポイント) weigh nothing alone and
 only add a little once stronger wording is present (../shared/reference/japanese-mail.md §4b).
 """
@@ -11,10 +12,10 @@ import re
 
 import regex
 
-from scorer.brands import brand_domains, brand_label, brands_in_text
+from scorer.brands import Brands
 from scorer.context import Context
 from scorer.message import Message
-from scorer.phrases import PhraseHit, normalize, phrase_matcher
+from scorer.phrases import PhraseHit, normalize
 from scorer.prefilter import has_wide_char
 from scorer.registry import Hit, check
 from scorer.urls import registrable_domain
@@ -56,7 +57,7 @@ def _phrase_hit(found: dict[str, PhraseHit], value: float, rule_id: str) -> Hit:
 @check("BODY_SPAM_PHRASES")
 def spam_phrases(msg: Message, ctx: Context) -> Hit | None:
     """English spam phrasing, graded by the summed weight of the distinct phrases found."""
-    found = phrase_matcher("spam_phrases_en.yaml").find(body_text(msg, ctx))
+    found = ctx.rules.lists.phrases["spam_phrases_en"].find(body_text(msg, ctx))
     if not found:
         return None
     value = sum(h.weight for h in found.values())
@@ -66,7 +67,7 @@ def spam_phrases(msg: Message, ctx: Context) -> Hit | None:
 @check("BODY_SPAM_PHRASES_JA")
 def spam_phrases_ja(msg: Message, ctx: Context) -> Hit | None:
     """Japanese spam phrasing, graded on combinations: weak shop words count only beside strong."""
-    found = phrase_matcher("spam_phrases_ja.yaml").find(body_text(msg, ctx))
+    found = ctx.rules.lists.phrases["spam_phrases_ja"].find(body_text(msg, ctx))
     if not found:
         return None
     strong = sum(h.weight for h in found.values() if h.weight > 0)
@@ -134,23 +135,18 @@ def zero_width(msg: Message, ctx: Context) -> Hit | None:
     if not _ZERO_WIDTH.search(text):
         return None
     clean = _ZERO_WIDTH.sub("", text)
-    matcher = phrase_matcher("spam_phrases_en.yaml")
+    matcher = ctx.rules.lists.phrases["spam_phrases_en"]
+    brands = ctx.rules.lists.brands
     hidden = set(matcher.find(normalize(clean))) - set(matcher.find(normalize(text)))
-    hidden |= set(brands_in_text(clean, limit=_MAX_SCAN)) - set(
-        brands_in_text(text, limit=_MAX_SCAN)
+    hidden |= set(brands.in_text(clean, limit=_MAX_SCAN)) - set(
+        brands.in_text(text, limit=_MAX_SCAN)
     )
     if not hidden:
         return None
-    shown = sorted(brand_label(h) if h in _brand_keys() else h for h in hidden)
+    shown = sorted(brands.label(h) if h in brands.keys else h for h in hidden)
     return Hit(
         evidence=shown[:6], params={"count": len(shown), "words": shown[:3]}, value=len(shown)
     )
-
-
-def _brand_keys() -> frozenset[str]:
-    from scorer.brands import _brands
-
-    return frozenset(_brands())
 
 
 @check("BODY_MIXED_SCRIPT")
@@ -228,13 +224,13 @@ def _foreign_links(msg: Message, domains: frozenset[str]) -> list[str]:
     return [u.url for u in links if u.domain and u.domain not in domains]
 
 
-def _named_brand(msg: Message, text: str) -> str | None:
+def _named_brand(msg: Message, brands: Brands, text: str) -> str | None:
     sender = msg.from_address
     candidates = []
     if sender and sender.display_name:
-        candidates += brands_in_text(sender.display_name, display_name=True)
-    candidates += brands_in_text(msg.subject or "")
-    candidates += brands_in_text(text[:500])
+        candidates += brands.in_text(sender.display_name, display_name=True)
+    candidates += brands.in_text(msg.subject or "")
+    candidates += brands.in_text(text[:500])
     return candidates[0] if candidates else None
 
 
@@ -242,16 +238,17 @@ def _named_brand(msg: Message, text: str) -> str | None:
 def phishing_brand(msg: Message, ctx: Context) -> Hit | None:
     """A brand named + an account or payment lure + links and sender off the brand's domains."""
     text = body_text(msg, ctx)
-    brand = _named_brand(msg, text)
+    brands = ctx.rules.lists.brands
+    brand = _named_brand(msg, brands, text)
     if brand is None:
         return None
-    domains = brand_domains(brand)
+    domains = brands.domains_of(brand)
     sender = msg.from_address
     if sender is not None and registrable_domain(sender.domain) in domains:
         return None
     lures = [
         h.phrase
-        for h in phrase_matcher("spam_phrases_en.yaml").find(text).values()
+        for h in ctx.rules.lists.phrases["spam_phrases_en"].find(text).values()
         if h.group == "phishing"
     ]
     lures += _lure_rules(ctx, _JA_LURES, text)
@@ -261,8 +258,8 @@ def phishing_brand(msg: Message, ctx: Context) -> Hit | None:
     if not foreign:
         return None
     return Hit(
-        evidence=[f"names {brand_label(brand)}", f"lure: {lures[0]}", f"link: {foreign[0][:150]}"],
-        params={"brand": brand_label(brand), "lure": lures[0]},
+        evidence=[f"names {brands.label(brand)}", f"lure: {lures[0]}", f"link: {foreign[0][:150]}"],
+        params={"brand": brands.label(brand), "lure": lures[0]},
     )
 
 
@@ -303,14 +300,15 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
     pressure = list(sanction)
     if strong and _JA_URGENT_SUBJECT.search(msg.subject_nfkc):
         pressure.append(msg.subject_nfkc[:40])
-    brand = _named_brand(msg, text)
-    if not pressure and weak and brand and _brand_in_sender_or_subject(msg, brand):
+    brands = ctx.rules.lists.brands
+    brand = _named_brand(msg, brands, text)
+    if not pressure and weak and brand and _brand_in_sender_or_subject(msg, brands, brand):
         # The sender name or subject claims the brand: impersonation stands in for a threat.
-        pressure.append(f"claims {brand_label(brand)}")
+        pressure.append(f"claims {brands.label(brand)}")
     if not pressure:
         return None
     lures = strong or weak
-    domains = brand_domains(brand) if brand else frozenset()
+    domains = brands.domains_of(brand) if brand else frozenset()
     sender = msg.from_address
     if brand and sender is not None and registrable_domain(sender.domain) in domains:
         return None
@@ -324,22 +322,22 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
         and brand
         and sender is not None
         and not msg.http_urls
-        and (sanction or _brand_in_sender_or_subject(msg, brand))
+        and (sanction or _brand_in_sender_or_subject(msg, brands, brand))
     ):
         where = f"sender: {sender.addr_spec}"
     else:
         return None
     evidence = [f"lure: {lures[0]}", f"pressure: {pressure[0]}", where]
     if brand:
-        evidence.insert(0, f"names {brand_label(brand)}")
+        evidence.insert(0, f"names {brands.label(brand)}")
     return Hit(evidence=evidence, params={"lure": lures[0]})
 
 
-def _brand_in_sender_or_subject(msg: Message, brand: str) -> bool:
+def _brand_in_sender_or_subject(msg: Message, brands: Brands, brand: str) -> bool:
     sender = msg.from_address
-    names = brands_in_text(msg.subject or "")
+    names = brands.in_text(msg.subject or "")
     if sender is not None and sender.display_name:
-        names += brands_in_text(sender.display_name, display_name=True)
+        names += brands.in_text(sender.display_name, display_name=True)
     return brand in names
 
 

@@ -10,12 +10,16 @@ import re
 import unicodedata
 from datetime import timedelta
 
-from scorer.brands import brand_domains, brand_in_text, brand_label
 from scorer.context import Context
 from scorer.message import Message
-from scorer.phrases import domain_list, host_in
 from scorer.registry import Hit, check
-from scorer.urls import has_public_suffix, is_ip_literal, registrable_domain, shown_domains
+from scorer.urls import (
+    has_public_suffix,
+    host_in,
+    is_ip_literal,
+    registrable_domain,
+    shown_domains,
+)
 
 _MSGID = re.compile(r"^<[^<>@\s]{1,250}@[^<>@\s]{1,250}>$")
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]{1,64}@((?:[\w-]{1,63}\.)+[a-z]{2,63})", re.IGNORECASE)
@@ -161,7 +165,7 @@ def reply_to_mismatch(msg: Message, ctx: Context) -> Hit | None:
         return None
     from_org = _org(sender.domain)
     list_post = (msg.header("List-Post") or "").lower()
-    freemail = domain_list("freemail.txt")
+    freemail = ctx.rules.lists.domains["freemail"]
     for addr in msg.reply_to:
         org = _org(addr.domain)
         # A webmail box (the domain itself is a webmail domain, not a list at groups.msn.com)
@@ -210,12 +214,13 @@ def from_brand_mismatch(msg: Message, ctx: Context) -> Hit | None:
     sender = msg.from_address
     if sender is None or not sender.display_name:
         return None
-    brand = brand_in_text(sender.display_name, display_name=True)
-    if brand is None or _org(sender.domain) in brand_domains(brand):
+    brands = ctx.rules.lists.brands
+    brand = brands.first_in_text(sender.display_name, display_name=True)
+    if brand is None or _org(sender.domain) in brands.domains_of(brand):
         return None
     return Hit(
         evidence=[f"From: {sender.display_name[:100]} <{sender.addr_spec}>"],
-        params={"brand": brand_label(brand), "domain": sender.domain},
+        params={"brand": brands.label(brand), "domain": sender.domain},
     )
 
 
@@ -230,7 +235,7 @@ def from_free_hosting(msg: Message, ctx: Context) -> Hit | None:
     if sender is None or not sender.domain:
         return None
     domain = sender.domain.lower().rstrip(".")
-    platform = host_in(domain, domain_list("free_hosting.txt"))
+    platform = host_in(domain, ctx.rules.lists.domains["free_hosting"])
     if platform is None or platform == domain:
         return None
     return Hit(
@@ -540,7 +545,7 @@ def from_abused_tld(msg: Message, ctx: Context) -> Hit | None:
     domain = (sender.domain if sender else "").lower().rstrip(".")
     if not domain or is_ip_literal(domain):
         return None
-    suffix = host_in(domain, domain_list("abused_tlds.txt"))
+    suffix = host_in(domain, ctx.rules.lists.domains["abused_tlds"])
     if suffix is None or suffix == domain:
         return None
     return Hit(evidence=[f"From: {sender.addr_spec}"], params={"domain": domain, "tld": suffix})

@@ -13,9 +13,8 @@ import scorer.mergetags as mergetags
 from scorer.context import Context
 from scorer.htmldoc import HtmlDoc, HtmlImage
 from scorer.message import Message
-from scorer.phrases import host_in
 from scorer.registry import Hit, check
-from scorer.urls import make_url
+from scorer.urls import host_in, make_url
 
 _GMAIL_CLIP_BYTES = 102 * 1024
 _PREHEADER_MAX_CHARS = 600

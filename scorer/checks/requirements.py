@@ -1,103 +1,32 @@
 """The mailbox providers' sender requirements as a pass/fail/warn/unknown checklist.
 
-The requirement texts, SMTP replies and outcome texts are data (rules/lists/requirements.yaml,
-validated on load); this module only judges. A requirement whose input is absent (no sending
+The requirement texts, SMTP replies and outcome texts are rule data (rules/lists/requirements.yaml:
+scorer.requirement_specs, `ctx.rules.lists.requirements`); this module only judges, one
+registered test per `test:` name the data may use. A requirement whose input is absent (no sending
 IP, offline, a draft not yet signed) is `unknown` with the reason, never a guess.
 """
 
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from scorer.auth import dkim as dkim_auth
 from scorer.checks import auth
 from scorer.context import Context
-from scorer.errors import RuleError
-from scorer.kind import applies, parse_applies_to
+from scorer.kind import applies
 from scorer.message import Message
-from scorer.paths import rules_dir
-from scorer.registry import requirements
+from scorer.registry import requirement_test, requirements
 from scorer.report import REQUIREMENT_STATUSES, Finding, Requirement
+from scorer.requirement_specs import Spec
+from scorer.ruledata import LANGS
 from scorer.unsubscribe import has_visible_unsubscribe, unsubscribe_uris
 
-LANGS = ("en", "ja")
 _MSGID = re.compile(r"^<[^<>@\s]+@[^<>@\s]+>$")
-_DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
-_URL = re.compile(r"^https?://\S+$")
 
 Outcome = tuple[str, str, dict[str, Any]]
 """(status, detail key, params)."""
-
-
-@dataclass(frozen=True)
-class Spec:
-    id: str
-    provider: str
-    scope: str
-    test: str
-    title: dict[str, str]
-    advice: dict[str, str]
-    smtp_reply: str | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    references: tuple[str, ...] = ()
-    effective_from: str = ""
-    """When the provider's rule took effect (YYYY-MM-DD or YYYY-MM)."""
-    effective_basis: str = "stated"
-    """"stated" by the source, or "published": the source gives no start date, this is its own."""
-    effective_note: dict[str, str] = field(default_factory=dict)
-    sources: tuple[Source, ...] = ()
-    applies_to: tuple[str, ...] = ()
-    """The kinds of message the provider applies it to (scorer.kind); empty: every kind."""
-
-
-@dataclass(frozen=True)
-class Source:
-    """A short verbatim quote from the page a requirement rests on, and the copy it came from."""
-
-    url: str
-    date: str | None
-    """The date of the copy the quote was read from (None when the page could not be read)."""
-    quote: str | None
-    via: str = ""
-    missing: str = ""
-    """Why there is no quote (the page could not be found or read)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"url": self.url, "date": self.date, "quote": self.quote}
-        if self.via:
-            out["via"] = self.via
-        if self.missing:
-            out["missing"] = self.missing
-        return out
-
-
-@dataclass(frozen=True)
-class Provider:
-    """A provider column: its name, how and since when it enforces, and on what source."""
-
-    id: str
-    name: dict[str, str]
-    enforcement: dict[str, str]
-    enforcement_from: str
-    sources: tuple[Source, ...]
-    withdrawn: tuple[dict[str, Any], ...] = ()
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """The whole requirements file: rules as of a date, providers, rows and outcome texts."""
-
-    as_of: str
-    providers: dict[str, Provider]
-    specs: tuple[Spec, ...]
 
 
 class _Facts:
@@ -387,7 +316,9 @@ def _single_from(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     return "pass", "from.pass", {"value": msg.from_address.addr_spec}
 
 
-TESTS: dict[str, Callable[[_Facts, Mapping[str, Any]], Outcome]] = {
+Test = Callable[[_Facts, Mapping[str, Any]], Outcome]
+"""A requirement test: the message's facts and the row's `params` → (status, detail key, params)."""
+TESTS: dict[str, Test] = {
     "spf_pass": lambda facts, _p: facts.spf(),
     "spf_from_pass": lambda facts, _p: facts.spf_from(),
     "dkim_pass": lambda facts, _p: facts.dkim(),
@@ -404,175 +335,8 @@ TESTS: dict[str, Callable[[_Facts, Mapping[str, Any]], Outcome]] = {
     "visible_unsubscribe": _visible_unsubscribe,
     "single_from": _single_from,
 }
-
-
-# --- data -------------------------------------------------------------------------------------
-
-
-def _texts(value: Any, where: str) -> dict[str, str]:
-    if not isinstance(value, dict) or set(value) != set(LANGS):
-        raise RuleError(f"{where}: needs exactly en and ja texts")
-    if not all(isinstance(v, str) and v.strip() for v in value.values()):
-        raise RuleError(f"{where}: texts must be non-empty")
-    fields = [{n for _, n, _, _ in string.Formatter().parse(value[lang]) if n} for lang in LANGS]
-    if fields[0] != fields[1]:
-        raise RuleError(f"{where}: en and ja use different placeholders")
-    return {lang: value[lang] for lang in LANGS}
-
-
-_SPEC_KEYS = {
-    "id",
-    "provider",
-    "scope",
-    "test",
-    "title",
-    "advice",
-    "smtp_reply",
-    "params",
-    "references",
-    "effective_from",
-    "effective_basis",
-    "effective_note",
-    "source",
-    "applies_to",
-}
-_SOURCE_KEYS = {"url", "date", "quote", "via", "missing"}
-_TOP_KEYS = {"requirements", "details", "as_of", "providers"}
-
-
-def _date(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _DATE.match(value):
-        raise RuleError(f"{where}: must be a date, YYYY-MM-DD or YYYY-MM (got {value!r})")
-    return value
-
-
-def _sources(value: Any, where: str) -> tuple[Source, ...]:
-    """Verbatim quotes with URL and date; a source not found says so instead of a quote."""
-    if not isinstance(value, list) or not value:
-        raise RuleError(f"{where}: needs a non-empty source list")
-    out = []
-    for index, raw in enumerate(value):
-        here = f"{where}[{index}]"
-        if not isinstance(raw, dict) or set(raw) - _SOURCE_KEYS:
-            raise RuleError(f"{here}: keys must be among {sorted(_SOURCE_KEYS)}")
-        url = raw.get("url")
-        if not isinstance(url, str) or not _URL.match(url):
-            raise RuleError(f"{here}: needs an http(s) url")
-        quote, missing = raw.get("quote"), raw.get("missing") or ""
-        if quote is None:
-            if not isinstance(missing, str) or not missing.strip():
-                raise RuleError(f"{here}: a source without a quote must say why in `missing`")
-            date = raw.get("date")
-            date = _date(date, f"{here}.date") if date is not None else None
-        else:
-            if not isinstance(quote, str) or not quote.strip() or len(quote) > 400:
-                raise RuleError(f"{here}: quote must be a short non-empty verbatim text")
-            date = _date(raw.get("date"), f"{here}.date")
-        out.append(Source(url, date, quote, str(raw.get("via") or ""), missing))
-    if not any(s.quote for s in out):
-        raise RuleError(f"{where}: at least one source needs a verbatim quote")
-    return tuple(out)
-
-
-@lru_cache(maxsize=4)
-def load_requirements(
-    path: str | None = None,
-) -> tuple[tuple[Spec, ...], dict[str, dict[str, str]]]:
-    """Requirement specs and outcome texts from rules/lists/requirements.yaml, validated."""
-    catalogue, details = _load(path)
-    return catalogue.specs, details
-
-
-def load_catalogue(path: str | None = None) -> Catalogue:
-    """The requirements with their dates and sources, and the provider columns."""
-    return _load(path)[0]
-
-
-@lru_cache(maxsize=4)
-def _load(path: str | None) -> tuple[Catalogue, dict[str, dict[str, str]]]:
-    file = Path(path) if path else rules_dir() / "lists" / "requirements.yaml"
-    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    if not {"requirements", "details"} <= set(data) <= _TOP_KEYS:
-        raise RuleError(f"{file.name}: needs requirements and details (and as_of, providers)")
-    details = {k: _texts(v, f"{file.name}: details.{k}") for k, v in data["details"].items()}
-    providers = _providers(data.get("providers") or {}, file.name)
-    specs = []
-    seen: set[str] = set()
-    for raw in data["requirements"]:
-        where = f"{file.name}: {raw.get('id', '?')}"
-        if not isinstance(raw, dict) or set(raw) - _SPEC_KEYS:
-            raise RuleError(f"{where}: keys must be among {sorted(_SPEC_KEYS)}")
-        rid = raw.get("id", "")
-        if not re.fullmatch(r"[a-z]+\.[a-z_]+", rid) or rid in seen:
-            raise RuleError(f"{where}: id must be provider.rule and unique")
-        seen.add(rid)
-        if raw.get("test") not in TESTS:
-            raise RuleError(f"{where}: unknown test {raw.get('test')!r}")
-        if raw.get("provider") != rid.split(".")[0]:
-            raise RuleError(f"{where}: provider must match the id")
-        basis = raw.get("effective_basis", "stated")
-        if basis not in ("stated", "published"):
-            raise RuleError(f"{where}: effective_basis must be stated or published")
-        note = raw.get("effective_note")
-        specs.append(
-            Spec(
-                id=rid,
-                provider=raw["provider"],
-                scope=str(raw.get("scope", "all")),
-                test=raw["test"],
-                title=_texts(raw.get("title"), f"{where}.title"),
-                advice=_texts(raw.get("advice"), f"{where}.advice"),
-                smtp_reply=raw.get("smtp_reply"),
-                params=dict(raw.get("params") or {}),
-                references=tuple(raw.get("references") or ()),
-                effective_from=_date(raw.get("effective_from"), f"{where}.effective_from"),
-                effective_basis=basis,
-                effective_note=_texts(note, f"{where}.effective_note") if note else {},
-                sources=_sources(raw.get("source"), f"{where}.source"),
-                applies_to=parse_applies_to(raw.get("applies_to"), f"{where}.applies_to"),
-            )
-        )
-    as_of = data.get("as_of")
-    if providers or as_of is not None:
-        as_of = _date(as_of, f"{file.name}: as_of")
-        dates = [s.date for spec in specs for s in spec.sources if s.date]
-        if dates and max(dates) > as_of:
-            raise RuleError(f"{file.name}: as_of {as_of} is older than a source ({max(dates)})")
-        unknown = sorted({spec.provider for spec in specs} - set(providers))
-        if providers and unknown:
-            raise RuleError(f"{file.name}: providers has no entry for {', '.join(unknown)}")
-    catalogue = Catalogue(str(as_of or ""), providers, tuple(specs))
-    return catalogue, details
-
-
-def _providers(data: Any, name: str) -> dict[str, Provider]:
-    if not isinstance(data, dict):
-        raise RuleError(f"{name}: providers must be a mapping")
-    out = {}
-    keys = {"name", "enforcement", "enforcement_from", "source", "withdrawn"}
-    for pid, raw in data.items():
-        where = f"{name}: providers.{pid}"
-        if not isinstance(raw, dict) or set(raw) - keys:
-            raise RuleError(f"{where}: keys must be among {sorted(keys)}")
-        withdrawn = []
-        for index, item in enumerate(raw.get("withdrawn") or []):
-            here = f"{where}.withdrawn[{index}]"
-            withdrawn.append(
-                {
-                    "what": _texts(item.get("what"), f"{here}.what"),
-                    "removed": _date(item.get("removed"), f"{here}.removed"),
-                    "source": _sources(item.get("source"), f"{here}.source"),
-                }
-            )
-        out[pid] = Provider(
-            id=pid,
-            name=_texts(raw.get("name"), f"{where}.name"),
-            enforcement=_texts(raw.get("enforcement"), f"{where}.enforcement"),
-            enforcement_from=_date(raw.get("enforcement_from"), f"{where}.enforcement_from"),
-            sources=_sources(raw.get("source"), f"{where}.source"),
-            withdrawn=tuple(withdrawn),
-        )
-    return out
+for _name, _test in TESTS.items():
+    requirement_test(_name)(_test)
 
 
 class _Defaulting(dict):  # type: ignore[type-arg]
@@ -587,8 +351,8 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
     A rule the provider applies only to other kinds of message (one-click unsubscribe on a
     receipt) is not judged: it passes as not applicable, with the reason as its detail.
     """
-    specs, details = load_requirements()
-    as_of = load_catalogue().as_of
+    catalogue = ctx.rules.lists.requirements
+    specs, details, as_of = catalogue.specs, catalogue.details, catalogue.as_of
     if as_of:
         ctx.sections["requirements_as_of"] = as_of
     facts = _Facts(msg, ctx, findings)
