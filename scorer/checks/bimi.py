@@ -12,11 +12,11 @@ import re
 from typing import Any
 
 from scorer.auth import dmarc as dmarc_auth
+from scorer.auth import facts as auth_facts
 from scorer.bimi import Assessment, DmarcGate
 from scorer.bimi import record as bimi_record
 from scorer.bimi.svg import check_svg
 from scorer.bimi.vmc import check_certificate
-from scorer.checks import auth
 from scorer.context import Context
 from scorer.fetch import Fetcher, FetchError, gunzip_capped
 from scorer.message import Message
@@ -98,7 +98,7 @@ def bimi_check(msg: Message, ctx: Context) -> list[Hit]:
     domain = msg.from_domain
     if not domain:
         raise Skip("no single From address")
-    dmarc = auth.dmarc_lookup(msg, ctx)
+    dmarc = auth_facts.dmarc_lookup(msg, ctx)
     assert dmarc is not None
     org = dmarc.org_domain or dmarc_auth.psl_org_domain(domain)
     selector = selector_of(msg)
