@@ -235,6 +235,9 @@ def format_text(data: dict[str, Any], lang: str) -> str:
             severity = t("severity." + finding["severity"], lang)
             lines.append(f"  {finding['score']:+6.2f}  {severity:<8} {finding['id']}")
             lines.append(f"          {finding['title']}")
+            if finding.get("refined_by"):
+                ids = ", ".join(finding["refined_by"])
+                lines.append(f"          {t('report.refined_by', lang, ids=ids)}")
             for item in finding["evidence"][:5]:
                 lines.append(f"          {t('report.evidence', lang)}: {item}")
             if finding["advice"] and finding["score"] > 0:

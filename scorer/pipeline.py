@@ -18,7 +18,8 @@ from typing import Any
 from scorer import patterns
 from scorer.context import Context, Delivery
 from scorer.errors import MessageTooLargeError
-from scorer.kind import Kind, applies, decide, stated_kind
+from scorer.findings import findings as findings_of
+from scorer.kind import Kind, decide, stated_kind
 from scorer.message import Message, parse
 from scorer.registry import (
     CheckSpec,
@@ -34,8 +35,6 @@ from scorer.settings import Limits, Settings
 
 log = logging.getLogger(__name__)
 
-_MAX_EVIDENCE_ITEMS = 20
-_MAX_EVIDENCE_CHARS = 300
 _NETWORK_WORKERS = 8
 TIME_BUDGET_ID = "LIMIT_TIME_BUDGET"
 PIPELINE_IDS = (TIME_BUDGET_ID,)
@@ -324,7 +323,7 @@ class _Run:
                 )
             )
         kind = self.ctx.kind
-        findings, not_applicable = _findings(hits, rules, kind.value if kind else None)
+        findings, not_applicable = findings_of(hits, rules, kind.value if kind else None)
         categories, capped = _category_totals(findings, rules)
         score = round(sum(categories.values()), 2)
         threshold = self.ctx.settings.threshold
@@ -370,97 +369,11 @@ def _as_hits(result: Hit | Iterable[Hit] | None, spec: CheckSpec) -> list[Hit]:
         if hit.id is None:
             if len(spec.emits) != 1:
                 raise ValueError(f"check {spec.name} emits several ids; a Hit must name its id")
-            hit = Hit(spec.emits[0], hit.evidence, hit.params, hit.value)
+            hit = Hit(spec.emits[0], hit.evidence, hit.params, hit.value, hit.level)
         elif hit.id not in spec.emits:
             raise ValueError(f"check {spec.name} returned {hit.id}, which it does not declare")
         hits.append(hit)
     return hits
-
-
-def _clip(evidence: Iterable[str]) -> tuple[str, ...]:
-    items = []
-    for item in evidence:
-        text = str(item)
-        if len(text) > _MAX_EVIDENCE_CHARS:
-            text = text[: _MAX_EVIDENCE_CHARS - 1] + "…"
-        if text not in items:
-            items.append(text)
-        if len(items) >= _MAX_EVIDENCE_ITEMS:
-            break
-    return tuple(items)
-
-
-def _findings(
-    hits: list[Hit], rules: RuleSet, kind: str | None = None
-) -> tuple[list[Finding], list[Finding]]:
-    """The scored findings, and those of rules that do not bind this kind of message.
-
-    A rule's `applies_to` names the kinds it binds (scorer.kind.applies). A finding for another
-    kind is not scored but listed as not applicable, so it never silently disappears. A finding
-    that `replaces` others hides them only where it is itself scored (or among the not
-    applicable), so a rule that does not apply never hides one that does.
-    """
-    merged: dict[str, Hit] = {}
-    for hit in hits:
-        assert hit.id is not None
-        if hit.id not in rules:
-            continue
-        previous = merged.get(hit.id)
-        if previous is None:
-            merged[hit.id] = Hit(hit.id, list(hit.evidence), dict(hit.params), hit.value)
-        else:
-            previous.evidence = [*previous.evidence, *hit.evidence]
-            if hit.value is not None:
-                previous.value = max(previous.value or 0.0, hit.value)
-    binding = {
-        rule_id
-        for rule_id in merged
-        if kind is None or applies(rules.get(rule_id).applies_to, kind)  # type: ignore[union-attr]
-    }
-    replaced_by_binding = {
-        other
-        for rid in binding
-        for other in rules.get(rid).replaces  # type: ignore[union-attr]
-    }
-    replaced_by_any = {
-        other
-        for rid in merged
-        for other in rules.get(rid).replaces  # type: ignore[union-attr]
-    }
-    findings: list[Finding] = []
-    not_applicable: list[Finding] = []
-    for rule_id, hit in merged.items():
-        scored = rule_id in binding
-        if rule_id in (replaced_by_binding if scored else replaced_by_any):
-            continue
-        rule = rules.get(rule_id)
-        assert rule is not None
-        score = rule.score_for(hit.value)
-        if score is None:
-            continue
-        (findings if scored else not_applicable).append(
-            Finding(
-                id=rule.id,
-                category=rule.category,
-                score=score,
-                severity=rule.severity_for(score),
-                evidence=_clip(hit.evidence),
-                params={k: _jsonable(v) for k, v in hit.params.items()},
-            )
-        )
-    findings.sort(key=lambda f: (-f.score, f.category, f.id))
-    not_applicable.sort(key=lambda f: (-f.score, f.category, f.id))
-    return findings, not_applicable
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    return str(value)
 
 
 def _category_totals(

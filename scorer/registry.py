@@ -26,6 +26,9 @@ class Hit:
     params: Mapping[str, Any] = field(default_factory=dict)
     value: float | None = None
     """The measured quantity for graded rules (count, ratio, ...); the rule maps it to a score."""
+    level: str | None = None
+    """What was observed, by name, for rules with `levels` (`+all`, `no_text`); the rule's data
+    gives each level its score."""
 
 
 class Skip(Exception):

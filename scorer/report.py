@@ -29,6 +29,9 @@ class Finding:
     severity: str
     evidence: tuple[str, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
+    refined_by: tuple[str, ...] = ()
+    """A contract id another finding refines (scorer.findings): listed with score 0, counted
+    under the refinements named here."""
 
     def to_dict(self, rules: RuleSet | None, lang: str) -> dict[str, Any]:
         rule = rules.get(self.id) if rules is not None else None
@@ -44,12 +47,14 @@ class Finding:
             "references": list(rule.references) if rule else [],
             "params": dict(self.params),
         }
+        if self.refined_by:
+            data["refined_by"] = list(self.refined_by)
         return data
 
     def not_applicable_dict(self, rules: RuleSet | None, lang: str, kind: Kind) -> dict[str, Any]:
         """A finding of a rule that does not bind this kind of message: listed, not scored."""
         rule = rules.get(self.id) if rules is not None else None
-        return {
+        data = {
             "id": self.id,
             "category": self.category,
             "title": rule.text("description", lang, self.params) if rule else self.id,
@@ -57,9 +62,12 @@ class Finding:
             "score_if_applicable": self.score,
             "evidence": list(self.evidence),
         }
+        if self.refined_by:
+            data["refined_by"] = list(self.refined_by)
+        return data
 
     def to_storage(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "category": self.category,
             "score": self.score,
@@ -67,6 +75,9 @@ class Finding:
             "evidence": list(self.evidence),
             "params": dict(self.params),
         }
+        if self.refined_by:
+            data["refined_by"] = list(self.refined_by)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
@@ -77,6 +88,7 @@ class Finding:
             severity=data["severity"],
             evidence=tuple(data.get("evidence", ())),
             params=dict(data.get("params", {})),
+            refined_by=tuple(data.get("refined_by", ())),
         )
 
 
@@ -194,8 +206,9 @@ class Report:
     def fired_ids(self) -> list[str]:
         """Every rule that fired, scored or not applicable to this kind of message, sorted: what
         the classifier reads. The kind decides which obligations are scored, never a model input,
-        so a message that claims to be a receipt reads to the model as it would otherwise."""
-        return sorted({f.id for f in (*self.findings, *self.not_applicable)})
+        so a message that claims to be a receipt reads to the model as it would otherwise. A
+        refined contract id is left out: it only repeats its refinement (scorer.findings)."""
+        return sorted({f.id for f in (*self.findings, *self.not_applicable) if not f.refined_by})
 
     def get(self, finding_id: str) -> Finding | None:
         for finding in self.findings:

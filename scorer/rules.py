@@ -68,6 +68,7 @@ _RULE_KEYS = {
     "id",
     "score",
     "grades",
+    "levels",
     "severity",
     "check",
     "network",
@@ -87,6 +88,7 @@ _RULE_KEYS = {
     "old_names",
     "written_from",
     "applies_to",
+    "contract",
 }
 _FILE_KEYS = {"category", "cap", "floor", "description", "rules"}
 _EXAMPLE_KEYS = {
@@ -146,6 +148,8 @@ class Rule:
     severity: str | None = None
     network: bool = False
     grades: tuple[Grade, ...] = ()
+    levels: Mapping[str, float] = field(default_factory=dict)
+    """Named levels a check reports (`Hit.level`: `+all`, `no_text`) and the score of each."""
     references: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     header: tuple[str, ...] = ()
@@ -166,9 +170,15 @@ class Rule:
     """Every match of `pattern` holds a CJK-range character (scorer.prefilter)."""
     applies_to: tuple[str, ...] = ()
     """The kinds of message the rule binds (scorer.kind); empty: every kind."""
+    contract: bool = False
+    """A public contract id (API users filter on it): it keeps firing with its meaning, and a
+    rule that `replaces` it refines it instead of hiding it (scorer.findings)."""
 
-    def score_for(self, value: float | None) -> float | None:
-        """The score of a hit: the fixed score, or the grade `value` reaches (None: no grade)."""
+    def score_for(self, value: float | None, level: str | None = None) -> float | None:
+        """The score of a hit: the fixed score, the score of its `level`, or the grade `value`
+        reaches (None: no grade reached)."""
+        if self.levels:
+            return self.levels.get(level or "")
         if not self.grades:
             return self.score
         if value is None:
@@ -319,6 +329,21 @@ def _compile(pattern: Any, flags: Any, where: str) -> Any:
         raise RuleError(f"{where}: bad regex {pattern!r}: {exc}") from None
 
 
+def _levels(value: Any, where: str) -> dict[str, float]:
+    """`levels: {name: score}`: what the check observed, by name, and what each scores."""
+    if not isinstance(value, dict) or not value:
+        raise RuleError(f"{where}: levels must be a non-empty mapping of name to score")
+    out = {}
+    for name, score in value.items():
+        if not isinstance(name, str) or not name or isinstance(score, bool):
+            raise RuleError(f"{where}: levels map names to scores")
+        try:
+            out[name] = float(score)
+        except (TypeError, ValueError):
+            raise RuleError(f"{where}: the score of level {name!r} must be a number") from None
+    return out
+
+
 def _example(raw: Any, where: str) -> Example:
     if not isinstance(raw, dict):
         raise RuleError(f"{where}: an example must be a mapping")
@@ -383,10 +408,14 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
     check = raw.get("check")
     if check not in CHECK_TYPES:
         raise RuleError(f"{where}: check must be one of {CHECK_TYPES}")
-    if ("score" in raw) == ("grades" in raw):
-        raise RuleError(f"{where}: give either score or grades")
+    if sum(key in raw for key in ("score", "grades", "levels")) != 1:
+        raise RuleError(f"{where}: give either score or grades (or levels)")
     grades: tuple[Grade, ...] = ()
-    if "grades" in raw:
+    levels: dict[str, float] = {}
+    if "levels" in raw:
+        levels = _levels(raw["levels"], where)
+        score = max(levels.values())
+    elif "grades" in raw:
         items = raw["grades"]
         if not isinstance(items, list) or not items:
             raise RuleError(f"{where}: grades must be a non-empty list")
@@ -409,11 +438,14 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         raise RuleError(f"{where}: severity must be info, warning or error")
     description = _texts(raw.get("description"), f"{where}.description")
     why = _texts(raw.get("why"), f"{where}.why")
-    positive = score > 0 or any(g.score > 0 for g in grades)
+    positive = score > 0 or any(g.score > 0 for g in grades)  # levels: score is their max
     advice = _texts(raw.get("advice"), f"{where}.advice", required=positive)
     network = raw.get("network", False)
     if not isinstance(network, bool):
         raise RuleError(f"{where}: network must be true or false")
+    contract = raw.get("contract", False)
+    if not isinstance(contract, bool):
+        raise RuleError(f"{where}: contract must be true or false")
     status = raw.get("status", "stable")
     if status not in STATUSES:
         raise RuleError(f"{where}: status must be one of {STATUSES}")
@@ -473,6 +505,7 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         severity=severity,
         network=network,
         grades=grades,
+        levels=levels,
         references=refs,
         examples=examples,
         header=header,
@@ -488,6 +521,7 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         source=source,
         needs_wide=pattern is not None and needs_wide_char(raw["pattern"]),
         applies_to=parse_applies_to(raw.get("applies_to"), f"{where}.applies_to"),
+        contract=contract,
     )
 
 

@@ -110,7 +110,7 @@ def spf_check(msg: Message, ctx: Context) -> list[Hit]:
                 "SPF_PERMISSIVE_ALL",
                 [f"{domain}: {record.record}"],
                 {**params, "all": f"{qualifier}all"},
-                value=2.0 if qualifier == "+" else 1.0,
+                level=f"{qualifier}all",
             )
         )
     result = facts.spf_result(msg, ctx)
@@ -147,11 +147,15 @@ DKIM_IDS = (
 )
 
 
+_WEAK_LEVELS = ("under_2048_bits", "under_1024_bits")
+"""DKIM_WEAK_KEY's levels, weakest last (RFC 8301: under 1024 bits must not be used)."""
+
+
 def _key_hit(key_type: str, bits: int, where: str) -> Hit | None:
     if key_type != "rsa" or not bits or bits >= dkim_auth.RECOMMENDED_KEY_BITS:
         return None
-    value = 2.0 if bits < dkim_auth.MIN_KEY_BITS else 1.0
-    return Hit("DKIM_WEAK_KEY", [f"{where}: RSA {bits} bits"], {"bits": bits}, value=value)
+    level = _WEAK_LEVELS[1] if bits < dkim_auth.MIN_KEY_BITS else _WEAK_LEVELS[0]
+    return Hit("DKIM_WEAK_KEY", [f"{where}: RSA {bits} bits"], {"bits": bits}, level=level)
 
 
 @check("dkim", emits=DKIM_IDS, network=True)
@@ -171,7 +175,9 @@ def dkim_check(msg: Message, ctx: Context) -> list[Hit]:
         if key.status == "temperror":
             hits.append(Hit("DKIM_TEMPERROR", [key.reason], params))
         elif key.status == "none":
-            hits.append(Hit("DKIM_NONE", [f"no key at {key.name}"], params, value=1.0))
+            hits.append(
+                Hit("DKIM_NONE", [f"no key at {key.name}"], params, level="no_key_at_selector")
+            )
         elif key.status == "permerror":
             hits.append(Hit("DKIM_INVALID", [f"{key.name}: {key.reason}"], params))
         else:
@@ -207,7 +213,10 @@ def dkim_check(msg: Message, ctx: Context) -> list[Hit]:
                 )
             )
         weak = _key_hit(sig.key_type, sig.key_bits, label)
-        if weak and (weakest is None or (weak.value or 0) > (weakest.value or 0)):
+        if weak and (
+            weakest is None
+            or _WEAK_LEVELS.index(weak.level or "") > _WEAK_LEVELS.index(weakest.level or "")
+        ):
             weakest = weak
     if weakest:
         hits.append(weakest)
@@ -237,7 +246,8 @@ def dkim_signatures(msg: Message, ctx: Context) -> list[Hit]:
             return []  # the network check looks up the key at that selector
         sent = facts.is_sent(msg, ctx)
         what = "no DKIM-Signature header" + ("" if sent else " (a draft: not signed yet)")
-        return [Hit("DKIM_NONE", [what], {"domain": msg.from_domain}, value=1.0 if sent else 0.0)]
+        level = "sent_unsigned" if sent else "draft"
+        return [Hit("DKIM_NONE", [what], {"domain": msg.from_domain}, level=level)]
     present = [h for h in _UNSUB_HEADERS if msg.header_count(h)]
     if not present:
         return []

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from scorer.context import Context
+from scorer.findings import model_ids
 from scorer.message import Message
 from scorer.registry import Hit, Skip, check
 
@@ -38,23 +39,9 @@ _EVIDENCE_FEATURES = 8
 
 
 def offline_finding_ids(hits: Iterable[Any], rules: RuleSet) -> list[str]:
-    """The ids of the findings `hits` become in the report (the pipeline's merging): declared
-    ids, minus those another present finding `replaces`, minus graded ones below every grade."""
-    values: dict[str, list[float]] = {}
-    for hit in hits:
-        if hit.id in rules:
-            found = values.setdefault(hit.id, [])
-            if hit.value is not None:
-                found.append(hit.value)
-    replaced = {other for rule_id in values for other in rules.get(rule_id).replaces}  # type: ignore[union-attr]
-    ids = []
-    for rule_id, found in values.items():
-        rule = rules.get(rule_id)
-        if rule_id in replaced or rule is None:
-            continue
-        if rule.score_for(max(found) if found else None) is not None:
-            ids.append(rule_id)
-    return sorted(ids)
+    """The ids of the findings `hits` become in the report, as the model reads them: decided by
+    scorer.findings, the one place hits become findings."""
+    return model_ids(hits, rules)
 
 
 def _bands(rules: RuleSet, stacking: bool) -> list[tuple[Rule, float, float]]:

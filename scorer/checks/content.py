@@ -9,6 +9,8 @@ only add a little once stronger wording is present (../shared/reference/japanese
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import regex
 
@@ -27,7 +29,6 @@ _CONFUSABLE_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
 _MIXED_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w{3,40}\b")
 _URLISH = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MAX_SCAN = 200_000
-_WEAK_BONUS = 0.25
 
 
 def body_text(msg: Message, ctx: Context) -> str:
@@ -74,8 +75,15 @@ def spam_phrases_ja(msg: Message, ctx: Context) -> Hit | None:
     weak = sum(1 for h in found.values() if h.weight == 0)
     if strong <= 0:
         return None
-    value = strong + (_WEAK_BONUS * weak if strong >= 1 else 0.0)
+    bonus = float(_params(ctx, "BODY_SPAM_PHRASES_JA").get("weak_bonus", 0.0))
+    value = strong + (bonus * weak if strong >= 1 else 0.0)
     return _phrase_hit(found, value, "BODY_SPAM_PHRASES_JA")
+
+
+def _params(ctx: Context, rule_id: str) -> Mapping[str, Any]:
+    """The data a graded rule gives its check (how much each part of the measure weighs)."""
+    rule = ctx.rules.get(rule_id)
+    return rule.params if rule is not None else {}
 
 
 _UPPER = regex.compile(r"\p{Lu}")
@@ -113,8 +121,10 @@ def excess_exclamation(msg: Message, ctx: Context) -> Hit | None:
         return None
     runs = len(re.findall(r"!{2,}", text))
     words = max(1, len(text.split()))
-    # Long newsletters earn a few; density and runs are what shout.
-    value = runs * 2 + total * min(1.0, 200 / words)
+    # Long newsletters earn a few; density and runs are what shout (weights: the rule's params).
+    params = _params(ctx, "BODY_EXCESS_EXCLAIM")
+    per_run, full = float(params["per_run"]), float(params["full_weight_words"])
+    value = runs * per_run + total * min(1.0, full / words)
     if value < 10:
         return None
     return Hit(

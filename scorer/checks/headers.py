@@ -158,11 +158,15 @@ def _org(domain: str) -> str:
 
 
 @check("reply_to", emits=("HDR_REPLY_TO_MISMATCH", "HDR_REPLY_TO_FREEMAIL"))
-def reply_to_mismatch(msg: Message, ctx: Context) -> Hit | None:
-    """Replies go to another organisation than the sender; to a freemail box is the classic scam."""
+def reply_to_mismatch(msg: Message, ctx: Context) -> list[Hit]:
+    """Replies go to another organisation than the sender; to a freemail box is the classic scam.
+
+    HDR_REPLY_TO_MISMATCH (a contract id) fires whenever the organisations differ; the freemail
+    finding refines it (scorer.findings lists both, counting the cause once).
+    """
     sender = msg.from_address
     if sender is None or not msg.reply_to:
-        return None
+        return []
     from_org = _org(sender.domain)
     list_post = (msg.header("List-Post") or "").lower()
     freemail = ctx.rules.lists.domains["freemail"]
@@ -183,9 +187,12 @@ def reply_to_mismatch(msg: Message, ctx: Context) -> Hit | None:
         if company_from or (other_mailbox and from_org in freemail):
             # A company From with a webmail Reply-To, or one webmail box answering for another:
             # either way the replies go to a mailbox nobody can trace (SA FREEMAIL_REPLYTO).
-            return Hit("HDR_REPLY_TO_FREEMAIL", evidence, params)
-        return Hit("HDR_REPLY_TO_MISMATCH", evidence, params)
-    return None
+            freemail_hit = Hit("HDR_REPLY_TO_FREEMAIL", evidence, params)
+            if org == from_org:
+                return [freemail_hit]
+            return [Hit("HDR_REPLY_TO_MISMATCH", evidence, params), freemail_hit]
+        return [Hit("HDR_REPLY_TO_MISMATCH", evidence, params)]
+    return []
 
 
 @check("HDR_DISPLAY_NAME_SPOOF")
@@ -297,11 +304,11 @@ def raw_8bit_headers(msg: Message, ctx: Context) -> Hit | None:
     ]
     if not found:
         return None
-    worst = 2.0 if any(codec != "utf-8" for _, codec in found) else 1.0
+    worst = "legacy_charset" if any(codec != "utf-8" for _, codec in found) else "utf8"
     return Hit(
         evidence=[f"{name} ({codec})" for name, codec in found][:8],
         params={"headers": [n for n, _ in found]},
-        value=worst,
+        level=worst,
     )
 
 

@@ -101,20 +101,20 @@ def image_heavy(msg: Message, ctx: Context) -> Hit | None:
     area = sum((i.width or 200) * (i.height or 150) for i in images)
     if text_chars >= 400 or (text_chars >= 150 and area < 250_000):
         return None
-    # value: 3 = no text at all, 2 = a line or two, 1 = short text beside large images
+    # the level is what the reader sees; rules/html.yaml scores each
     if text_chars < 20:
-        value = 3
+        level = "no_text"
     elif text_chars < 150:
-        value = 2
+        level = "a_line_or_two"
     else:
-        value = 1
+        level = "short_text"
     return Hit(
         evidence=[
             f"{len(images)} image(s), about {area // 1000}k px², "
             f"{text_chars} characters of visible text"
         ],
         params={"images": len(images), "chars": text_chars},
-        value=value,
+        level=level,
     )
 
 

@@ -172,7 +172,8 @@ def test_a_replacing_rule_that_does_not_apply_hides_nothing_that_does(tmp_path):
     path = rules_dir / "compliance.yaml"
     text = path.read_text(encoding="utf-8")
     marker = (
-        "  - id: LIST_UNSUB_MISSING\n    score: 0.3\n    check: code\n    applies_to: [marketing]\n"
+        "  - id: LIST_UNSUB_MISSING\n    contract: true\n    score: 0.3\n    check: code\n"
+        "    applies_to: [marketing]\n"
     )
     assert marker in text
     path.write_text(text.replace(marker, marker.replace("    applies_to: [marketing]\n", "")))
