@@ -411,6 +411,9 @@ def default_engine() -> Engine:
     return _DEFAULT_ENGINE
 
 
-def analyze(raw: bytes | str, *, offline: bool = False, **options: Any) -> Report:
-    """Analyse one raw message with the default engine (see `Engine.analyze` for options)."""
+def analyze(raw: bytes | str, *, offline: bool | None = None, **options: Any) -> Report:
+    """Analyse one raw message with the default engine (see `Engine.analyze` for options).
+
+    `offline` is the caller's choice when given; otherwise the settings decide
+    (`SPAMSCORE_OFFLINE`)."""
     return default_engine().analyze(raw, offline=offline, **options)
