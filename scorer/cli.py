@@ -1,6 +1,8 @@
 """The `spamscore` command. `check` lives here; other subcommands (serve, train, eval, inbox,
-send-test) are registered through the `spamscore.commands` entry-point group, so the engine
-package never imports the web package.
+send-test, spamd, db) are registered through the `spamscore.commands` entry-point group, so the
+engine package never imports the web package. Their parsers are built lazily: `spamscore check`
+loads no plugin at all (and so neither Flask nor SQLAlchemy), another command loads only its
+own, and only help or an unknown command loads them all.
 
 Exit codes: 0 under the threshold, 1 at or over it, 2 on an error of use.
 """
@@ -13,29 +15,33 @@ from collections.abc import Sequence
 from importlib.metadata import entry_points
 from typing import Any, NoReturn, TextIO
 
-from scorer import i18n
-from scorer.errors import MessageTooLargeError, SpamscoreError
+from scorer.commands import (
+    ENTRY_POINT_GROUP,
+    EXIT_OK,
+    EXIT_SPAM,
+    EXIT_USAGE,
+    add_analysis_options,
+    read_input,
+)
+from scorer.errors import MessageTooLargeError, SpamscoreError, UsageError
 from scorer.kind import AUTO, CHOICES
+from scorer.textreport import format_text
 
-EXIT_OK = 0
-EXIT_SPAM = 1
-EXIT_USAGE = 2
-
-
-class UsageError(SpamscoreError):
-    """An error of use: bad flag, unreadable file. Exit code 2, one line on stderr."""
+__all__ = [
+    "EXIT_OK",
+    "EXIT_SPAM",
+    "EXIT_USAGE",
+    "UsageError",
+    "format_text",
+    "main",
+    "read_input",
+]
+BUILTIN_COMMANDS = ("check",)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
-
-
-def add_analysis_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by every command that runs an analysis (check, send-test)."""
-    parser.add_argument("--json", action="store_true", help="print the v1 JSON report")
-    parser.add_argument("--lang", choices=("en", "ja"), help="language of the report texts")
-    parser.add_argument("--threshold", type=float, help="spam threshold (default 5.0)")
 
 
 def _add_check(sub: Any) -> None:
@@ -104,17 +110,6 @@ def _add_check(sub: Any) -> None:
 
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
-
-
-def read_input(path: str) -> bytes:
-    """Bytes of `path`, or of stdin for `-`; unreadable input is an error of use."""
-    if path == "-":
-        return sys.stdin.buffer.read()
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -203,115 +198,22 @@ def print_report(report: Any, *, as_json: bool, lang: str, out: TextIO | None = 
         out.write(format_text(report.to_dict(lang), lang))
 
 
-def format_text(data: dict[str, Any], lang: str) -> str:
-    """The readable report: verdict, categories, findings by impact with advice, checklist."""
-    t = i18n.text
-    lines: list[str] = []
-    verdict = t("verdict.spam" if data["is_spam"] else "verdict.ham", lang)
-    lines.append(
-        f"{t('report.score', lang, score=data['score'], threshold=data['threshold'])}  [{verdict}]"
-    )
-    message = data.get("message") or {}
-    if message.get("subject") is not None:
-        lines.append(f"{t('report.subject', lang)}: {message['subject']}")
-    if message.get("from"):
-        lines.append(f"{t('report.from', lang)}: {message['from']}")
-    kind = data.get("kind")
-    if kind:
-        lines.append(_kind_line(kind, lang))
-    nonzero = {k: v for k, v in data["categories"].items() if v}
-    if nonzero:
-        lines.append("")
-        lines.append(t("report.categories", lang) + ":")
-        for name, value in sorted(nonzero.items(), key=lambda kv: -kv[1]):
-            lines.append(f"  {t('category.' + name, lang):<28} {value:+.2f}")
-    lines.append("")
-    findings = data["findings"]
-    if not findings:
-        lines.append(t("report.no_findings", lang))
-    else:
-        lines.append(t("report.findings", lang) + ":")
-        for finding in findings:
-            severity = t("severity." + finding["severity"], lang)
-            lines.append(f"  {finding['score']:+6.2f}  {severity:<8} {finding['id']}")
-            lines.append(f"          {finding['title']}")
-            if finding.get("refined_by"):
-                ids = ", ".join(finding["refined_by"])
-                lines.append(f"          {t('report.refined_by', lang, ids=ids)}")
-            for item in finding["evidence"][:5]:
-                lines.append(f"          {t('report.evidence', lang)}: {item}")
-            if finding["advice"] and finding["score"] > 0:
-                lines.append(f"          {t('report.advice', lang)}: {finding['advice']}")
-    not_applicable = data.get("not_applicable") or []
-    if not_applicable:
-        lines.append("")
-        lines.append(t("report.not_applicable", lang, kind=kind["label"] if kind else "") + ":")
-        for item in not_applicable:
-            lines.append(f"  {item['id']}: {item['title']}")
-        lines.append(f"  ({not_applicable[0]['reason']})")
-    if data.get("requirements"):
-        lines.append("")
-        as_of = data.get("requirements_as_of")
-        dated = f" ({t('report.rules_as_of', lang, date=as_of)})" if as_of else ""
-        lines.append(t("report.requirements", lang) + dated + ":")
-        for req in data["requirements"]:
-            applicable = req.get("applicable", True)
-            status = t("status." + req["status"] if applicable else "status.not_applicable", lang)
-            failing = req["status"] == "fail"
-            reply = f"  ({req['smtp_reply']})" if req.get("smtp_reply") and failing else ""
-            since = (
-                f"  [{t('report.since', lang, date=req['effective_from'])}]"
-                if failing and req.get("effective_from")
-                else ""
-            )
-            lines.append(f"  {status:<8} {req['id']}: {req['detail']}{reply}{since}")
-    classifier = data.get("classifier")
-    if classifier and classifier.get("probability") is not None:
-        lines.append("")
-        # rule findings the model read are listed above already: show only the words
-        text_features = [f for f in classifier.get("top_features", []) if f.get("source") != "rule"]
-        words = ", ".join(
-            f"{f['feature']}{' (subject)' if f.get('source') == 'subject' else ''} "
-            f"{f['weight']:+.1f}"
-            for f in text_features[:8]
-        )
-        lines.append(
-            f"{t('report.classifier', lang)}: p(spam) = {classifier['probability']:.2f}"
-            + (f"  [{words}]" if words else "")
-        )
-    if data.get("skipped"):
-        lines.append("")
-        skipped = ", ".join(f"{s['check']} ({s['reason']})" for s in data["skipped"])
-        lines.append(f"{t('report.skipped', lang)}: {skipped}")
-    lines.append(t("report.elapsed", lang, ms=data["elapsed_ms"]))
-    return "\n".join(lines) + "\n"
-
-
-def _kind_line(kind: dict[str, Any], lang: str) -> str:
-    """`Kind: Transactional (decided from the message: subject "Your receipt", ...)`."""
-    t = i18n.text
-    how = t("report.kind_source." + kind["source"], lang)
-    shown = [
-        f'{e["label"]} "{e["text"]}"' if e.get("text") else e["label"]
-        for e in kind.get("evidence", [])
-        if e["kind"] == kind["detected"] and kind["source"] == "auto"
-    ][:3]
-    line = f"{t('report.kind', lang)}: {kind['label']} ({how}{': ' if shown else ''}"
-    line += "; ".join(shown) + ")"
-    if kind.get("note"):
-        line += f" {kind['note']}"
-    return line
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with the built-in commands and `command`'s plugin; every plugin when
+    `command` is None or names none of them (help, or an error that lists the choices)."""
     parser = _Parser(prog="spamscore", description="Pre-send spam-score analyzer for email.")
     from scorer import __version__
 
     parser.add_argument("--version", action="version", version=f"spamscore {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_check(sub)
-    for entry in sorted(entry_points(group="spamscore.commands"), key=lambda e: e.name):
-        if entry.name == "check":
+    if command in BUILTIN_COMMANDS:
+        return parser  # `spamscore check` reads no entry point and imports no plugin
+    entries = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+    if any(entry.name == command for entry in entries):
+        entries = [entry for entry in entries if entry.name == command]
+    for entry in entries:
+        if entry.name in BUILTIN_COMMANDS:
             continue
         try:
             register = entry.load()
@@ -321,8 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` asks for (its first word that is not an option), if any."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(command_of(argv))
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
