@@ -149,12 +149,12 @@ def test_an_old_stored_report_without_a_kind_still_renders(offline_engine):
 
 
 def test_the_kind_decider_failing_never_blanks_the_report(monkeypatch):
-    import scorer.pipeline as pipeline
+    import scorer.schedule as schedule
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pipeline, "decide", broken)
+    monkeypatch.setattr(schedule, "decide", broken)
     engine = Engine(Settings(offline=True, use_classifier=False))
     report = engine.analyze(_fixture("transactional", "en_order_confirmation"))
     assert report.kind.value == "marketing" and report.checks["kind"]["status"] == "error"

@@ -1,0 +1,170 @@
+"""The Engine: one rule set, its settings and the resources analyses share.
+
+An Engine holds the rules (and their lists), the settings, the checks the rule set declares,
+and what is costly to build: the DNS resolver, the classifier model, the worker threads of the
+network checks. `analyze()` parses one message, runs it (scorer.schedule) and scores it
+(scorer.scoring). "Engine" means this and nothing else in the code.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from scorer.context import Context, Delivery
+from scorer.errors import MessageTooLargeError
+from scorer.kind import stated_kind
+from scorer.message import parse
+from scorer.registry import registered_checks, requirement_tests
+from scorer.report import Report
+from scorer.rules import RuleSet, load_rules
+from scorer.schedule import Run
+from scorer.scoring import PIPELINE_IDS, build_report
+from scorer.settings import Limits, Settings
+
+_NETWORK_WORKERS = 8
+
+
+class Engine:
+    """Rules, settings and shared resources (resolver, model) for many analyses.
+
+    Thread-safe: the web service shares one Engine between requests.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        rules: RuleSet | None = None,
+        resolver: Any = None,
+        classifier: Any = None,
+        validate_complete: bool | None = None,
+        fetcher: Any = None,
+        mark_roots: Any = None,
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        self.rules = rules or load_rules()
+        # A check runs when the rule set declares one of its ids; a check that emits no finding
+        # (it only contributes a report section, like other engines' opinions) always runs.
+        self.checks = [
+            c for c in registered_checks() if not c.emits or any(i in self.rules for i in c.emits)
+        ]
+        emitted = {c.name: c.emits for c in registered_checks()}
+        emitted["pipeline"] = PIPELINE_IDS
+        complete = rules is None if validate_complete is None else validate_complete
+        self.rules.validate_checks(
+            emitted, complete=complete, requirement_tests=requirement_tests()
+        )
+        self.kinds = self.rules.lists.kinds
+        self._resolver = resolver
+        self._classifier = classifier
+        self.fetcher = fetcher
+        """The guarded fetcher for opt-in BIMI fetches (a default one is made on first use)."""
+        self.mark_roots = mark_roots
+        """Trust anchors for mark certificates; None: the rule set's (`rules.lists.mark_roots`)."""
+        self._lock = threading.Lock()
+        self.pool = ThreadPoolExecutor(max_workers=_NETWORK_WORKERS, thread_name_prefix="netcheck")
+        """The worker threads network checks run on (scorer.schedule)."""
+
+    # Resources are created on first use so that an offline CLI run never builds a resolver.
+    @property
+    def resolver(self) -> Any:
+        if self._resolver is None:
+            with self._lock:
+                if self._resolver is None:
+                    self._resolver = _default_resolver(self.settings)
+        return self._resolver
+
+    @property
+    def classifier(self) -> Any:
+        if self._classifier is None and self.settings.use_classifier:
+            with self._lock:
+                if self._classifier is None:
+                    self._classifier = _default_classifier(self.settings)
+        return self._classifier or None
+
+    def analyze(
+        self,
+        raw: bytes | str,
+        *,
+        offline: bool | None = None,
+        lang: str | None = None,
+        threshold: float | None = None,
+        delivery: Delivery | Mapping[str, Any] | None = None,
+        now: datetime | None = None,
+        limits: Limits | None = None,
+        kind: str | None = None,
+    ) -> Report:
+        """Analyse one raw message. Raises MessageTooLargeError over the size limit, KindError
+        for a `kind` that is not auto, marketing, transactional or personal, else never.
+
+        `kind` is what the caller states the message is (None or "auto": decide it from the
+        message); it decides which bulk and marketing obligations are judged.
+        """
+        started = time.monotonic()
+        stated = stated_kind(kind)
+        settings = self.settings
+        changes: dict[str, Any] = {}
+        if offline is not None:
+            changes["offline"] = offline
+        if lang is not None:
+            changes["lang"] = lang
+        if threshold is not None:
+            changes["threshold"] = threshold
+        if limits is not None:
+            changes["limits"] = limits
+        if changes:
+            settings = settings.replace(**changes)
+        size = len(raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw)
+        if size > settings.limits.max_message_bytes:
+            raise MessageTooLargeError(size, settings.limits.max_message_bytes)
+        if not isinstance(delivery, Delivery):
+            delivery = Delivery.from_mapping(dict(delivery) if delivery else None)
+        deadline = started + settings.limits.time_budget_ms / 1000.0
+        msg = parse(raw, settings.limits)
+        ctx = Context(
+            settings=settings,
+            rules=self.rules,
+            delivery=delivery,
+            now=now or datetime.now(UTC),
+            deadline=deadline,
+            classifier=self.classifier if settings.use_classifier else None,
+            fetcher=self.fetcher,
+            mark_roots=self.mark_roots,
+        )
+        if not settings.offline and self.resolver is not None:
+            ctx.dns = self.resolver.session(
+                deadline=min(deadline, started + settings.limits.dns_deadline_ms / 1000.0),
+                max_queries=settings.limits.max_dns_queries,
+            )
+        run = Run(self, msg, ctx)
+        run.decide_kind(stated)
+        run.execute()
+        return build_report(run, started)
+
+    def close(self) -> None:
+        """Stop the worker threads (network checks, the resolver's lookups)."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        resolver = self._resolver
+        if resolver is not None and hasattr(resolver, "close"):
+            resolver.close()
+
+
+def _default_resolver(settings: Settings) -> Any:
+    try:
+        from scorer.dns import Resolver  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return Resolver.from_settings(settings)
+
+
+def _default_classifier(settings: Settings) -> Any:
+    try:
+        from scorer.classifier import load_default  # type: ignore[attr-defined]
+    except ImportError:
+        return False
+    return load_default(settings) or False
