@@ -41,6 +41,17 @@ class Run:
         self.over_budget: list[str] = []
         self._lock = threading.Lock()
 
+    def collected(self) -> tuple[list[Hit], list[Skipped], dict[str, dict[str, Any]], list[str]]:
+        """What the run collected, copied under its lock: the hits, the skips (distinct, by
+        check), each check's status, and the checks the time budget cut."""
+        with self._lock:
+            return (
+                list(self.hits),
+                sorted(set(self.skipped), key=lambda s: (s.check, s.reason)),
+                dict(self.statuses),
+                sorted(set(self.over_budget)),
+            )
+
     # --- running -------------------------------------------------------------------------
     def decide_kind(self, stated: str | None) -> None:
         """What the message is (scorer.kind), before any check: it never raises here."""

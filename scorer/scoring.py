@@ -29,11 +29,7 @@ PIPELINE_IDS = (TIME_BUDGET_ID,)
 
 def build_report(run: Run, started: float) -> Report:
     """The Report of a finished run: its findings scored, the checklist, the sections."""
-    with run._lock:
-        hits = list(run.hits)
-        skipped = sorted(set(run.skipped), key=lambda s: (s.check, s.reason))
-        statuses = dict(run.statuses)
-        over_budget = sorted(set(run.over_budget))
+    hits, skipped, statuses, over_budget = run.collected()
     rules = run.engine.rules
     if over_budget and TIME_BUDGET_ID in rules:
         hits.append(
