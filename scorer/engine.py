@@ -164,7 +164,7 @@ def _default_resolver(settings: Settings) -> Any:
 
 def _default_classifier(settings: Settings) -> Any:
     try:
-        from scorer.classifier import load_default  # type: ignore[attr-defined]
+        from scorer.ml.classifier import load_default  # type: ignore[attr-defined]
     except ImportError:
         return False
     return load_default(settings) or False

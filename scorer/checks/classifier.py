@@ -10,7 +10,7 @@ them.
 
 The check runs late (after every offline check and pattern rule) because the model also reads
 which offline findings the message has (`offline_finding_ids`): the same ids the report lists,
-which is what training reads from the report (scorer.train.rule_evidence).
+which is what training reads from the report (scorer.ml.train.rule_evidence).
 """
 
 from __future__ import annotations

@@ -116,7 +116,7 @@ def test_the_model_reads_the_same_finding_ids_the_report_lists(path):
             self.meta: dict = {}
 
         def analyze(self, msg, rule_ids=()):
-            from scorer.classifier import Prediction
+            from scorer.ml.classifier import Prediction
 
             seen.append(list(rule_ids))
             return Prediction(0.3)

@@ -9,15 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scorer.classifier import META_FILE, WEIGHTS_FILE, Model, load_default, slot
 from scorer.errors import ModelError
-from scorer.features import extract
 from scorer.message import parse
+from scorer.ml.classifier import META_FILE, WEIGHTS_FILE, Model, load_default, slot
+from scorer.ml.features import extract
 from scorer.paths import models_dir
 from scorer.pipeline import Engine
 from scorer.settings import Settings
 
-MESSAGES = Path(__file__).resolve().parents[1] / "data" / "messages"
+MESSAGES = Path(__file__).resolve().parents[2] / "data" / "messages"
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_shipped_model_reads_rule_findings_as_non_negative_evidence(shipped):
     """Stacking: the rule vocabulary skips transport/draft-state findings, every rule weight is
     zero or positive (a finding never makes a message look more legitimate), and a finding
     moves p(spam) by exactly its weight times rule_value."""
-    from scorer.features import RULE_FEATURE_SKIP
+    from scorer.ml.features import RULE_FEATURE_SKIP
 
     assert shipped.rule_features and not set(shipped.rule_features) & RULE_FEATURE_SKIP
     assert not any(r.startswith(("ML_", "LIMIT_")) for r in shipped.rule_features)

@@ -1,7 +1,7 @@
 """Load the trained classifier, predict how spam-like a message's text is, and say why.
 
 The model is a linear one over a hashed feature space: each key of each unit of
-`scorer.features` (a word and its character n-grams, a Japanese segment and its character
+`scorer.ml.features` (a word and its character n-grams, a Japanese segment and its character
 pairs, a link domain, a structure fact) is hashed with scikit-learn's MurmurHash3 to one of
 `n_features` slots; the message vector is binary over those slots and L2-normalised; p(spam) is
 the logistic of its dot product with the weights. So a prediction is a memoised lookup per word
@@ -10,7 +10,7 @@ sum of its slots' weights times their value (a slot shared by several units is s
 the unit's own text, never by a hash.
 
 The model also reads the offline rule findings of the message (stacking): each finding id in its
-rule vocabulary (`meta["rule_features"]`, from `scorer.features.rule_feature_ids`) adds its own
+rule vocabulary (`meta["rule_features"]`, from `scorer.ml.features.rule_feature_ids`) adds its own
 weight times a fixed `rule_value`, outside the normalised text vector, so a rule's pull does not
 depend on the length of the text. An explanation names such a unit by its rule id.
 
@@ -39,8 +39,8 @@ import mmh3
 import numpy as np
 
 from scorer.errors import ModelError
-from scorer.features import FEATURE_VERSION, Unit, extract, rule_feature_ids
 from scorer.message import Message
+from scorer.ml.features import FEATURE_VERSION, Unit, extract, rule_feature_ids
 from scorer.paths import models_dir
 from scorer.settings import Settings
 

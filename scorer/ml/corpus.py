@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from scorer.errors import SpamscoreError
-from scorer.features import clean_subject, clean_text
 from scorer.message import Message, parse
+from scorer.ml.features import clean_subject, clean_text
 
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 """Larger corpus members are skipped (the engine's own limit is applied at analysis time)."""

@@ -5,7 +5,7 @@ ham from spam, and how fast they are.
     spamscore eval --ham PATH --spam PATH --cv 5 [--seed 0]
 
 Without --cv the shipped (or given) model is measured on the messages as they are. With --cv the
-messages are de-duplicated and split by near-duplicate group (`scorer.corpus.assign_groups`), so
+messages are de-duplicated and split by near-duplicate group (`scorer.ml.corpus.assign_groups`), so
 a campaign or thread never sits on both sides of a split; each fold trains its own model.
 
 The whole pipeline is the offline engine (`Engine(Settings(offline=True))`). In cross-validation
@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from scorer import corpus
-from scorer.classifier import Model, default_model_dir
+from scorer.ml import corpus
+from scorer.ml.classifier import Model, default_model_dir
 from scorer.rules import RuleSet, load_rules
 from scorer.settings import Settings
 
 if TYPE_CHECKING:
-    from scorer.train import Recipe
+    from scorer.ml.train import Recipe
 
 Log = Callable[[str], None] | None
 
@@ -149,7 +149,7 @@ def cross_validate(
     Each fold model is fitted by `recipe` (default: plain logistic regression with `c`, `seed`)."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    from scorer.train import DEFAULT_C, Recipe, fit_recipe
+    from scorer.ml.train import DEFAULT_C, Recipe, fit_recipe
 
     if recipe is None:
         recipe = Recipe(c=DEFAULT_C if c is None else c, seed=seed)
@@ -332,8 +332,8 @@ def _write_scores(path: str, samples: Sequence[corpus.Sample], result: dict[str,
 def model_recipe(model_dir: Path | None, settings: Settings) -> dict[str, Any]:
     """How a saved model was trained, from its metadata: data paths, C, seed, sample weights,
     slots, Naive Bayes share and calibration folds (the keys `_cv_recipe` fills)."""
-    from scorer.classifier import DEFAULT_N_FEATURES
-    from scorer.train import DEFAULT_C
+    from scorer.ml.classifier import DEFAULT_N_FEATURES
+    from scorer.ml.train import DEFAULT_C
 
     meta = Model.load(model_dir or default_model_dir(settings)).meta
     sources = meta.get("sources") or []
@@ -353,9 +353,9 @@ def _cv_recipe(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     """What `eval --cv` trains in each fold. Without --ham/--spam: the shipped (or --model)
     model's own training recipe from its metadata (data, C, seed, sample weights, slots), so the
     figures describe how that model was made; options given on the command line override it."""
-    from scorer.classifier import DEFAULT_N_FEATURES
     from scorer.cli import UsageError
-    from scorer.train import DEFAULT_C
+    from scorer.ml.classifier import DEFAULT_N_FEATURES
+    from scorer.ml.train import DEFAULT_C
 
     recipe: dict[str, Any] = {
         "ham": list(args.ham),
@@ -395,7 +395,7 @@ def run_eval(args: argparse.Namespace) -> int:
         settings = settings.replace(threshold=args.threshold)
     settings = settings.replace(offline=True)
     if args.cv:
-        from scorer.train import Recipe, prepare, sample_weights
+        from scorer.ml.train import Recipe, prepare, sample_weights
 
         recipe = _cv_recipe(args, settings)
         say(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from scorer.compose import compose_message
-from scorer.features import cjk_segments, clean_subject, clean_text, extract, strip_list_footer
 from scorer.message import parse
+from scorer.ml.features import cjk_segments, clean_subject, clean_text, extract, strip_list_footer
 
 
 def _units(**fields):

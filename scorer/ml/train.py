@@ -5,8 +5,8 @@
 
 Each PATH is a folder of raw messages, a .tar.gz of them, or a source folder of shared/corpus/
 (its ham.tar.gz / spam.tar.gz is picked by the option). Messages are normalised and
-de-duplicated by `scorer.corpus`; tokens come from `scorer.features`; the offline rules run once
-per message (classifier off) and the ids of their findings become rule features
+de-duplicated by `scorer.ml.corpus`; tokens come from `scorer.ml.features`; the offline rules
+run once per message (classifier off) and the ids of their findings become rule features
 (`rule_evidence`); the model is L2-regularised logistic regression (liblinear, seeded) over the
 hashed tokens and the rule features, optionally plus a share of Naive Bayes log-count ratios
 (`--nb-weight`) and Platt-calibrated on inner grouped folds (`--calibrate`): `fit_recipe`.
@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from scorer import corpus
-from scorer.classifier import (
+from scorer.ml import corpus
+from scorer.ml.classifier import (
     DEFAULT_N_FEATURES,
     DEFAULT_RULE_VALUE,
     Model,
@@ -39,7 +39,7 @@ from scorer.classifier import (
     unit_slots,
     vectorize,
 )
-from scorer.features import FEATURE_VERSION, extract, rule_feature_ids
+from scorer.ml.features import FEATURE_VERSION, extract, rule_feature_ids
 from scorer.rules import RuleSet, load_rules
 from scorer.settings import Settings
 
@@ -77,7 +77,7 @@ class Dataset:
 
 
 def rule_vocabulary(rules: RuleSet) -> list[str]:
-    """Every offline finding id the classifier may read (`scorer.features.rule_feature_ids`)."""
+    """Every offline finding id the classifier may read (`scorer.ml.features.rule_feature_ids`)."""
     return rule_feature_ids(rule.id for rule in rules.rules.values() if not rule.network)
 
 
@@ -420,7 +420,7 @@ def command_line(args: argparse.Namespace) -> str:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from scorer import evaluate
+    from scorer.ml import evaluate
 
     def say(text: str) -> None:
         print(text, file=sys.stderr)
