@@ -24,17 +24,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "web"))
 
 
-def _wait_for_preview(page) -> None:  # type: ignore[no-untyped-def]
-    page.frame_locator("#preview iframe").locator("body").wait_for()
-    page.wait_for_timeout(300)
-
-
-def _whole_page(page, path: Path) -> None:  # type: ignore[no-untyped-def]
-    """The whole page, frames included: Chromium leaves the sandboxed preview frame blank in
-    Playwright's full_page captures, so the viewport is made as tall as the page instead."""
+def _top_of_page(page, path: Path, height: int = 1900) -> None:  # type: ignore[no-untyped-def]
+    """The top of the page, where the verdict, the fixes and the first findings are (the whole
+    report is several screens long; the PNG stays small)."""
     width = page.viewport_size["width"]
-    height = page.evaluate("document.documentElement.scrollHeight")
-    page.set_viewport_size({"width": width, "height": height})
+    full = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": width, "height": min(full, height)})
     page.wait_for_timeout(300)
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": width, "height": 900})
@@ -51,7 +46,12 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="spamscore-shots-"))
     config: dict[str, object] = {"database_url": f"sqlite:///{tmp / 'r.sqlite3'}"}
-    if not args.real:
+    if args.real:
+        from scorer.pipeline import Engine
+        from scorer.settings import Settings
+
+        config["engine"] = Engine(Settings.from_env().replace(offline=True))
+    else:
         from webdemo import demo_engine
 
         config["engine"] = demo_engine()
@@ -70,12 +70,18 @@ def main() -> int:
             page.fill("#raw", sample)
             page.click("#panel-paste button[type=submit]")
             page.wait_for_selector(".summary")
-            _wait_for_preview(page)
-            _whole_page(page, out / "report-en.png")
+            _top_of_page(page, out / "report-en.png")
             report_url = page.url.split("?")[0]
             page.goto(f"{report_url}?lang=ja")
-            _wait_for_preview(page)
-            _whole_page(page, out / "report-ja.png")
+            _top_of_page(page, out / "report-ja.png")
+            # Edit and check again: the promotion rewritten as the newsletter, compared
+            page.goto(f"{base}/?lang=en&edit={report_url.rsplit('/', 1)[1]}")
+            page.fill("#raw", (ROOT / "web" / "samples" / "newsletter.eml").read_text("utf-8"))
+            page.click("#panel-paste button[type=submit]")
+            page.wait_for_selector("#compare")
+            # the sticky top bar must not cover the section (the page's CSP allows no inline style)
+            page.evaluate("document.querySelector('.topbar').style.position = 'static'")
+            page.locator("#compare").screenshot(path=str(out / "compare-en.png"))
             page.goto(f"{base}/?lang=ja")
             page.screenshot(path=str(out / "form-ja.png"), full_page=True)
             phone = context.new_page()
@@ -84,7 +90,8 @@ def main() -> int:
             phone.screenshot(path=str(out / "report-phone.png"), full_page=False)
     finally:
         server.shutdown()
-    for name in ("form-en", "form-ja", "report-en", "report-ja", "report-phone"):
+    names = ("form-en", "form-ja", "report-en", "report-ja", "report-phone", "compare-en")
+    for name in names:
         print(out / f"{name}.png")
     return 0
 

@@ -36,7 +36,7 @@ __all__ = [
     "main",
     "read_input",
 ]
-BUILTIN_COMMANDS = ("check",)
+BUILTIN_COMMANDS = ("check", "diff")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,6 +110,87 @@ def _add_check(sub: Any) -> None:
 
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
+
+
+def _add_diff(sub: Any) -> None:
+    parser = sub.add_parser(
+        "diff",
+        help="compare two drafts (or two saved reports): findings gone, new and changed",
+        description="Compare A (before) with B (after). Each is a message or template file "
+        "(analysed as `spamscore check` would), or a report saved with `check --json` or "
+        "downloaded from the web form. Reports scored with different rules or model versions "
+        "are compared too, and the output says so.",
+    )
+    parser.add_argument("before", metavar="A", help="the earlier draft or report (- for stdin)")
+    parser.add_argument("after", metavar="B", help="the later draft or report")
+    parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    parser.add_argument("--lang", choices=("en", "ja"), help="language of the texts")
+    parser.add_argument("--offline", action="store_true", help="skip every network check")
+    parser.add_argument(
+        "--nameserver", action="append", default=[], metavar="HOST[:PORT]", help="DNS server"
+    )
+    parser.set_defaults(func=run_diff)
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    import json
+
+    from scorer.compare import compare
+    from scorer.textreport import format_diff
+
+    engine = None
+    lang = args.lang or "en"
+    reports = []
+    for path in (args.before, args.after):
+        data = read_input(path)
+        report = _saved_report(data)
+        if report is None:
+            if engine is None:
+                engine = _engine(args)
+                lang = args.lang or engine.settings.lang
+            report = _analyse_file(engine, path, data, lang)
+        reports.append(report)
+    if engine is not None:
+        engine.close()
+    diff = compare(reports[0], reports[1], lang)
+    if args.json:
+        sys.stdout.write(json.dumps(diff, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_diff(diff, lang))
+    return EXIT_OK
+
+
+def _saved_report(data: bytes) -> dict[str, Any] | None:
+    """A v1 report saved as JSON (check --json, the web form's download), else None."""
+    import json
+
+    head = data.lstrip()[:1]
+    if head != b"{":
+        return None
+    try:
+        found = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if isinstance(found, dict) and found.get("version") == 1 and "findings" in found:
+        return found
+    return None
+
+
+def _analyse_file(engine: Any, path: str, data: bytes, lang: str) -> dict[str, Any]:
+    """A message, or a template body wrapped as a draft, analysed as `check` does."""
+    from scorer.draft import body_draft, looks_like_message
+    from scorer.lint import HTML_SUFFIXES, TEXT_SUFFIXES
+
+    draft = None
+    suffix = path.lower().rsplit(".", 1)[-1] if "." in path else ""
+    is_body = f".{suffix}" in HTML_SUFFIXES + TEXT_SUFFIXES or not looks_like_message(data)
+    if is_body and f".{suffix}" != ".eml":
+        wrapped = body_draft(data, path)
+        data, draft = wrapped.to_message(), wrapped.info().to_dict()
+    try:
+        return engine.analyze(data, lang=lang, draft=draft).to_dict(lang)
+    except MessageTooLargeError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -207,6 +288,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"spamscore {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_check(sub)
+    _add_diff(sub)
     if command in BUILTIN_COMMANDS:
         return parser  # `spamscore check` reads no entry point and imports no plugin
     entries = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)

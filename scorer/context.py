@@ -96,6 +96,16 @@ class Context:
     """Hits of the offline checks and pattern rules, for `late` checks (set by the pipeline)."""
     kind: Kind | None = None
     """What the message is (scorer.kind), decided by the pipeline before any check runs."""
+    assumed_missing: frozenset[str] = frozenset()
+    """Header fields (lower case) the input could not have: a pasted body has no From, a
+    composed draft no Date or Message-ID (the sending platform adds them). Checks of those
+    fields do not judge their absence."""
+    dns_status: Any = None
+    """The resolver sanity check's outcome (scorer.dnscheck.ResolverStatus), once asked."""
+
+    def assumes_missing(self, header: str) -> bool:
+        """True when `header` is absent because of what the input is, not the sender's doing."""
+        return header.lower() in self.assumed_missing
 
     @property
     def offline(self) -> bool:

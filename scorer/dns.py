@@ -12,6 +12,7 @@ zero-score `*_TEMPERROR` finding, never into "clean".
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import threading
 import time
@@ -134,6 +135,40 @@ class Answer:
     def describe(self) -> str:
         what = f"{self.rdtype} {self.name}"
         return f"{what}: {self.error}" if self.error else f"{what}: {self.status}"
+
+    def describe_text(self) -> Any:
+        """`describe()` as a translatable text (scorer.i18n), for reports."""
+        from scorer.i18n import T
+
+        return T("ev.dns_answer", question=f"{self.rdtype} {self.name}", problem=error_text(self))
+
+
+_TIMED_OUT = re.compile(r"^timed out after ([0-9.]+) s$")
+_QUERY_LIMIT = re.compile(r"^DNS query limit of (\d+) reached$")
+
+
+def error_text(answer: Answer) -> Any:
+    """What went wrong with a lookup, in words a report can show in either language."""
+    from scorer.i18n import T
+
+    error = answer.error
+    if not error:
+        return T(f"dns.answer.{answer.status}")
+    if match := _TIMED_OUT.match(error):
+        return T("dns.answer.timeout", seconds=match.group(1))
+    if match := _QUERY_LIMIT.match(error):
+        return T("dns.answer.query_limit", count=match.group(1))
+    known = {
+        "DNS deadline passed": "dns.answer.deadline",
+        "offline": "dns.answer.offline",
+        "not a valid DNS name": "dns.answer.invalid_name",
+        "no nameserver answered": "dns.answer.no_answer",
+    }
+    if error in known:
+        return T(known[error])
+    if error.startswith("nameserver answered "):
+        return T("dns.answer.rcode", rcode=error.removeprefix("nameserver answered "))
+    return error
 
 
 class _Cache:
@@ -262,8 +297,11 @@ class Resolver:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
     # --- one lookup ----------------------------------------------------------------------
-    def lookup(self, name: str, rdtype: str, *, lifetime: float) -> Answer:
-        """Cached lookup of `name`/`rdtype` that gives up after `lifetime` seconds."""
+    def lookup(self, name: str, rdtype: str, *, lifetime: float, cache: bool = True) -> Answer:
+        """Cached lookup of `name`/`rdtype` that gives up after `lifetime` seconds.
+
+        `cache=False` asks the nameserver even when the answer is cached, and keeps nothing
+        (the resolver sanity check must see what the nameserver says now)."""
         rdtype = rdtype.upper()
         if rdtype not in _SUPPORTED:
             raise ValueError(f"unsupported record type {rdtype}")
@@ -271,7 +309,7 @@ class Resolver:
         if qname is None:
             return Answer(name, rdtype, INVALID, error="not a valid DNS name")
         key = (qname, rdtype)
-        cached = self.cache.get(key)
+        cached = self.cache.get(key) if cache else None
         if cached is not None:
             return Answer(
                 cached.name,
@@ -290,7 +328,7 @@ class Resolver:
         if lifetime <= 0:
             return Answer(qname, rdtype, TEMPERROR, error="DNS deadline passed")
         answer = self._query(qname, rdtype, lifetime)
-        if answer.status in (OK, NXDOMAIN, NODATA):
+        if cache and answer.status in (OK, NXDOMAIN, NODATA):
             self.cache.put(key, answer, answer.ttl)
         return answer
 

@@ -1,11 +1,12 @@
-"""Body-only drafts (an `.html` or `.txt` template, pasted HTML) wrapped into a message.
+"""Body-only drafts (an `.html` or `.txt` template, pasted HTML or text) wrapped into a message.
 
-A template in a repository, or HTML pasted into a form, has no headers: this builds the message
-an ESP would send from it (From, To, Subject, Date, Message-ID; multipart/alternative when both
-an HTML and a text body are given), so every face analyses a draft exactly like a full message.
-Merge tags stay as written: the parser takes them out of what content rules read
-(scorer.mergetags). `looks_like_message` tells a full message from a body, for callers that
-accept either.
+A template in a repository, or a body copied out of an ESP's editor, has no headers: this builds
+the message from it with only what the user gave (From, To, Subject when known; a Subject from
+the HTML's own <title>; multipart/alternative when both an HTML and a text body are given) and
+never invents the rest. What it could not have is listed in `DraftInfo.assumed_missing`, which
+the engine reports and does not judge (the sending platform adds those fields). Merge tags stay
+as written: the parser takes them out of what content rules read (scorer.mergetags).
+`looks_like_message` tells a full message from a body, for callers that accept either.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from pathlib import Path
 import scorer.mergetags as mergetags
 from scorer.compose import compose_message
 
-DEFAULT_FROM = "Draft Sender <draft@example.com>"
-DEFAULT_TO = "recipient@example.org"
+SENDING_PLATFORM_ADDS = ("Date", "Message-ID")
+"""Fields every sending platform adds at send time: a draft is never judged on them."""
+TEXT_PART = "text/plain"
+"""An HTML body pasted alone lacks its plain-text alternative, which sending platforms
+generate from the HTML: listed with the assumed-missing headers, not judged."""
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".hbs", ".handlebars", ".liquid", ".j2", ".jinja")
 TEXT_SUFFIXES = (".txt", ".text")
 _HEADER_LINE = re.compile(rb"^[!-9;-~]{1,76}:[ \t]?[^\r\n]*\r?$")
@@ -33,26 +37,66 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
+class DraftInfo:
+    """What kind of input a message was made from, and the fields it could not have."""
+
+    input: str
+    """`html_body`, `text_body`, `html_text_body` (a pasted or template body) or `composed`."""
+    assumed_missing: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"input": self.input, "assumed_missing": list(self.assumed_missing)}
+
+
+@dataclass(frozen=True)
 class Draft:
-    """The parts of a body-only draft; `to_message()` makes the raw message."""
+    """The parts of a body-only draft; `to_message()` makes the raw message, `info()` says what
+    it lacks. None means not given: the header is left out, never filled with a sample."""
 
     html: str | None = None
     text: str | None = None
-    from_: str = DEFAULT_FROM
-    to: str = DEFAULT_TO
+    from_: str | None = None
+    to: str | None = None
     subject: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
 
+    @property
+    def shown_subject(self) -> str | None:
+        return self.subject if self.subject is not None else guess_subject(self.html)
+
     def to_message(self) -> bytes:
-        subject = self.subject if self.subject is not None else guess_subject(self.html)
         return compose_message(
             from_=self.from_,
             to=self.to,
-            subject=subject,
+            subject=self.shown_subject,
             html=self.html,
-            text=self.text,
+            text=self.text if (self.text is not None or self.html is not None) else "",
             headers=dict(self.headers),
+            date=None,
+            message_id=None,
         )
+
+    def info(self) -> DraftInfo:
+        given = {name.lower() for name in self.headers}
+        fields = {"From": self.from_, "To": self.to, "Subject": self.shown_subject}
+        missing = [name for name, value in fields.items() if not value]
+        missing += [name for name in SENDING_PLATFORM_ADDS]
+        if self.html and not self.text:
+            missing.append(TEXT_PART)  # sending platforms make it from the HTML
+        kind = (
+            "html_text_body"
+            if self.html and self.text
+            else ("html_body" if self.html else "text_body")
+        )
+        return DraftInfo(kind, tuple(n for n in missing if n.lower() not in given))
+
+
+def body_draft(data: bytes, name: str = "") -> Draft:
+    """A pasted or uploaded body (no header block) as a Draft of its kind."""
+    body = decode_body(data)
+    if body_kind(data, name) == "html":
+        return Draft(html=body)
+    return Draft(text=body)
 
 
 def looks_like_message(data: bytes) -> bool:

@@ -3,7 +3,7 @@
 An Engine holds the rules (and their lists), the settings, the checks the rule set declares,
 and what is costly to build: the DNS resolver, the classifier model, the worker threads of the
 network checks. `analyze()` parses one message, runs it (scorer.schedule) and scores it
-(scorer.scoring). "Engine" means this and nothing else in the code.
+(scorer.finish). "Engine" means this and nothing else in the code.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+from scorer import __version__
 from scorer.context import Context, Delivery
 from scorer.errors import MessageTooLargeError
+from scorer.finish import PIPELINE_IDS, build_report
 from scorer.kind import stated_kind
 from scorer.message import parse
 from scorer.registry import registered_checks, requirement_tests
 from scorer.report import Report
 from scorer.rules import RuleSet, load_rules
 from scorer.schedule import Run
-from scorer.scoring import PIPELINE_IDS, build_report
 from scorer.settings import Limits, Settings
 
 _NETWORK_WORKERS = 8
@@ -61,6 +62,7 @@ class Engine:
         )
         self.kinds = self.rules.lists.kinds
         self._resolver = resolver
+        self._resolver_check: Any = None
         self._classifier = classifier
         self.fetcher = fetcher
         """The guarded fetcher for opt-in BIMI fetches (a default one is made on first use)."""
@@ -78,6 +80,38 @@ class Engine:
                 if self._resolver is None:
                     self._resolver = _default_resolver(self.settings)
         return self._resolver
+
+    @property
+    def resolver_check(self) -> Any:
+        """The resolver sanity check (scorer.dnscheck), for resolvers of our own kind."""
+        if self._resolver_check is None:
+            from scorer.dns import Resolver
+            from scorer.dnscheck import ResolverCheck
+
+            resolver = self.resolver
+            with self._lock:
+                if self._resolver_check is None:
+                    self._resolver_check = (
+                        ResolverCheck(
+                            resolver,
+                            exists=self.settings.dns_check_name,
+                            absent=self.settings.dns_check_absent_name,
+                            ttl_s=self.settings.dns_check_seconds,
+                        )
+                        if isinstance(resolver, Resolver)
+                        else False
+                    )
+        return self._resolver_check or None
+
+    @property
+    def versions(self) -> dict[str, Any]:
+        """What a report was scored with: the engine, the rule set and the model."""
+        model = self.classifier if self.settings.use_classifier else None
+        return {
+            "spamscore": __version__,
+            "rules": self.rules.version,
+            "model": getattr(model, "version", None),
+        }
 
     @property
     def classifier(self) -> Any:
@@ -98,12 +132,15 @@ class Engine:
         now: datetime | None = None,
         limits: Limits | None = None,
         kind: str | None = None,
+        draft: Mapping[str, Any] | None = None,
     ) -> Report:
         """Analyse one raw message. Raises MessageTooLargeError over the size limit, KindError
         for a `kind` that is not auto, marketing, transactional or personal, else never.
 
         `kind` is what the caller states the message is (None or "auto": decide it from the
-        message); it decides which bulk and marketing obligations are judged.
+        message); it decides which bulk and marketing obligations are judged. `draft` describes
+        input that is not a whole message (scorer.draft.DraftInfo.to_dict): the header fields
+        it could not have are listed, and not judged, in the report.
         """
         started = time.monotonic()
         stated = stated_kind(kind)
@@ -136,6 +173,12 @@ class Engine:
             fetcher=self.fetcher,
             mark_roots=self.mark_roots,
         )
+        if draft:
+            ctx.assumed_missing = frozenset(h.lower() for h in draft.get("assumed_missing", ()))
+            ctx.sections["draft"] = {
+                "input": draft.get("input"),
+                "assumed_missing": list(draft.get("assumed_missing", ())),
+            }
         if not settings.offline and self.resolver is not None:
             ctx.dns = self.resolver.session(
                 deadline=min(deadline, started + settings.limits.dns_deadline_ms / 1000.0),
@@ -159,7 +202,9 @@ def _default_resolver(settings: Settings) -> Any:
         from scorer.dns import Resolver  # type: ignore[attr-defined]
     except ImportError:
         return None
-    return Resolver.from_settings(settings)
+    # The engine's resolver serves the runs that go online, whatever the default is: a caller
+    # may ask `analyze(offline=False)` of an engine whose settings say offline.
+    return Resolver.from_settings(settings.replace(offline=False))
 
 
 def _default_classifier(settings: Settings) -> Any:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from scorer.i18n import T
 from scorer.kind import applies
 from scorer.registry import Hit
 from scorer.report import Finding
@@ -100,21 +101,29 @@ def model_ids(hits: Iterable[Hit], rules: RuleSet) -> list[str]:
     return sorted({f.id for f in listed if not f.refined_by})
 
 
-def _clip(evidence: Iterable[str]) -> tuple[str, ...]:
-    items: list[str] = []
+def _clip(evidence: Iterable[str | T]) -> tuple[str | T, ...]:
+    """At most 20 distinct items; long quotes (and long text inside a T) cut at 300 characters."""
+    items: list[str | T] = []
     for item in evidence:
-        text = str(item)
-        if len(text) > MAX_EVIDENCE_CHARS:
-            text = text[: MAX_EVIDENCE_CHARS - 1] + "…"
-        if text not in items:
-            items.append(text)
+        if isinstance(item, T):
+            clipped: str | T = T(item.key, **{k: _cut(v) for k, v in item.params})
+        else:
+            clipped = _cut(str(item))
+        if clipped not in items:
+            items.append(clipped)
         if len(items) >= MAX_EVIDENCE_ITEMS:
             break
     return tuple(items)
 
 
+def _cut(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_EVIDENCE_CHARS:
+        return value[: MAX_EVIDENCE_CHARS - 1] + "…"
+    return value
+
+
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, str | int | float | bool | T) or value is None:
         return value
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]

@@ -166,7 +166,10 @@ def lint(
             )
             data = draft.to_message()
             wrapped = "html+text" if text is not None else kind
-        report = engine.analyze(data, **analysis)
+            info = draft.info().to_dict()
+        else:
+            info = None
+        report = engine.analyze(data, draft=info, **analysis)
         result = FileResult(item.name, report, policy.reasons(report), wrapped, source)
         result.lines = _locate(report, source)
         results.append(result)

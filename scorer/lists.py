@@ -1,11 +1,11 @@
 """The rule set's data lists (rules/lists/), loaded and validated with the rules.
 
 Lists are data, not code: URL shorteners, free hosting, ESP trackers, abused TLDs, freemail,
-spam phrases, brands, blocklist zones, the kind decider's signals, the providers' requirements
-and BIMI's providers and roots. They are read here, once per rule directory, and reach the checks
-only through the rule set (`ctx.rules.lists`), so `Engine(rules=load_rules(dir))` swaps them
-all and no check opens a file. A lists/ folder is complete: a missing or unknown file is a load
-error, like an unknown key in a rule.
+spam phrases, brands, blocklist zones, the kind decider's signals, the providers' requirements,
+the root causes fixes are grouped by, and BIMI's providers and roots. They are read here, once
+per rule directory, and reach the checks only through the rule set (`ctx.rules.lists`), so
+`Engine(rules=load_rules(dir))` swaps them all and no check opens a file. A lists/ folder is
+complete: a missing or unknown file is a load error, like an unknown key in a rule.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 from scorer.bimi import DisplayProviders, parse_providers
 from scorer.bimi.vmc import parse_roots
 from scorer.brands import Brands, parse_brands
+from scorer.causes import Causes, parse_causes
 from scorer.dnsbl import Zones, parse_zones
 from scorer.errors import RuleError
 from scorer.kind import KindSpec, parse_spec
@@ -51,6 +52,8 @@ class Lists:
     bimi_providers: DisplayProviders
     mark_roots: tuple[Any, ...]
     """The Mark Verifying Authorities' root certificates (cryptography x509)."""
+    causes: Causes
+    """Root causes: which findings and requirement outcomes one change fixes (scorer.causes)."""
 
 
 def _read_yaml(path: Path, where: str) -> Any:
@@ -113,6 +116,7 @@ _PARSERS: dict[str, Callable[[Path, str], Any]] = {
     "dnsbl.yaml": lambda p, w: parse_zones(_read_yaml(p, w), w),
     "kinds.yaml": lambda p, w: parse_spec(_read_yaml(p, w), w),
     "requirements.yaml": lambda p, w: parse_catalogue(_read_yaml(p, w), w),
+    "causes.yaml": lambda p, w: parse_causes(_read_yaml(p, w), w),
     "bimi/providers.yaml": lambda p, w: parse_providers(_read_yaml(p, w), w),
     "bimi/mva_roots.pem": lambda p, w: parse_roots(p.read_bytes(), w),
 }
@@ -151,4 +155,5 @@ def _load(directory: str) -> Lists:
         requirements=parsed["requirements.yaml"],
         bimi_providers=parsed["bimi/providers.yaml"],
         mark_roots=parsed["bimi/mva_roots.pem"],
+        causes=parsed["causes.yaml"],
     )

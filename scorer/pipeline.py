@@ -1,7 +1,8 @@
 """The public entry points: `analyze()` with the process-wide default engine, and the Engine.
 
 `Engine` (scorer.engine) holds a rule set and its resources; a run of one message is
-scorer.schedule's job, its scoring scorer.scoring's, and the findings scorer.findings'.
+scorer.schedule's job, its findings scorer.findings', its scores scorer.scoring's, and the
+Report scorer.finish's.
 """
 
 from __future__ import annotations

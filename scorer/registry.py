@@ -32,11 +32,17 @@ class Hit:
 
 
 class Skip(Exception):
-    """Raised by a check that cannot run for this message (no IP given, offline, ...)."""
+    """Raised by a check that cannot run for this message (no IP given, offline, ...).
 
-    def __init__(self, reason: str) -> None:
+    `reason` is short English for programs (the report's `skipped[].reason`); `code` and
+    `params` name the reader's text, `skip.<code>` in scorer/i18n (default: `reason` itself,
+    when the catalogue has it)."""
+
+    def __init__(self, reason: str, *, code: str | None = None, **params: Any) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.code = code if code is not None else reason
+        self.params = params
 
 
 CheckResult = Hit | Iterable[Hit] | None
@@ -52,6 +58,9 @@ class CheckSpec:
     network: bool
     module: str
     late: bool = False
+    dns: bool = True
+    """A network check that asks DNS (false for other engines, which resolve for themselves):
+    skipped when the resolver fails its sanity check."""
 
 
 _CHECKS: dict[str, CheckSpec] = {}
@@ -60,7 +69,12 @@ _REQUIREMENT_TESTS: dict[str, Callable[..., Any]] = {}
 
 
 def check(
-    name: str, *, emits: Iterable[str] | None = None, network: bool = False, late: bool = False
+    name: str,
+    *,
+    emits: Iterable[str] | None = None,
+    network: bool = False,
+    late: bool = False,
+    dns: bool = True,
 ) -> Callable[[CheckFunc], CheckFunc]:
     """Register a check. `name` is the finding id when the check emits only that id.
 
@@ -77,7 +91,7 @@ def check(
         existing = _CHECKS.get(name)
         if existing is not None and existing.func.__qualname__ != func.__qualname__:
             raise ValueError(f"check {name!r} registered twice")
-        _CHECKS[name] = CheckSpec(name, func, ids, network, func.__module__, late)
+        _CHECKS[name] = CheckSpec(name, func, ids, network, func.__module__, late, network and dns)
         return func
 
     return decorate

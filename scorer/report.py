@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from scorer import i18n
+from scorer.i18n import T
 from scorer.kind import Kind
 
 if TYPE_CHECKING:
@@ -27,7 +29,9 @@ class Finding:
     category: str
     score: float
     severity: str
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[str | T, ...] = ()
+    """Each item is a quote (a header line, a URL, a DNS record: shown as it is) or a `T`, our
+    words with their data, shown in the reader's language."""
     params: dict[str, Any] = field(default_factory=dict)
     refined_by: tuple[str, ...] = ()
     """A contract id another finding refines (scorer.findings): listed with score 0, counted
@@ -43,9 +47,9 @@ class Finding:
             "title": rule.text("description", lang, self.params) if rule else self.id,
             "advice": rule.text("advice", lang, self.params) if rule else "",
             "why": rule.text("why", lang, self.params) if rule else "",
-            "evidence": list(self.evidence),
+            "evidence": [i18n.render(e, lang) for e in self.evidence],
             "references": list(rule.references) if rule else [],
-            "params": dict(self.params),
+            "params": i18n.render(dict(self.params), lang),
         }
         if self.refined_by:
             data["refined_by"] = list(self.refined_by)
@@ -60,7 +64,7 @@ class Finding:
             "title": rule.text("description", lang, self.params) if rule else self.id,
             "reason": kind.not_required(lang),
             "score_if_applicable": self.score,
-            "evidence": list(self.evidence),
+            "evidence": [i18n.render(e, lang) for e in self.evidence],
         }
         if self.refined_by:
             data["refined_by"] = list(self.refined_by)
@@ -72,8 +76,8 @@ class Finding:
             "category": self.category,
             "score": self.score,
             "severity": self.severity,
-            "evidence": list(self.evidence),
-            "params": dict(self.params),
+            "evidence": i18n.to_json(list(self.evidence)),
+            "params": i18n.to_json(dict(self.params)),
         }
         if self.refined_by:
             data["refined_by"] = list(self.refined_by)
@@ -86,8 +90,8 @@ class Finding:
             category=data["category"],
             score=float(data["score"]),
             severity=data["severity"],
-            evidence=tuple(data.get("evidence", ())),
-            params=dict(data.get("params", {})),
+            evidence=tuple(i18n.from_json(list(data.get("evidence", ())))),
+            params=dict(i18n.from_json(dict(data.get("params", {})))),
             refined_by=tuple(data.get("refined_by", ())),
         )
 
@@ -112,10 +116,17 @@ class Requirement:
     """When the provider's rule took effect (YYYY-MM-DD or YYYY-MM)."""
     sources: tuple[str, ...] = ()
     """The pages the rule rests on (their quotes are in rules/lists/requirements.yaml)."""
+    row: str = ""
+    """What is required, the same for every provider that requires it (the matrix row)."""
+    outcome: str = ""
+    """Why it has this status: a key of requirements.yaml `details` (with `params`)."""
+    params: dict[str, Any] = field(default_factory=dict)
+    cause: str | None = None
+    """The root cause of a failure (rules/lists/causes.yaml): one fix per cause."""
     applicable: bool = True
 
     def to_dict(self, lang: str) -> dict[str, Any]:
-        return {
+        data = {
             "id": self.id,
             "provider": self.provider or self.id.split(".", 1)[0],
             "status": self.status,
@@ -128,6 +139,13 @@ class Requirement:
             "sources": list(self.sources),
             "applicable": self.applicable,
         }
+        if self.row:
+            data["row"] = self.row
+        if self.outcome:
+            data["outcome"] = self.outcome
+        if self.cause:
+            data["cause"] = self.cause
+        return data
 
     def to_storage(self) -> dict[str, Any]:
         return {
@@ -141,6 +159,10 @@ class Requirement:
             "references": list(self.references),
             "effective_from": self.effective_from,
             "sources": list(self.sources),
+            "row": self.row,
+            "outcome": self.outcome,
+            "params": i18n.to_json(dict(self.params)),
+            "cause": self.cause,
             "applicable": self.applicable,
         }
 
@@ -157,6 +179,10 @@ class Requirement:
             references=tuple(data.get("references", ())),
             effective_from=data.get("effective_from", ""),
             sources=tuple(data.get("sources", ())),
+            row=data.get("row", ""),
+            outcome=data.get("outcome", ""),
+            params=dict(i18n.from_json(dict(data.get("params") or {}))),
+            cause=data.get("cause"),
             applicable=bool(data.get("applicable", True)),
         )
 
@@ -167,11 +193,38 @@ def _pick(texts: dict[str, str], lang: str) -> str:
 
 @dataclass(frozen=True)
 class Skipped:
+    """A check that did not run. `reason` is short English (stable, for programs); `code` and
+    `params` give the reader's text (scorer/i18n `skip.<code>`)."""
+
     check: str
     reason: str
+    code: str = ""
+    params: tuple[tuple[str, Any], ...] = ()
 
-    def to_dict(self) -> dict[str, str]:
-        return {"check": self.check, "reason": self.reason}
+    def text(self, lang: str) -> str:
+        if self.code and i18n.has("skip." + self.code):
+            return i18n.text("skip." + self.code, lang, **dict(self.params))
+        return self.reason
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {"check": self.check, "reason": self.reason}
+        if self.code:
+            data["code"] = self.code
+        if lang is not None:
+            data["text"] = self.text(lang)
+        return data
+
+    def to_storage(self) -> dict[str, Any]:
+        data = self.to_dict()
+        if self.params:
+            data["params"] = i18n.to_json(dict(self.params))
+        return data
+
+    @classmethod
+    def from_storage(cls, data: dict[str, Any]) -> Skipped:
+        params = i18n.from_json(dict(data.get("params") or {}))
+        code = data.get("code", "")
+        return cls(data["check"], data["reason"], code, tuple(sorted(params.items())))
 
 
 @dataclass
@@ -220,25 +273,33 @@ class Report:
         """The v1 report in `lang` (default: the language it was made in)."""
         lang = lang or self.lang
         kind = self.kind
-        return self._assemble(
+        data = self._assemble(
             lang,
             [f.to_dict(self.rules, lang) for f in self.findings],
             [r.to_dict(lang) for r in self.requirements],
+            [s.to_dict(lang) for s in self.skipped],
             kind.to_dict(lang) if kind else None,
             [f.not_applicable_dict(self.rules, lang, kind) for f in self.not_applicable]
             if kind
             else [],
         )
+        for key, value in self.extra.items():
+            data.setdefault(key, i18n.render(value, lang))
+        from scorer import sections
+
+        sections.localise(data, lang, self.rules)
+        return data
 
     def _assemble(
         self,
         lang: str,
         findings: list[dict[str, Any]],
         requirements: list[dict[str, Any]],
+        skipped: list[dict[str, Any]],
         kind: dict[str, Any] | None,
         not_applicable: list[dict[str, Any]],
     ) -> dict[str, Any]:
-        data: dict[str, Any] = {
+        return {
             "version": REPORT_VERSION,
             "score": self.score,
             "threshold": self.threshold,
@@ -247,7 +308,7 @@ class Report:
             "findings": findings,
             "requirements": requirements,
             "classifier": self.classifier,
-            "skipped": [s.to_dict() for s in self.skipped],
+            "skipped": skipped,
             "elapsed_ms": self.elapsed_ms,
             "lang": lang,
             "message": dict(self.message),
@@ -256,22 +317,23 @@ class Report:
             "kind": kind,
             "not_applicable": not_applicable,
         }
-        for key, value in self.extra.items():
-            data.setdefault(key, value)
-        return data
 
     def to_json(self, lang: str | None = None, *, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=indent)
 
     def to_storage(self) -> dict[str, Any]:
         """Language-neutral form for the store; `from_storage` rebuilds the Report."""
-        return self._assemble(
+        data = self._assemble(
             self.lang,
             [f.to_storage() for f in self.findings],
             [r.to_storage() for r in self.requirements],
+            [s.to_storage() for s in self.skipped],
             self.kind.to_storage() if self.kind else None,
             [f.to_storage() for f in self.not_applicable],
         )
+        for key, value in self.extra.items():
+            data.setdefault(key, i18n.to_json(value))
+        return data
 
     @classmethod
     def from_storage(cls, data: dict[str, Any], rules: RuleSet | None = None) -> Report:
@@ -302,13 +364,13 @@ class Report:
             findings=[Finding.from_dict(f) for f in data.get("findings", [])],
             requirements=[Requirement.from_storage(r) for r in data.get("requirements", [])],
             classifier=data.get("classifier"),
-            skipped=[Skipped(s["check"], s["reason"]) for s in data.get("skipped", [])],
+            skipped=[Skipped.from_storage(s) for s in data.get("skipped", [])],
             elapsed_ms=float(data.get("elapsed_ms", 0.0)),
             checks=dict(data.get("checks", {})),
             message=dict(data.get("message", {})),
             lang=data.get("lang", "en"),
             capped=dict(data.get("capped", {})),
-            extra={k: v for k, v in data.items() if k not in known},
+            extra={k: i18n.from_json(v) for k, v in data.items() if k not in known},
             rules=rules,
             kind=Kind.from_storage(kind, _kinds_of(rules)) if kind else None,
             not_applicable=[Finding.from_dict(f) for f in data.get("not_applicable", [])],

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from scorer import i18n
 from scorer.errors import RuleError
 from scorer.kind import parse_applies_to
 from scorer.ruledata import Source, bilingual, date, known_keys, sources
@@ -85,6 +86,16 @@ class Catalogue:
 
     def get(self, spec_id: str) -> Spec | None:
         return next((s for s in self.specs if s.id == spec_id), None)
+
+    def detail_template(self, key: str, lang: str) -> str:
+        """The outcome text for `key` in `lang`, its placeholders unfilled (the key itself when
+        the data has no such text)."""
+        texts = self.details.get(key)
+        return (texts.get(lang) or texts["en"]) if texts else key
+
+    def detail_text(self, key: str, params: Mapping[str, Any], lang: str) -> str:
+        """The outcome text for `key` in `lang`, filled from the test's params."""
+        return i18n.fill(self.detail_template(key, lang), params, lang)
 
 
 def parse_catalogue(data: Any, name: str = "requirements.yaml") -> Catalogue:

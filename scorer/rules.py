@@ -10,6 +10,7 @@ a report.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,6 +19,7 @@ from typing import Any
 
 import regex
 
+from scorer import i18n
 from scorer.errors import RuleError
 from scorer.kind import KINDS, parse_applies_to
 from scorer.lists import Lists, load_lists
@@ -197,33 +199,26 @@ class Rule:
         return "warning" if score < 2.0 else "error"
 
     def text(self, name: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
+        """The rule's `name` text (description, why, advice) in `lang`, params filled in."""
         texts: Mapping[str, str] = getattr(self, name)
         template = texts.get(lang) or texts.get("en") or ""
         if "{" not in template:
             return template
-        return template.format_map(_Defaulting(params or {}))
+        return i18n.fill(template, params or {}, lang, compact=True)
+
+    def segments(
+        self, name: str, lang: str, params: Mapping[str, Any] | None = None
+    ) -> list[tuple[str, bool]]:
+        """The same text as (piece, is_parameter) pairs (a page marks parameters as data)."""
+        texts: Mapping[str, str] = getattr(self, name)
+        template = texts.get(lang) or texts.get("en") or ""
+        return i18n.segments(template, params or {}, lang, compact=True)
 
     def search(self, text: str) -> Any:
         """Search the compiled pattern with a time limit (hostile input must not hang us)."""
         if self.needs_wide and not has_wide_char(text):
             return None  # cannot match: no Japanese/Chinese in the text
         return self.pattern.search(text, timeout=_REGEX_TIMEOUT_S)
-
-
-class _Defaulting(dict):
-    def __init__(self, params: Mapping[str, Any]) -> None:
-        super().__init__({k: _fmt(v) for k, v in params.items()})
-
-    def __missing__(self, key: str) -> str:
-        return "…"
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 @dataclass(frozen=True)
@@ -244,6 +239,22 @@ class RuleSet:
     aliases: dict[str, str] = field(default_factory=dict)
     lists: Lists = field(default=None, repr=False)  # type: ignore[assignment]
     """rules/lists/ parsed (scorer.lists): what checks read instead of opening files."""
+    source_hash: str = ""
+    """SHA-256 over every file of the rule directory (rules, lists, requirements), when loaded
+    from one; `version` falls back to a hash of the ids and scores."""
+
+    @property
+    def version(self) -> str:
+        """What the report records as its rules version: a change to any rule, list, score or
+        requirement gives another one, so two reports scored differently say so."""
+        if self.source_hash:
+            return "sha256:" + self.source_hash[:16]
+        digest = hashlib.sha256()
+        for rule in sorted(self.rules.values(), key=lambda r: r.id):
+            digest.update(f"{rule.id}={rule.score};{rule.grades}\n".encode())
+        for category in sorted(self.categories.values(), key=lambda c: c.name):
+            digest.update(f"{category.name}:{category.cap}:{category.floor}\n".encode())
+        return "sha256:" + digest.hexdigest()[:16]
 
     def get(self, rule_id: str) -> Rule | None:
         return self.rules.get(rule_id) or self.rules.get(self.aliases.get(rule_id, ""))
@@ -581,6 +592,21 @@ def _load_cached(directory: str) -> RuleSet:
     if clash:
         raise RuleError(f"old_names reuse live ids: {sorted(clash)}")
     lists_dir = path / "lists"
-    if not lists_dir.is_dir():
+    source_hash = directory_hash(path)
+    if not lists_dir.is_dir():  # a rule directory without lists borrows the shipped ones
         lists_dir = shipped_rules_dir() / "lists"
-    return RuleSet(rules, categories, aliases, load_lists(lists_dir))
+        source_hash = hashlib.sha256(f"{source_hash}+{directory_hash(lists_dir)}".encode())
+        source_hash = source_hash.hexdigest()
+    return RuleSet(rules, categories, aliases, load_lists(lists_dir), source_hash)
+
+
+def directory_hash(path: Path) -> str:
+    """SHA-256 over the relative paths and bytes of every file under `path`, in sorted order."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        if "__pycache__" in file.parts or file.name.startswith("."):
+            continue
+        digest.update(file.relative_to(path).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()

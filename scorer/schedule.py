@@ -3,7 +3,7 @@
 Offline checks run in order, then the pattern rules, then the `late` checks (which read the
 offline hits); network checks run concurrently on the Engine's workers, each ending by the
 per-message deadline. A check that cannot run, raises, or is past the budget is listed in
-`skipped` with the reason; it never blanks the report. Scoring the run is scorer.scoring's job.
+`skipped` with the reason; it never blanks the report. Scoring the run is scorer.finish's job.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class Run:
             self.ctx.kind = Kind(fallback, "caller" if stated else "auto", fallback, {})
             reason = f"error: {type(exc).__name__}: {exc}"[:300]
             status = {"status": "error", "reason": reason}
-            self.skipped.append(Skipped("kind", reason))
+            self.skipped.append(Skipped("kind", reason, "error", (("detail", reason),)))
         status["ms"] = round((time.perf_counter() - started) * 1000, 3)
         self.statuses["kind"] = status
 
@@ -85,7 +85,7 @@ class Run:
         if self.ctx.time_left() <= 0:
             with self._lock:
                 self.over_budget.append(name)
-                self.skipped.append(Skipped(name, "time budget exceeded"))
+                self.skipped.append(Skipped(name, "time budget exceeded", "time_budget"))
                 self.statuses[name] = {"status": "skipped", "ms": 0.0}
             return True
         return False
@@ -95,22 +95,26 @@ class Run:
             return
         started = time.perf_counter()
         status = "ok"
-        reason = None
+        skipped: Skipped | None = None
         try:
             result = spec.func(self.msg, self.ctx)
             hits = _as_hits(result, spec)
         except Skip as skip:
-            hits, status, reason = [], "skipped", skip.reason
+            hits, status = [], "skipped"
+            params = tuple(sorted(skip.params.items()))
+            skipped = Skipped(spec.name, skip.reason, skip.code, params)
         except Exception as exc:  # a failing check must not blank the report
             log.exception("check %s failed", spec.name)
-            hits, status, reason = [], "error", f"error: {type(exc).__name__}: {exc}"[:300]
+            hits, status = [], "error"
+            detail = f"{type(exc).__name__}: {exc}"[:300]
+            skipped = Skipped(spec.name, f"error: {detail}", "error", (("detail", detail),))
         elapsed = round((time.perf_counter() - started) * 1000, 3)
         with self._lock:
             self.hits.extend(hits)
             self.statuses[spec.name] = {"status": status, "ms": elapsed}
-            if reason is not None:
-                self.statuses[spec.name]["reason"] = reason
-                self.skipped.append(Skipped(spec.name, reason))
+            if skipped is not None:
+                self.statuses[spec.name]["reason"] = skipped.reason
+                self.skipped.append(skipped)
 
     def _run_patterns(self) -> None:
         rules = self.engine.rules.pattern_rules()
@@ -123,7 +127,9 @@ class Run:
             try:
                 hit = patterns.evaluate(rule, self.msg)
             except TimeoutError:
-                self.skipped.append(Skipped(rule.id, "pattern took too long on this input"))
+                self.skipped.append(
+                    Skipped(rule.id, "pattern took too long on this input", "pattern_timeout")
+                )
                 continue
             if hit is not None:
                 self.hits.append(hit)
@@ -138,10 +144,22 @@ class Run:
         runnable = []
         for spec in specs:
             if self.ctx.settings.offline:
-                self.skipped.append(Skipped(spec.name, "offline"))
-                self.statuses[spec.name] = {"status": "skipped", "ms": 0.0, "reason": "offline"}
+                self._skip(spec.name, Skipped(spec.name, "offline", "offline"))
             else:
                 runnable.append(spec)
+        if any(spec.dns for spec in runnable) and not self._resolver_trusted():
+            status = self.ctx.dns_status
+            for spec in [s for s in runnable if s.dns]:
+                self._skip(
+                    spec.name,
+                    Skipped(
+                        spec.name,
+                        "the DNS resolver is not answering correctly",
+                        "dns_untrusted",
+                        (("problem", status.problem),),
+                    ),
+                )
+            runnable = [s for s in runnable if not s.dns]
         if not runnable:
             return
         futures: dict[Future[None], CheckSpec] = {
@@ -159,8 +177,25 @@ class Run:
             with self._lock:
                 if spec.name not in self.statuses:
                     self.over_budget.append(spec.name)
-                    self.skipped.append(Skipped(spec.name, "time budget exceeded"))
+                    self.skipped.append(Skipped(spec.name, "time budget exceeded", "time_budget"))
                     self.statuses[spec.name] = {"status": "skipped", "ms": 0.0}
+
+    def _skip(self, name: str, skipped: Skipped) -> None:
+        with self._lock:
+            self.skipped.append(skipped)
+            self.statuses[name] = {"status": "skipped", "ms": 0.0, "reason": skipped.reason}
+
+    def _resolver_trusted(self) -> bool:
+        """Ask the resolver sanity check (cached); an untrusted resolver means no DNS at all for
+        this message: checks and the requirement checklist then say why, never judge."""
+        check = self.engine.resolver_check if self.ctx.dns is not None else None
+        if check is None:
+            return True
+        status = check.status(lifetime=max(self.ctx.dns.time_left(), 0.0))
+        self.ctx.dns_status = status
+        if not status.trusted:
+            self.ctx.dns = None
+        return bool(status.trusted)
 
 
 def _as_hits(result: Hit | Iterable[Hit] | None, spec: CheckSpec) -> list[Hit]:

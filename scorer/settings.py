@@ -70,6 +70,15 @@ class Settings:
     """`http://host:port` of an rspamd whose opinion is shown beside ours (RSPAMD_URL)."""
     opinions_timeout_ms: int = 3_000
     """How long spamd or rspamd may take to give its opinion before it is listed as skipped."""
+    dns_check_name: str = "example.com"
+    """A name that must exist (RFC 2606 reserves it and IANA serves it): a resolver that says
+    NXDOMAIN for it is lying or cut off. Empty switches this half of the sanity check off."""
+    dns_check_absent_name: str = "spamscore-check.invalid"
+    """A name that must not exist (RFC 6761 §6.4: `.invalid` never resolves): a resolver that
+    answers for it rewrites NXDOMAIN (captive portals, ISP search pages). Empty: off."""
+    dns_check_seconds: int = 300
+    """How long a resolver that passed the sanity check is trusted before it is asked again (a
+    failing one is asked again after a tenth of this, so a fixed resolver is noticed soon)."""
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
@@ -111,7 +120,22 @@ class Settings:
                 "SPAMSCORE_OPINIONS_TIMEOUT_MS",
                 env_int(env, "SPAMSCORE_ENGINES_TIMEOUT_MS", 3000),  # its old name still works
             ),
+            dns_check_name=_dns_name(env, "SPAMSCORE_DNS_CHECK_NAME", "example.com"),
+            dns_check_absent_name=_dns_name(
+                env, "SPAMSCORE_DNS_CHECK_ABSENT_NAME", "spamscore-check.invalid"
+            ),
+            dns_check_seconds=env_int(env, "SPAMSCORE_DNS_CHECK_SECONDS", 300),
         )
+
+
+def _dns_name(env: Mapping[str, str], key: str, default: str) -> str:
+    """A DNS name setting; set to an empty value it switches its check off."""
+    if key not in env:
+        return default
+    value = env[key].strip().rstrip(".").lower()
+    if value and (len(value) > 253 or any(not 0 < len(p) < 64 for p in value.split("."))):
+        raise SettingsError(f"{key} is not a DNS name: {env[key]!r}")
+    return value
 
 
 # Environment parsing shared by every face (engine, web service, inbox): one message style.

@@ -37,6 +37,7 @@ _LIMITED_ENDPOINTS = {
     "compat.postmark_filter",
     "api.check",
     "api.check_batch",
+    "api.compare_reports",
     "ui.check",
     "api.create_test",
     "ui.create_test",
@@ -100,6 +101,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     store = ReportStore.from_config(config)
     checker = Checker(engine, store, on_report=metrics.record_report)
     keys = ApiKeys(config.api_keys, open_without_keys=config.api_open)
+    # Registered before the limiter's own hook, so it runs after it (Flask runs after_request
+    # hooks last-registered first): Retry-After belongs to a 429 only.
+    app.after_request(_retry_after_only_on_429)
     limiter = _limiter(app, config, keys)
     counters = Counters.from_url(config.redis_url)
     app.extensions["spamscore"] = Services(config, engine, store, checker, keys, limiter, counters)
@@ -117,6 +121,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def _retry_after_only_on_429(response: Response) -> Response:
+    """Flask-Limiter adds Retry-After to every answer with its rate-limit headers; it tells a
+    client to wait, so it goes only on "too many requests" (RFC 9110 §10.2.3)."""
+    if response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def _limiter(app: Flask, config: WebConfig, keys: ApiKeys) -> Limiter:
     from web import ratelimit
 
@@ -124,6 +136,8 @@ def _limiter(app: Flask, config: WebConfig, keys: ApiKeys) -> Limiter:
         return caller_identity(request, keys)
 
     def cost() -> int:
+        if request.endpoint == "api.compare_reports":
+            return 2
         if request.endpoint == "api.check_batch":
             data = request.get_json(silent=True)
             items = data.get("messages") if isinstance(data, dict) else None

@@ -132,6 +132,62 @@ def check_batch() -> Any:
     return jsonify({"results": results})
 
 
+@bp.post("/compare")
+def compare_reports() -> Any:
+    """Compare two drafts: `{before, after}`, each a stored report's id or a message in the
+    check call's JSON form (`{raw}`, `{raw_base64}`, composed fields); both are analysed (and
+    stored, unless store=false) as `POST /check` would, then compared."""
+    from scorer.compare import compare
+
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "send application/json: {before, after}")
+    data = _json_body()
+    if not isinstance(data, dict) or set(data) != {"before", "after"}:
+        raise ApiError(
+            400, "invalid_request", "the body must be {before: ..., after: ...}", field="before"
+        )
+    options = _options()
+    sides: dict[str, dict[str, Any]] = {}
+    for name in ("before", "after"):
+        sides[name] = _side(name, data[name], options)
+    diff = compare(sides["before"], sides["after"], options.lang)
+    return jsonify(
+        {
+            "before": _side_summary(sides["before"]),
+            "after": _side_summary(sides["after"]),
+            **diff,
+        }
+    )
+
+
+def _side(name: str, value: Any, options: CheckOptions) -> dict[str, Any]:
+    """One side of a comparison as a v1 report dict: a stored report, or a message to check."""
+    if isinstance(value, str):
+        try:
+            loaded = services().checker.load(value)
+        except AnalysisFailedError as exc:
+            raise _analysis_failed(exc) from None
+        if loaded is None:
+            raise ApiError(404, "not_found", f"{name}: no report with this id", field=name)
+        row, report = loaded
+        return {"id": row.id, **report.to_dict(options.lang)}
+    try:
+        submission = from_json(value)
+    except InputError as exc:
+        raise ApiError(400, exc.code, f"{name}: {exc.message}", field=name) from None
+    return _run(submission, options)
+
+
+def _side_summary(report: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": report.get("id"),
+        "score": report["score"],
+        "is_spam": report["is_spam"],
+        "versions": report.get("versions"),
+        "links": report.get("links"),
+    }
+
+
 def _item_error(code: str, message: str, **extra: Any) -> dict[str, Any]:
     body = {"code": code, "message": message}
     body.update({k: v for k, v in extra.items() if v is not None})

@@ -85,6 +85,7 @@ def run_serve(args: argparse.Namespace) -> int:
         raise UsageError("--workers and --threads must be at least 1")
     _open_store()
     inbox = _start_inbox(args) if args.inbox else None
+    _say_inbox(args, started=inbox is not None)
     own_metrics_dir = None
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         own_metrics_dir = tempfile.mkdtemp(prefix="spamscore-metrics-")
@@ -121,6 +122,11 @@ def _start_inbox(args: argparse.Namespace) -> subprocess.Popen[bytes]:
     if args.inbox_domain:
         # The web service issues addresses in the same domain the inbox accepts.
         os.environ["SPAMSCORE_INBOX_DOMAIN"] = args.inbox_domain
+    # ... and knows where it listens (the form's "Send a test", the test page's command)
+    if args.inbox_host:
+        os.environ["SPAMSCORE_INBOX_HOST"] = args.inbox_host
+    if args.inbox_port is not None:
+        os.environ["SPAMSCORE_INBOX_PORT"] = str(args.inbox_port)
     command = [sys.executable, "-m", "scorer.cli", "inbox"]
     if args.inbox_host:
         command += ["--host", args.inbox_host]
@@ -141,6 +147,25 @@ def _start_inbox(args: argparse.Namespace) -> subprocess.Popen[bytes]:
             time.sleep(0.1)
     _stop_inbox(child)
     raise UsageError("the test inbox did not start listening within 60 s")
+
+
+def _say_inbox(args: argparse.Namespace, *, started: bool) -> None:
+    """One line on stderr: is the SMTP test inbox running (the form offers "Send a test" only
+    while it answers)?"""
+    from web.config import WebConfig
+    from web.inboxstatus import inbox_running
+
+    server = WebConfig.from_env().inbox_server
+    if started:
+        state = f"running on {server}"
+    elif inbox_running(server):
+        state = f"running on {server} (started separately)"
+    else:
+        state = (
+            f'not running (nothing answers on {server}); the form hides "Send a test". '
+            "Start it with `spamscore serve --inbox`, or `spamscore inbox`"
+        )
+    print(f"spamscore: SMTP test inbox: {state}", file=sys.stderr, flush=True)
 
 
 def _connect_host(host: str) -> str:

@@ -52,6 +52,10 @@ class WebConfig:
     must receive its mail (SPAMSCORE_INBOX_DOMAIN)."""
     test_hours: float = 24.0
     """A test address accepts its one message for this long (SPAMSCORE_TEST_HOURS)."""
+    inbox_server: str = "127.0.0.1:2525"
+    """Where the SMTP test inbox listens, as `host:port` (SPAMSCORE_INBOX_SERVER, else
+    SPAMSCORE_INBOX_HOST and SPAMSCORE_INBOX_PORT): the form offers "Send a test" only while
+    something answers there, and the test page's command names it."""
     db_auto_upgrade: bool = True
     """Migrate an older database schema at start (under a lock, once for all replicas);
     0 refuses to start until `spamscore db upgrade` ran (SPAMSCORE_DB_AUTO_UPGRADE)."""
@@ -97,9 +101,21 @@ class WebConfig:
             trusted_proxies=int(env_float(env, "SPAMSCORE_TRUSTED_PROXIES", 0)),
             inbox_domain=inbox_domain(env),
             test_hours=env_float(env, "SPAMSCORE_TEST_HOURS", 24.0) or 24.0,
+            inbox_server=inbox_server(env),
             db_auto_upgrade=env_bool(env, "SPAMSCORE_DB_AUTO_UPGRADE", True),
             replica=(env.get("SPAMSCORE_REPLICA") or socket.gethostname()).strip()[:64],
         )
+
+
+def inbox_server(env: Mapping[str, str]) -> str:
+    """`host:port` of the SMTP test inbox as a client reaches it (0.0.0.0 means this host)."""
+    given = (env.get("SPAMSCORE_INBOX_SERVER") or "").strip()
+    if given:
+        return given
+    host = (env.get("SPAMSCORE_INBOX_HOST") or "127.0.0.1").strip()
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    port = int(env_float(env, "SPAMSCORE_INBOX_PORT", 2525))
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def inbox_domain(env: Mapping[str, str]) -> str:

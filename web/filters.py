@@ -25,6 +25,14 @@ def unfilled(text: str) -> str:
     return _PLACEHOLDER.sub("…", text)
 
 
+def provider_name(provider: str, lang: str) -> str:
+    """A mailbox provider's name in `lang` (Yahoo メール, ドコモ)."""
+    from scorer.matrix import provider_name as name
+
+    return name(provider, lang)
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(inline_markdown, "md")
     app.add_template_filter(unfilled, "unfilled")
+    app.add_template_filter(provider_name, "provider_name")

@@ -90,6 +90,10 @@ class Checker:
         if len(submission.raw) > limit:
             raise MessageTooLargeError(len(submission.raw), limit)
         stored = {**options.storable(), "delivery": dict(submission.delivery)}
+        if submission.draft is not None:
+            stored["draft"] = submission.draft.to_dict()
+        if submission.fields is not None:
+            stored["fields"] = dict(submission.fields)
         if submission.kind is not None:
             stored["kind"] = submission.kind
         new = (
@@ -120,6 +124,7 @@ class Checker:
                 offline=stored.get("offline"),
                 threshold=stored.get("threshold"),
                 delivery=stored.get("delivery") or None,
+                draft=stored.get("draft") or None,
                 kind=stored.get("kind"),
             )
         except MessageTooLargeError:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scorer.compose import compose_message
+from scorer.draft import SENDING_PLATFORM_ADDS, DraftInfo, body_draft, looks_like_message
 from scorer.kind import CHOICES, KindError, stated_kind
 
 DELIVERY_FIELDS = ("sender_ip", "helo", "mail_from", "dkim_selector")
@@ -44,9 +45,23 @@ class Submission:
     delivery: dict[str, Any] = field(default_factory=dict)
     kind: str | None = None
     """The kind the caller states (marketing, transactional, personal); None: auto."""
+    draft: DraftInfo | None = None
+    """Set when the input was a body or composed fields, not a whole message."""
+    fields: dict[str, str] | None = None
+    """The composed fields as given (kept so "Edit and check again" shows them again)."""
 
     def options(self) -> dict[str, Any]:
         return {"delivery": dict(self.delivery)}
+
+
+def pasted(raw: bytes, delivery: dict[str, Any], kind: str | None = None) -> Submission:
+    """A pasted or uploaded message; a body without a header block (HTML or text copied out of
+    an ESP's editor) becomes a draft that lists the headers it could not have."""
+    if looks_like_message(raw):
+        return Submission(raw, delivery, kind)
+    draft = body_draft(raw)
+    fields = {"html": draft.html or "", "text": draft.text or ""}
+    return Submission(draft.to_message(), delivery, kind, draft.info(), fields)
 
 
 def from_json(data: Any) -> Submission:
@@ -78,7 +93,7 @@ def from_json(data: Any) -> Submission:
         raw = data["raw"]
         if not isinstance(raw, str):
             raise InputError("raw must be a string (the message source)", field="raw")
-        return Submission(raw_bytes(raw), delivery, kind)
+        return pasted(raw_bytes(raw), delivery, kind)
     if "raw_base64" in given_raw:
         encoded = data["raw_base64"]
         if not isinstance(encoded, str):
@@ -87,10 +102,10 @@ def from_json(data: Any) -> Submission:
             raw = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             raise InputError("raw_base64 is not valid base64", field="raw_base64") from None
-        return Submission(raw, delivery, kind)
+        return pasted(raw, delivery, kind)
     if not given_composed:
         raise InputError("send raw, raw_base64, or composed fields (from, subject, html, text)")
-    return Submission(composed(data), delivery, kind)
+    return composed_submission(data, delivery, kind)
 
 
 def kind_from(data: Mapping[str, Any]) -> str | None:
@@ -109,9 +124,33 @@ def raw_bytes(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
 
+def composed_submission(
+    data: Mapping[str, Any], delivery: dict[str, Any], kind: str | None = None
+) -> Submission:
+    """Composed fields as a draft: what the user left empty stays out (and the findings say
+    so); Date and Message-ID, which the sending platform adds, are listed as not judged."""
+    raw = composed(data)
+    headers = data.get("headers") if isinstance(data.get("headers"), Mapping) else {}
+    given = {str(name).lower() for name in headers}
+    missing = tuple(name for name in SENDING_PLATFORM_ADDS if name.lower() not in given)
+    fields = {
+        name: data[name]
+        for name in ("from", "to", "subject", "html", "text")
+        if isinstance(data.get(name), str)
+    }
+    return Submission(raw, delivery, kind, DraftInfo("composed", missing), fields)
+
+
 def composed(data: Mapping[str, Any]) -> bytes:
-    """Raw bytes for composed fields (from, to, subject, html, text, headers)."""
-    fields: dict[str, Any] = {}
+    """Raw bytes for composed fields (from, to, subject, html, text, headers), with nothing
+    invented: an empty field is left out, and so are Date and Message-ID unless given."""
+    fields: dict[str, Any] = {
+        "from_": None,
+        "to": None,
+        "subject": None,
+        "date": None,
+        "message_id": None,
+    }
     for name in ("from", "to", "subject"):
         value = data.get(name)
         if value is None or value == "":
@@ -124,6 +163,8 @@ def composed(data: Mapping[str, Any]) -> bytes:
         if not isinstance(value, str):
             raise InputError(f"{name} must be a string", field=name)
         fields[name] = value
+    if "html" not in fields and "text" not in fields:
+        fields["text"] = ""
     headers = data.get("headers")
     if headers is not None:
         if not isinstance(headers, Mapping):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 from flask import g, request
+from markupsafe import Markup
 
 from scorer import i18n
 
@@ -36,6 +37,15 @@ def text(key: str, lang: str, **params: object) -> str:
             return shared.format(**params) if params else shared
         template = catalog("en").get(key, key)
     return template.format(**params) if params else template
+
+
+def marked(key: str, lang: str, **params: object) -> Markup:
+    """`text()` as HTML with its parameters marked as data (translate="no")."""
+    from web.markup import pieces
+
+    lang = lang if lang in LANGS else "en"
+    template = catalog(lang).get(key) or catalog("en").get(key) or i18n.template(key, lang)
+    return pieces(i18n.segments(template, params, lang))
 
 
 def requested_lang(default: str = "en") -> str:

@@ -20,24 +20,27 @@ from flask import (
 
 from scorer.errors import MessageTooLargeError
 from scorer.report import Report
-from web import caller, services
+from web import caller, reportview, services
 from web.gauge import gauge
 from web.highlight import highlight
 from web.inbox import state as inbox_state
 from web.inbox.addresses import address_for
 from web.inbox.state import state_of
+from web.inboxstatus import inbox_running
 from web.preview import preview_csp, preview_document
 from web.service import AnalysisFailedError, CheckOptions
 from web.store import StoredReport
 from web.submission import (
+    DELIVERY_FIELDS,
     InputError,
     Submission,
-    composed,
+    composed_submission,
     delivery_from,
     kind_from,
+    pasted,
     raw_bytes,
 )
-from web.texts import LANG_COOKIE, LANGS, requested_lang, text
+from web.texts import LANG_COOKIE, LANGS, marked, requested_lang, text
 
 bp = Blueprint("ui", __name__)
 
@@ -54,9 +57,13 @@ def _template_helpers() -> dict[str, Any]:
     def t(key: str, **params: object) -> str:
         return text(key, lang, **params)
 
+    def tm(key: str, **params: object) -> Any:
+        return marked(key, lang, **params)
+
     retention = services().config.retention_days
     return {
         "t": t,
+        "tm": tm,
         "lang": lang,
         "langs": LANGS,
         "lang_url": _lang_url,
@@ -101,16 +108,49 @@ def index() -> Any:
     mode = "paste"
     if sample in SAMPLES:
         values["raw"] = (SAMPLES_DIR / f"{sample}.eml").read_text(encoding="utf-8")
-    elif request.args.get("mode") in MODES:
+    elif request.args.get("edit"):
+        mode, values = _draft_of(request.args["edit"])
+    if request.args.get("mode") in MODES:
         mode = request.args["mode"]
+    return _form(mode, values)
+
+
+def _form(mode: str, values: dict[str, str], error: str | None = None) -> str:
+    send = inbox_running(services().config.inbox_server)
+    if mode == "send" and not send:
+        mode = "paste"
     return render_template(
         "ui/index.html",
         mode=mode,
         values=values,
-        error=None,
+        error=error,
         deleted=request.args.get("deleted") == "1",
         samples=SAMPLES,
+        send_available=send,
+        modes=[m for m in MODES if send or m != "send"],
     )
+
+
+def _draft_of(report_id: str) -> tuple[str, dict[str, str]]:
+    """The draft of a stored report, as the form had it ("Edit and check again"): composed
+    fields and pasted bodies back in Compose, a whole message back in the paste box."""
+    row = services().store.get(report_id)
+    if row is None:
+        abort(404, text("error.no_report", requested_lang()))
+    options = row.options or {}
+    values: dict[str, str] = {"previous": row.id}
+    delivery = options.get("delivery") or {}
+    values.update({k: str(v) for k, v in delivery.items() if k in DELIVERY_FIELDS})
+    if options.get("kind"):
+        values["kind"] = str(options["kind"])
+    if options.get("offline"):
+        values["offline"] = "1"
+    fields = options.get("fields")
+    if isinstance(fields, dict):
+        values.update({k: str(v) for k, v in fields.items() if isinstance(v, str)})
+        return "compose", values
+    values["raw"] = row.raw.decode("utf-8", "replace")
+    return "paste", values
 
 
 @bp.post("/check")
@@ -136,7 +176,10 @@ def check() -> Any:
         if exc.report_id is None:
             raise
         return redirect(url_for("ui.report", report_id=exc.report_id), code=303)
-    return redirect(url_for("ui.report", report_id=checked.id), code=303)
+    previous = request.form.get("previous") or None
+    if previous and services().store.get(previous) is None:
+        previous = None  # expired or deleted meanwhile: show the new report alone
+    return redirect(url_for("ui.report", report_id=checked.id, compare=previous), code=303)
 
 
 def _offline_choice() -> bool | None:
@@ -156,24 +199,21 @@ def _submission(mode: str) -> Submission:
         raw = upload.read() if upload is not None else b""
         if not raw.strip():
             raise InputError(text("form.error.no_file", lang), field="file")
-        return Submission(raw, delivery, kind)
+        return pasted(raw, delivery, kind)
     if mode == "compose":
         fields = {name: form.get(name, "") for name in ("from", "to", "subject", "html", "text")}
         if not any(fields[name].strip() for name in ("subject", "html", "text")):
             raise InputError(text("form.error.empty_compose", lang), field="subject")
-        return Submission(composed(fields), delivery, kind)
+        return composed_submission(fields, delivery, kind)
     raw_text = form.get("raw", "")
     if not raw_text.strip():
         raise InputError(text("form.error.no_message", lang), field="raw")
     # Browsers send textarea line breaks as CRLF, which is what a message has on the wire.
-    return Submission(raw_bytes(raw_text), delivery, kind)
+    return pasted(raw_bytes(raw_text), delivery, kind)
 
 
 def _form_error(mode: str, values: dict[str, str], message: str, status: int) -> Any:
-    body = render_template(
-        "ui/index.html", mode=mode, values=values, error=message, deleted=False, samples=SAMPLES
-    )
-    return body, status
+    return _form(mode, values, message), status
 
 
 # --- test sends ----------------------------------------------------------------------------
@@ -209,10 +249,26 @@ def test_page(test_id: str) -> Any:
             state=state,
             address=address_for(test.id, test.domain),
             refresh=refresh,
+            command=send_test_command(address_for(test.id, test.domain)),
         )
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def send_test_command(address: str) -> str:
+    """The `send-test` command for this server: its own URL and its inbox's address are given
+    whenever they are not the command's defaults, so it works as printed."""
+    from web.inbox.commands import DEFAULT_API
+
+    parts = ["spamscore", "send-test", "message.eml", "--to", address]
+    base = request.host_url.rstrip("/")
+    if base != DEFAULT_API.rstrip("/"):
+        parts += ["--api", base]
+    server = services().config.inbox_server
+    if server not in ("127.0.0.1:2525", "localhost:2525"):
+        parts += ["--server", server]
+    return " ".join(parts)
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -231,13 +287,34 @@ def report(report_id: str) -> Any:
     if loaded is None:
         abort(404, text("error.no_report", lang))
     row, made = loaded
-    return render_template("ui/report.html", **report_view(row, made, lang))
+    view = report_view(row, made, lang)
+    other = request.args.get("compare")
+    if other and other != row.id:
+        view["comparison"] = _comparison(other, view["report"], lang)
+    return render_template("ui/report.html", **view)
+
+
+def _comparison(other_id: str, report: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """The comparison with an earlier report (?compare=ID, or its link pasted in the form)."""
+    other_id = other_id.strip().rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
+    try:
+        loaded = services().checker.load(other_id)
+    except AnalysisFailedError:
+        loaded = None
+    if loaded is None:
+        return {"missing": other_id}
+    row, earlier = loaded
+    found = reportview.comparison(earlier.to_dict(lang), report, lang)
+    found["other_id"] = row.id
+    found["other_created"] = row.created_at
+    return found
 
 
 def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
     """Everything the report template shows, worked out here so the template stays plain."""
     data = report.to_dict(lang)
     findings = data["findings"]
+    reportview.findings_html(report, findings, lang)
     problems = sorted((f for f in findings if f["score"] > 0), key=lambda f: -f["score"])
     helping = sorted((f for f in findings if f["score"] < 0), key=lambda f: f["score"])
     notes = [f for f in findings if f["score"] == 0]
@@ -246,6 +323,7 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
     classifier = data.get("classifier") or None
     highlighted = None
     text_cut = False
+    reportview.chips(classifier, findings, lang)
     if classifier and classifier.get("top_features"):
         from scorer.message import parse
 
@@ -272,6 +350,15 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
         "preview_url": url_for("ui.preview", report_id=row.id, images="1" if images else None),
         "permalink": url_for("ui.report", report_id=row.id, _external=True),
         "lang": lang,
+        "fixes": reportview.fixes(data, findings, lang),
+        "top_fixes": reportview.TOP_FIXES,
+        "headline": data.get("headline") or {},
+        "grid": reportview.grid(report, data, lang),
+        "skipped": reportview.skipped(report, lang),
+        "dns_banner": reportview.dns_banner(data),
+        "draft": data.get("draft") or None,
+        "versions": data.get("versions") or {},
+        "comparison": None,
     }
 
 
@@ -320,6 +407,7 @@ def _categories(data: dict[str, Any], report: Report) -> list[dict[str, Any]]:
                 "width": round(min(abs(value) / scale, 1.0) * 100, 1),
                 "cap": category.cap if category is not None else None,
                 "capped": name in data.get("capped", {}),
+                "raw": (data.get("capped", {}).get(name) or {}).get("raw", value),
             }
         )
     items.sort(key=lambda c: (-c["value"], c["name"]))

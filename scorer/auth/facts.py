@@ -19,7 +19,10 @@ from scorer.auth import dmarc as dmarc_auth
 from scorer.auth import envelope
 from scorer.auth import spf as spf_auth
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.message import Message
+from scorer.registry import Skip
+from scorer.urls import has_public_suffix
 
 Verdict = tuple[str, str, dict[str, Any]]
 """(status: pass | fail | warn | unknown, reason key, the reason's parameters)."""
@@ -31,6 +34,7 @@ MEMO_DMARC = "auth.dmarc"
 MEMO_DMARC_VERDICT = "auth.dmarc.verdict"
 MEMO_ORG_DOMAINS = "auth.dmarc.org_domains"
 MEMO_RDNS = "auth.rdns"
+MEMO_FROM_MISSING = "auth.from.missing"
 _MAX_PTR_NAMES = 10
 
 
@@ -183,6 +187,46 @@ def dmarc_verdict(msg: Message, ctx: Context) -> dmarc_auth.DmarcVerdict | None:
     return ctx.memo.get(MEMO_DMARC_VERDICT, compute)
 
 
+def from_domain_missing(msg: Message, ctx: Context) -> str | None:
+    """`invalid` or `nxdomain` when DNS says the From domain does not exist, else None.
+
+    One root cause, one finding: a From domain with no public suffix that does not resolve is
+    HDR_FROM_DOMAIN_INVALID (an offline finding), a registrable one DNS_FROM_NXDOMAIN; SPF,
+    DMARC, MX and BIMI of that domain then say why they were not judged instead of adding
+    SPF_NONE, DMARC_MISSING and the rest on top. The MX question is the one mx_check asks
+    (memoised by the DNS session), so this costs no extra query.
+    """
+    domain = msg.from_domain
+    if not domain or ctx.dns is None:
+        return None
+
+    def compute() -> str | None:
+        assert ctx.dns is not None
+        if ctx.dns.lookup(domain, "MX").status != "nxdomain":
+            return None
+        return "nxdomain" if has_public_suffix(domain) else "invalid"
+
+    return ctx.memo.get(MEMO_FROM_MISSING, compute)
+
+
+def skip_if_from_missing(msg: Message, ctx: Context, domain: str | None = None) -> None:
+    """Raise Skip when `domain` (default: the From domain) is the From domain and it does not
+    exist: the finding about the domain stands for the whole cause."""
+    if domain is not None and domain != msg.from_domain:
+        return
+    missing = from_domain_missing(msg, ctx)
+    if missing == "invalid":
+        raise Skip(
+            "the From domain is not an Internet domain",
+            code="from_domain_invalid",
+            domain=msg.from_domain,
+        )
+    if missing == "nxdomain":
+        raise Skip(
+            "the From domain does not exist", code="from_domain_missing", domain=msg.from_domain
+        )
+
+
 def is_sent(msg: Message, ctx: Context) -> bool:
     """A message that went through SMTP (has Received lines) rather than a draft."""
     return msg.header_count("Received") > 0
@@ -226,6 +270,21 @@ def _online(ctx: Context) -> bool:
     return ctx.dns is not None
 
 
+def _not_online(ctx: Context) -> Verdict:
+    """Why a DNS-based verdict is unknown: offline, or a resolver that failed its sanity check."""
+    status = ctx.dns_status
+    if status is not None and not status.trusted:
+        return "unknown", "dns_untrusted", {}
+    return "unknown", "offline", {}
+
+
+def _from_missing(msg: Message, ctx: Context) -> Verdict | None:
+    """A From domain that does not exist fails every verdict about it, for one cause."""
+    if from_domain_missing(msg, ctx):
+        return "fail", "from.nxdomain", {"domain": msg.from_domain}
+    return None
+
+
 def _remembered(ctx: Context, key: str, compute: Callable[[], Verdict]) -> Verdict:
     return ctx.memo.get("auth.verdict." + key, compute)
 
@@ -236,7 +295,7 @@ def spf_verdict(msg: Message, ctx: Context) -> Verdict:
     return _remembered(
         ctx,
         "spf",
-        lambda: _spf(ctx, domain, lambda: spf_record(msg, ctx), lambda: spf_result(msg, ctx)),
+        lambda: _spf(msg, ctx, domain, lambda: spf_record(msg, ctx), lambda: spf_result(msg, ctx)),
     )
 
 
@@ -246,6 +305,7 @@ def spf_from_verdict(msg: Message, ctx: Context) -> Verdict:
         ctx,
         "spf_from",
         lambda: _spf(
+            msg,
             ctx,
             msg.from_domain,
             lambda: spf_from_record(msg, ctx),
@@ -255,12 +315,18 @@ def spf_from_verdict(msg: Message, ctx: Context) -> Verdict:
 
 
 def _spf(
-    ctx: Context, domain: str, record_of: Callable[[], Any], result_of: Callable[[], Any]
+    msg: Message,
+    ctx: Context,
+    domain: str,
+    record_of: Callable[[], Any],
+    result_of: Callable[[], Any],
 ) -> Verdict:
     if not _online(ctx):
-        return "unknown", "offline", {}
+        return _not_online(ctx)
     if not domain:
         return "unknown", "no_domain", {}
+    if domain == msg.from_domain and (missing := _from_missing(msg, ctx)):
+        return missing
     record = record_of()
     assert record is not None
     params: dict[str, Any] = {"domain": domain, "ip": sender_ip(ctx) or ""}
@@ -271,7 +337,7 @@ def _spf(
     if record.status == "permerror":
         return "fail", "spf.broken", {**params, "reason": record.error}
     if record.too_many_lookups or record.too_many_void_lookups:
-        reason = f"{record.lookups} DNS lookups, {record.void_lookups} void"
+        reason = T("req.spf_lookups", lookups=record.lookups, void=record.void_lookups)
         return "fail", "spf.broken", {**params, "reason": reason}
     result = result_of()
     if result is None:
@@ -291,7 +357,7 @@ def dkim_verdict(msg: Message, ctx: Context) -> Verdict:
 
 def _dkim(msg: Message, ctx: Context) -> Verdict:
     if not _online(ctx):
-        return "unknown", "offline", {}
+        return _not_online(ctx)
     summary = dkim_summary(msg, ctx)
     assert summary is not None
     if summary.key is not None:
@@ -334,21 +400,26 @@ def authenticated_verdict(msg: Message, ctx: Context) -> Verdict:
     spf_status, _k, _p = spf_verdict(msg, ctx)
     dkim_status, _k2, _p2 = dkim_verdict(msg, ctx)
     if spf_status == "pass" or dkim_status == "pass":
-        how = " and ".join(
-            n for n, s in (("SPF", spf_status), ("DKIM", dkim_status)) if s == "pass"
-        )
+        both = spf_status == dkim_status
+        how = T("req.how_both") if both else ("SPF" if spf_status == "pass" else "DKIM")
         return "pass", "auth.pass", {"how": how}
     if spf_status == "fail" and dkim_status == "fail":
         return "fail", "auth.fail", {}
     if not _online(ctx):
-        return "unknown", "offline", {}
-    return "unknown", "auth.unknown", {"spf": spf_status, "dkim": dkim_status}
+        return _not_online(ctx)
+    return (
+        "unknown",
+        "auth.unknown",
+        {"spf": T(f"status.{spf_status}"), "dkim": T(f"status.{dkim_status}")},
+    )
 
 
 def dmarc_record_verdict(msg: Message, ctx: Context) -> Verdict:
     """A DMARC record applies to the From domain (RFC 9989 `t=y` is said: not enforcing)."""
     if not _online(ctx):
-        return "unknown", "offline", {}
+        return _not_online(ctx)
+    if missing := _from_missing(msg, ctx):
+        return missing
     lookup = dmarc_lookup(msg, ctx)
     if lookup is None:
         return "unknown", "no_domain", {}
@@ -362,19 +433,27 @@ def dmarc_record_verdict(msg: Message, ctx: Context) -> Verdict:
     policy = lookup.policy or "none"
     if lookup.test_mode and policy != lookup.applied_policy:
         # RFC 9989 t=y: a record is there, but it is not enforcing (applied one level down)
-        policy = f"{policy}; t=y, test mode: applied as {lookup.applied_policy}"
+        shown: Any = T("req.policy_test_mode", policy=policy, applied=lookup.applied_policy)
+        return "pass", "dmarc.present", {**params, "policy": shown}
     return "pass", "dmarc.present", {**params, "policy": policy}
 
 
 def dmarc_result_verdict(msg: Message, ctx: Context) -> Verdict:
     """The DMARC result when the inputs allow one."""
     if not _online(ctx):
-        return "unknown", "offline", {}
+        return _not_online(ctx)
+    if missing := _from_missing(msg, ctx):
+        return missing
     verdict = dmarc_verdict(msg, ctx)
     if verdict is None:
         return "unknown", "no_domain", {}
     domain = msg.from_domain
-    params = {"domain": domain, "policy": verdict.policy or "none", "reason": verdict.detail}
+    reason = _VERDICT_WORDS.get(verdict.detail)
+    params = {
+        "domain": domain,
+        "policy": verdict.policy or "none",
+        "reason": T(reason) if reason else verdict.detail,
+    }
     if verdict.result == "pass":
         return "pass", "dmarc.pass", params
     if verdict.result == "fail":
@@ -388,20 +467,33 @@ def dmarc_result_verdict(msg: Message, ctx: Context) -> Verdict:
     return "unknown", "dmarc.unknown", params
 
 
+_VERDICT_WORDS = {
+    "needs the sending IP for SPF": "req.needs_ip",
+    "no DMARC record": "req.no_dmarc_record",
+}
+"""scorer.auth.dmarc's reasons, in words a report can show in either language."""
+
+
 def alignment_verdict(msg: Message, ctx: Context) -> Verdict:
     """The SPF domain or a (passing) DKIM d= aligns with From, under the record's modes."""
     if not _online(ctx):
-        return "unknown", "offline", {}
+        return _not_online(ctx)
     domain = msg.from_domain
     if not domain:
         return "unknown", "no_domain", {}
+    if missing := _from_missing(msg, ctx):
+        return missing
     lookup = dmarc_lookup(msg, ctx)
     record = lookup.record if lookup else None
     spf_id, dkim_ids = aligned_identifiers(msg, ctx)
     summary = dkim_summary(msg, ctx)
     if summary is not None and summary.signatures:
         dkim_ids = [s.domain for s in summary.passing] or dkim_ids
-    ids = [(f"SPF domain {spf_id}", spf_id, record.aspf if record else "r")] if spf_id else []
+    ids: list[tuple[Any, str, str]] = (
+        [(T("req.spf_domain", domain=spf_id), spf_id, record.aspf if record else "r")]
+        if spf_id
+        else []
+    )
     ids += [(f"DKIM d={d}", d, record.adkim if record else "r") for d in dkim_ids]
     for label, value, mode in ids:
         if is_aligned(ctx, value, domain, mode):
@@ -418,7 +510,7 @@ def alignment_verdict(msg: Message, ctx: Context) -> Verdict:
 def ptr_verdict(msg: Message, ctx: Context) -> Verdict:
     """The sending IP has a PTR name that resolves back to it (FCrDNS)."""
     if not _online(ctx):
-        return "unknown", "offline", {}
+        return _not_online(ctx)
     ip = sender_ip(ctx)
     if not ip:
         return "unknown", "ptr.no_ip", {}

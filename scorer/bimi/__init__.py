@@ -17,6 +17,7 @@ from scorer.bimi.record import BimiLookup
 from scorer.bimi.svg import SvgReport
 from scorer.bimi.vmc import MarkReport
 from scorer.errors import RuleError
+from scorer.i18n import T
 from scorer.ruledata import bilingual, date, known_keys, sources
 
 CERTIFICATE_KINDS = ("VMC", "CMC")
@@ -88,7 +89,7 @@ class DmarcGate:
     """BIMI's DMARC prerequisite (draft-brand-indicators-...-10 §7.1 steps 7–9, and RFC 9989 t=)."""
 
     ok: bool
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -106,18 +107,16 @@ class Assessment:
         """Provider by provider: would the logo show ("yes", "no", "unknown") and why."""
         out = []
         for provider in display.providers:
-            reasons: list[str] = []
-            unknown: list[str] = []
+            reasons: list[Any] = []
+            unknown: list[Any] = []
             if self.lookup.record is None or self.lookup.record.declined:
-                reasons.append(_t(lang, "no usable BIMI record", "使える BIMI レコードがない"))
+                reasons.append(T("bimi.why.no_record"))
             if not self.dmarc.ok:
-                reasons.append(
-                    _t(lang, "DMARC is not at enforcement", "DMARC が強制ポリシーでない")
-                )
+                reasons.append(T("bimi.why.dmarc"))
             if self.logo is None:
-                unknown.append(_t(lang, "logo not checked", "ロゴ未確認"))
+                unknown.append(T("bimi.why.logo_unchecked"))
             elif not self.logo.ok:
-                reasons.append(_t(lang, "the logo is not SVG Tiny PS", "ロゴが SVG Tiny PS でない"))
+                reasons.append(T("bimi.why.logo_invalid"))
             reasons += self._certificate_reasons(provider, lang, at, unknown)
             verdict = "no" if reasons else ("unknown" if unknown else "yes")
             name = provider["name"].get(lang) or provider["name"]["en"]
@@ -132,37 +131,25 @@ class Assessment:
         return out
 
     def _certificate_reasons(
-        self, provider: dict[str, Any], lang: str, at: datetime, unknown: list[str]
-    ) -> list[str]:
+        self, provider: dict[str, Any], lang: str, at: datetime, unknown: list[Any]
+    ) -> list[Any]:
         cert = self.certificate
         required = provider.get("certificate_required", False)
         if cert is None:
             if required:
-                unknown.append(_t(lang, "certificate not checked", "証明書未確認"))
+                unknown.append(T("bimi.why.cert_unchecked"))
             return []
-        reasons = []
+        reasons: list[Any] = []
         if not cert.ok:
-            reasons.append(_t(lang, "the mark certificate is not valid", "マーク証明書が無効"))
+            reasons.append(T("bimi.why.cert_invalid"))
         if cert.kind and cert.kind not in provider.get("certificates", []):
-            reasons.append(
-                _t(lang, f"{cert.kind} not accepted here", f"{cert.kind} は受け入れられない")
-            )
+            reasons.append(T("bimi.why.kind_not_accepted", kind=cert.kind))
         for rule in provider.get("distrust", []):
             issued = cert.not_before
             orgs = " ".join(cert.chain_orgs).lower()
             after = rule["issued_after"]
             who = rule["issuer_org"]
             if who.lower() in orgs and issued is not None and issued.date().isoformat() > after:
-                reasons.append(
-                    _t(
-                        lang,
-                        f"issued by {who} after {after}: distrusted",
-                        f"{after} 以降に {who} が発行（不信任）",
-                    )
-                )
+                reasons.append(T("bimi.why.distrusted", issuer=who, after=after))
         del at
         return reasons
-
-
-def _t(lang: str, en: str, ja: str) -> str:
-    return ja if lang == "ja" else en

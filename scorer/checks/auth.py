@@ -13,6 +13,7 @@ from scorer.auth import dkim as dkim_auth
 from scorer.auth import dmarc as dmarc_auth
 from scorer.auth import spf as spf_auth
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, Skip, check
 
@@ -23,7 +24,9 @@ def _need_ip(ctx: Context) -> str:
     ip = facts.sender_ip(ctx)
     if ip is None:
         given = ctx.delivery.sender_ip
-        raise Skip(f"{given!r} is not an IP address" if given else "no sending IP given")
+        if given:
+            raise Skip(f"{given!r} is not an IP address", code="bad_ip", value=given)
+        raise Skip("no sending IP given", code="no_ip")
     return ip
 
 
@@ -66,29 +69,42 @@ def spf_check(msg: Message, ctx: Context) -> list[Hit]:
     _need_dns(ctx)
     domain, why = facts.spf_domain(msg, ctx)
     if not domain:
-        raise Skip("no envelope sender and no single From address")
-    identity = "envelope sender" if why == "envelope" else "From domain (no envelope sender given)"
+        raise Skip("no envelope sender and no single From address", code="no_sender")
+    facts.skip_if_from_missing(msg, ctx, domain)
+    identity = T("ev.spf_identity_envelope") if why == "envelope" else T("ev.spf_identity_from")
     record = facts.spf_record(msg, ctx)
     assert record is not None
     hits: list[Hit] = []
     params = {"domain": domain, "identity": identity}
     if record.status == "temperror":
-        hits.append(Hit("SPF_TEMPERROR", [f"{domain}: {record.error}"], params))
+        hits.append(
+            Hit("SPF_TEMPERROR", [T("ev.name_error", name=domain, error=record.error)], params)
+        )
         return hits
     if record.status == "none":
-        hits.append(Hit("SPF_NONE", [f"{domain}: no v=spf1 TXT record"], params))
+        hits.append(Hit("SPF_NONE", [T("ev.no_spf_record", domain=domain)], params))
     elif record.status == "permerror":
         hits.append(
-            Hit("SPF_PERMERROR", [f"{domain}: {record.error}"], {**params, "error": record.error})
+            Hit(
+                "SPF_PERMERROR",
+                [T("ev.name_error", name=domain, error=record.error)],
+                {**params, "error": record.error},
+            )
         )
     if record.too_many_lookups or record.too_many_void_lookups:
         costly = sorted(record.costs, key=lambda c: -c.lookups)
         terms = [f"{c.term} ({c.lookups})" for c in costly if c.lookups]
-        evidence = [f"{record.lookups} DNS-lookup terms (limit {spf_auth.MAX_LOOKUPS})"]
+        evidence: list[T | str] = [
+            T("ev.spf_lookup_terms", count=record.lookups, limit=spf_auth.MAX_LOOKUPS)
+        ]
         if record.too_many_void_lookups:
             evidence.append(
-                f"{record.void_lookups} void lookups (limit {spf_auth.MAX_VOID_LOOKUPS}): "
-                + ", ".join(record.void_names[:5])
+                T(
+                    "ev.spf_void_lookups",
+                    count=record.void_lookups,
+                    limit=spf_auth.MAX_VOID_LOOKUPS,
+                    names=", ".join(record.void_names[:5]),
+                )
             )
         hits.append(
             Hit(
@@ -119,15 +135,17 @@ def spf_check(msg: Message, ctx: Context) -> list[Hit]:
         if rule_id == "SPF_PERMERROR" and record.status == "permerror":
             rule_id = None  # already reported from the record, with the same cause
         if rule_id:
-            evidence = f"{facts.sender_ip(ctx)} for {result.domain}: {result.result}"
+            shown = {"ip": facts.sender_ip(ctx), "domain": result.domain, "result": result.result}
             if result.mechanism:
-                evidence += f" (matched {result.mechanism})"
+                item = T("ev.spf_result_matched", mechanism=result.mechanism, **shown)
             elif result.problem:
-                evidence += f" ({result.problem})"
+                item = T("ev.spf_result_problem", problem=result.problem, **shown)
+            else:
+                item = T("ev.spf_result", **shown)
             hits.append(
                 Hit(
                     rule_id,
-                    [evidence],
+                    [item],
                     {**params, "ip": facts.sender_ip(ctx), "domain": result.domain or domain},
                 )
             )
@@ -155,7 +173,12 @@ def _key_hit(key_type: str, bits: int, where: str) -> Hit | None:
     if key_type != "rsa" or not bits or bits >= dkim_auth.RECOMMENDED_KEY_BITS:
         return None
     level = _WEAK_LEVELS[1] if bits < dkim_auth.MIN_KEY_BITS else _WEAK_LEVELS[0]
-    return Hit("DKIM_WEAK_KEY", [f"{where}: RSA {bits} bits"], {"bits": bits}, level=level)
+    return Hit(
+        "DKIM_WEAK_KEY",
+        [T("ev.key_bits", where=where, type="RSA", bits=bits)],
+        {"bits": bits},
+        level=level,
+    )
 
 
 @check("dkim", emits=DKIM_IDS, network=True)
@@ -176,15 +199,22 @@ def dkim_check(msg: Message, ctx: Context) -> list[Hit]:
             hits.append(Hit("DKIM_TEMPERROR", [key.reason], params))
         elif key.status == "none":
             hits.append(
-                Hit("DKIM_NONE", [f"no key at {key.name}"], params, level="no_key_at_selector")
+                Hit(
+                    "DKIM_NONE",
+                    [T("ev.no_key_at", name=key.name)],
+                    params,
+                    level="no_key_at_selector",
+                )
             )
         elif key.status == "permerror":
-            hits.append(Hit("DKIM_INVALID", [f"{key.name}: {key.reason}"], params))
+            hits.append(
+                Hit("DKIM_INVALID", [T("ev.name_error", name=key.name, error=key.reason)], params)
+            )
         else:
             hits.append(
                 Hit(
                     "DKIM_KEY_PUBLISHED",
-                    [f"{key.name}: {key.key_type} {key.key_bits} bits"],
+                    [T("ev.key_bits", where=key.name, type=key.key_type, bits=key.key_bits)],
                     {**params, "bits": key.key_bits},
                 )
             )
@@ -200,15 +230,21 @@ def dkim_check(msg: Message, ctx: Context) -> list[Hit]:
         params = {"domain": sig.domain, "selector": sig.selector}
         if sig.result == "pass":
             hits.append(
-                Hit("DKIM_VALID", [f"{label} ({sig.key_type} {sig.key_bits} bits)"], params)
+                Hit(
+                    "DKIM_VALID",
+                    [T("ev.key_bits", where=label, type=sig.key_type, bits=sig.key_bits)],
+                    params,
+                )
             )
         elif sig.result == "temperror":
-            hits.append(Hit("DKIM_TEMPERROR", [f"{label}: {sig.reason}"], params))
+            hits.append(
+                Hit("DKIM_TEMPERROR", [T("ev.name_error", name=label, error=sig.reason)], params)
+            )
         else:
             hits.append(
                 Hit(
                     "DKIM_INVALID",
-                    [f"{label}: {sig.result}: {sig.reason}"],
+                    [T("ev.dkim_result", label=label, result=sig.result, reason=sig.reason)],
                     {**params, "reason": sig.reason},
                 )
             )
@@ -227,7 +263,7 @@ def dkim_check(msg: Message, ctx: Context) -> list[Hit]:
         hits.append(
             Hit(
                 "DKIM_NOT_ALIGNED",
-                [f"From {msg.from_domain}; valid signature(s) by {signers}"],
+                [T("ev.dkim_not_aligned", domain=msg.from_domain, signers=signers)],
                 {"from_domain": msg.from_domain, "domains": signers},
             )
         )
@@ -245,7 +281,7 @@ def dkim_signatures(msg: Message, ctx: Context) -> list[Hit]:
         if ctx.delivery.dkim_selector:
             return []  # the network check looks up the key at that selector
         sent = facts.is_sent(msg, ctx)
-        what = "no DKIM-Signature header" + ("" if sent else " (a draft: not signed yet)")
+        what = T("ev.no_header", header="DKIM-Signature") if sent else T("ev.draft_unsigned")
         level = "sent_unsigned" if sent else "draft"
         return [Hit("DKIM_NONE", [what], {"domain": msg.from_domain}, level=level)]
     present = [h for h in _UNSUB_HEADERS if msg.header_count(h)]
@@ -258,7 +294,7 @@ def dkim_signatures(msg: Message, ctx: Context) -> list[Hit]:
     return [
         Hit(
             "DKIM_UNSUB_NOT_SIGNED",
-            [f"h= does not list {', '.join(missing)}"],
+            [T("ev.h_does_not_list", headers=", ".join(missing))],
             {"headers": ", ".join(missing)},
         )
     ]
@@ -287,24 +323,26 @@ def dmarc_check(msg: Message, ctx: Context) -> list[Hit]:
     """The From domain's DMARC record, identifier alignment, and the result when inputs allow."""
     _need_dns(ctx)
     if not msg.from_domain:
-        raise Skip("no single From address")
+        raise Skip("no single From address", code="no_from")
+    facts.skip_if_from_missing(msg, ctx)
     lookup = facts.dmarc_lookup(msg, ctx)
     assert lookup is not None
     domain = lookup.from_domain
     params = {"domain": domain, "suggestion": dmarc_suggestion(domain)}
     if lookup.status == "temperror":
-        return [Hit("DMARC_TEMPERROR", [lookup.error], params)]
+        return [Hit("DMARC_TEMPERROR", [T("ev.dns_problem", error=lookup.error)], params)]
     hits: list[Hit] = []
     if lookup.status == "none":
         hits.append(
             Hit(
                 "DMARC_MISSING",
                 [
-                    f"no TXT record at _dmarc.{domain}"
-                    + (
-                        f" or _dmarc.{lookup.policy_domain}"
-                        if lookup.policy_domain != domain
-                        else ""
+                    T("ev.no_txt_at", name=f"_dmarc.{domain}")
+                    if lookup.policy_domain == domain
+                    else T(
+                        "ev.no_txt_at_either",
+                        name=f"_dmarc.{domain}",
+                        other=f"_dmarc.{lookup.policy_domain}",
                     )
                 ],
                 params,
@@ -350,9 +388,9 @@ def dmarc_check(msg: Message, ctx: Context) -> list[Hit]:
             facts.is_aligned(ctx, d, domain, dkim_mode) for d in dkim_ids
         )
         if not ok:
-            evidence = [f"From: {domain}"]
+            evidence: list[T | str] = [f"From: {domain}"]
             if spf_id:
-                evidence.append(f"SPF (envelope) domain: {spf_id}")
+                evidence.append(T("ev.spf_envelope_domain", domain=spf_id))
             evidence.extend(f"DKIM d={d}" for d in dkim_ids)
             hits.append(
                 Hit(
@@ -363,22 +401,26 @@ def dmarc_check(msg: Message, ctx: Context) -> list[Hit]:
     if verdict is not None:
         policy = verdict.policy or "none"
         if verdict.result == "pass":
-            how = []
-            if verdict.dkim_aligned:
-                how.append("aligned DKIM pass")
-            if verdict.spf_aligned:
-                how.append("aligned SPF pass")
+            how = [
+                T(f"ev.aligned_{name}_pass")
+                for name, on in (("dkim", verdict.dkim_aligned), ("spf", verdict.spf_aligned))
+                if on
+            ]
             hits.append(
-                Hit("DMARC_PASS", [f"{domain}: {' and '.join(how)}"], {**params, "policy": policy})
+                Hit(
+                    "DMARC_PASS",
+                    [T("ev.dmarc_pass", domain=domain, how=how)],
+                    {**params, "policy": policy},
+                )
             )
         elif verdict.result == "fail":
-            shown = lookup.policy or "none"
+            shown: str | T = lookup.policy or "none"
             if lookup.test_mode and shown != policy:
-                shown = f"{shown}, t=y: applied as {policy}"
+                shown = T("req.policy_test_mode", policy=shown, applied=policy)
             hits.append(
                 Hit(
                     "DMARC_FAIL",
-                    [f"{domain}: no aligned SPF or DKIM pass; policy {shown}"],
+                    [T("ev.dmarc_fail", domain=domain, policy=shown)],
                     {**params, "policy": shown},
                 )
             )
@@ -397,7 +439,7 @@ def _dmarcbis_hits(
         hits.append(
             Hit(
                 "DMARC_TEST_MODE",
-                [where, f"{policy} with t=y is applied as {record.applied(policy)}"],
+                [where, T("req.policy_test_mode", policy=policy, applied=record.applied(policy))],
                 {**params, "policy": policy, "applied": record.applied(policy)},
             )
         )
@@ -419,7 +461,7 @@ def _dmarcbis_hits(
     removed = [t for t in record.removed_tags if not (partial and t == "pct")]
     if removed:
         tags = ", ".join(f"{t}={record.tags[t]}" for t in removed)
-        evidence = [where, f"removed in RFC 9989: {tags}"]
+        evidence = [where, T("ev.removed_in_9989", tags=tags)]
         hits.append(Hit("DMARC_OBSOLETE_TAGS", evidence, {**params, "tags": tags}))
     return hits
 
@@ -433,23 +475,25 @@ def mx_check(msg: Message, ctx: Context) -> list[Hit]:
     _need_dns(ctx)
     domain = msg.from_domain
     if not domain:
-        raise Skip("no single From address")
+        raise Skip("no single From address", code="no_from")
     assert ctx.dns is not None
     mx = ctx.dns.lookup(domain, "MX")
     params = {"domain": domain}
     if mx.temperror:
-        return [Hit("DNS_TEMPERROR", [mx.describe()], params)]
+        return [Hit("DNS_TEMPERROR", [mx.describe_text()], params)]
     if mx.ok:
         if all(host in ("", ".") for _pref, host in mx.records):
-            return [Hit("DNS_FROM_NO_MX", [f"{domain} publishes a null MX (RFC 7505)"], params)]
+            return [Hit("DNS_FROM_NO_MX", [T("ev.null_mx", domain=domain)], params)]
         return []
     if mx.status == "nxdomain":
-        return [Hit("DNS_FROM_NXDOMAIN", [f"{domain}: NXDOMAIN"], params)]
+        if facts.from_domain_missing(msg, ctx) == "invalid":  # HDR_FROM_DOMAIN_INVALID says it
+            facts.skip_if_from_missing(msg, ctx)
+        return [Hit("DNS_FROM_NXDOMAIN", [T("ev.nxdomain", name=domain)], params)]
     a, aaaa = ctx.dns.addresses(domain)
     if a.temperror or aaaa.temperror:
-        return [Hit("DNS_TEMPERROR", [(a if a.temperror else aaaa).describe()], params)]
+        return [Hit("DNS_TEMPERROR", [(a if a.temperror else aaaa).describe_text()], params)]
     if a.void and aaaa.void:
-        return [Hit("DNS_FROM_NO_MX", [f"{domain}: no MX, A or AAAA record"], params)]
+        return [Hit("DNS_FROM_NO_MX", [T("ev.no_mx_or_address", domain=domain)], params)]
     return []
 
 
@@ -463,11 +507,11 @@ def rdns_check(msg: Message, ctx: Context) -> list[Hit]:
     names = [str(n) for n in status["names"]]  # type: ignore[attr-defined]
     params = {"ip": ip, "names": ", ".join(names)}
     if status["status"] == "temperror":
-        return [Hit("RDNS_TEMPERROR", [str(status["error"])], params)]
+        return [Hit("RDNS_TEMPERROR", [T("ev.dns_problem", error=str(status["error"]))], params)]
     if status["status"] in ("none", "invalid"):
-        return [Hit("RDNS_NONE", [f"{ip}: no PTR record"], params)]
+        return [Hit("RDNS_NONE", [T("ev.no_ptr", ip=ip)], params)]
     if status["status"] == "mismatch":
-        return [Hit("RDNS_MISMATCH", [f"{ip} → {n} → (not {ip})" for n in names], params)]
+        return [Hit("RDNS_MISMATCH", [T("ev.ptr_mismatch", ip=ip, name=n) for n in names], params)]
     return []
 
 

@@ -14,6 +14,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, check
 
@@ -48,6 +49,6 @@ def message_id_shared(msg: Message, ctx: Context) -> Hit | None:
         return None
     value = msg.header("Message-ID") or ""
     return Hit(
-        evidence=[f"{value.strip()[:200]} on {copies} messages of the batch"],
+        evidence=[T("ev.msgid_on_copies", value=value.strip()[:200], count=copies)],
         params={"count": copies, "value": value.strip()[:200]},
     )

@@ -19,6 +19,7 @@ from scorer.bimi.svg import check_svg
 from scorer.bimi.vmc import check_certificate
 from scorer.context import Context
 from scorer.fetch import Fetcher, FetchError, gunzip_capped
+from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, Skip, check
 
@@ -50,27 +51,33 @@ def selector_of(msg: Message) -> str:
 def dmarc_gate(ctx: Context, lookup: dmarc_auth.DmarcLookup) -> DmarcGate:
     """Quarantine or reject on the From domain and its organisational domain; no sp=none at the
     organisational domain; not in RFC 9989 test mode (t=y)."""
-    reasons: list[str] = []
+    reasons: list[Any] = []
     if lookup.status != "found" or lookup.record is None:
-        return DmarcGate(False, [f"no usable DMARC record for {lookup.from_domain}"])
+        return DmarcGate(False, [T("bimi.gate.no_record", domain=lookup.from_domain)])
     policy = lookup.policy or "none"
     if policy == "none":
-        reasons.append(f"{lookup.from_domain}: policy none (_dmarc.{lookup.policy_domain})")
+        reasons.append(
+            T(
+                "bimi.gate.policy_none",
+                domain=lookup.from_domain,
+                name=f"_dmarc.{lookup.policy_domain}",
+            )
+        )
     if lookup.test_mode:
-        reasons.append(f"_dmarc.{lookup.policy_domain}: t=y (test mode) does not enforce")
+        reasons.append(T("bimi.gate.test_mode", name=f"_dmarc.{lookup.policy_domain}"))
     org = lookup.org_domain or dmarc_auth.psl_org_domain(lookup.from_domain)
     if org and org != lookup.policy_domain and ctx.dns is not None:
         org_lookup = dmarc_auth.discover(ctx.dns, org)
         if org_lookup.status == "found" and org_lookup.record is not None:
             record = org_lookup.record
             if record.p == "none":
-                reasons.append(f"{org} (organisational domain): p=none")
+                reasons.append(T("bimi.gate.org", org=org, what="p=none"))
             if record.sp == "none" and "sp" in record.tags:
-                reasons.append(f"{org} (organisational domain): sp=none")
+                reasons.append(T("bimi.gate.org", org=org, what="sp=none"))
             if record.test_mode:
-                reasons.append(f"{org} (organisational domain): t=y (test mode)")
+                reasons.append(T("bimi.gate.org", org=org, what=T("bimi.gate.t_y")))
         elif org_lookup.status != "found":
-            reasons.append(f"{org} (organisational domain): no usable DMARC record")
+            reasons.append(T("bimi.gate.org", org=org, what=T("bimi.gate.no_usable")))
     elif lookup.record.sp == "none" and "sp" in lookup.record.tags:
         reasons.append(f"_dmarc.{lookup.policy_domain}: sp=none")
     return DmarcGate(not reasons, reasons)
@@ -97,7 +104,8 @@ def bimi_check(msg: Message, ctx: Context) -> list[Hit]:
         raise Skip("offline")
     domain = msg.from_domain
     if not domain:
-        raise Skip("no single From address")
+        raise Skip("no single From address", code="no_from")
+    auth_facts.skip_if_from_missing(msg, ctx)
     dmarc = auth_facts.dmarc_lookup(msg, ctx)
     assert dmarc is not None
     org = dmarc.org_domain or dmarc_auth.psl_org_domain(domain)
@@ -111,7 +119,7 @@ def bimi_check(msg: Message, ctx: Context) -> list[Hit]:
     hits: list[Hit] = []
     if lookup.status == "none":
         if gate.ok:
-            hits.append(Hit("BIMI_NONE", [f"no TXT record at {lookup.tried[0]}"], params))
+            hits.append(Hit("BIMI_NONE", [T("ev.no_txt_at", name=lookup.tried[0])], params))
         _section(ctx, assessment)
         return hits
     if lookup.status == "invalid":
@@ -135,7 +143,7 @@ def bimi_check(msg: Message, ctx: Context) -> list[Hit]:
             Hit(
                 "BIMI_DMARC_NOT_ENFORCING",
                 gate.reasons,
-                {**params, "reasons": "; ".join(gate.reasons)},
+                {**params, "reasons": gate.reasons},
             )
         )
     _logo_and_certificate(ctx, assessment, domain, org)
@@ -163,7 +171,7 @@ def bimi_check(msg: Message, ctx: Context) -> list[Hit]:
         hits.append(
             Hit(
                 "BIMI_READY",
-                [f"{lookup.name}: {lookup.text}", f"shows at: {shown}"],
+                [f"{lookup.name}: {lookup.text}", T("ev.bimi_shows_at", providers=shown)],
                 {**params, "providers": shown},
             )
         )

@@ -12,6 +12,7 @@ import ipaddress
 
 from scorer.context import Context
 from scorer.dnsbl import Code, Zone
+from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, Skip, check
 from scorer.urls import is_ip_literal, registrable_domain
@@ -32,16 +33,24 @@ def reversed_ip(ip: str) -> str | None:
 
 
 def _query(
-    ctx: Context, items: list[tuple[str, Zone]], listed_id: str, blocked_id: str, temp_id: str
+    ctx: Context,
+    items: list[tuple[str, Zone]],
+    listed_id: str,
+    blocked_id: str,
+    temp_id: str,
+    shown: str | None = None,
 ) -> list[Hit]:
+    """Ask each zone about each label; `shown` names the subject in evidence (the IP address
+    rather than its reversed query label)."""
     assert ctx.dns is not None
     answers = ctx.dns.lookup_many([(f"{label}.{zone.zone}", "A") for label, zone in items])
     listed: list[tuple[str, Zone, Code, str]] = []
-    blocked: dict[str, str] = {}
-    failed: list[str] = []
-    for (subject, zone), answer in zip(items, answers, strict=True):
+    blocked: dict[str, T] = {}
+    failed: list[T] = []
+    for (label, zone), answer in zip(items, answers, strict=True):
+        subject = shown or label
         if answer.temperror:
-            failed.append(f"{zone.zone}: {answer.error or 'no answer'}")
+            failed.append(T("ev.zone_failed", zone=zone.zone, error=answer.error or "-"))
             continue
         if not answer.ok:
             continue
@@ -50,14 +59,23 @@ def _query(
             if code is None:
                 continue  # an answer outside the documented codes is not trusted as a listing
             if code.kind == "blocked":
-                blocked[zone.zone] = f"{zone.zone} answered {address}: {code.meaning}"
+                blocked[zone.zone] = T(
+                    "ev.zone_answered", zone=zone.zone, code=address, meaning=code.meaning
+                )
             else:
                 listed.append((subject, zone, code, address))
     hits: list[Hit] = []
     if listed:
         worst = max(code.rank for _s, _z, code, _a in listed)
         evidence = [
-            f"{subject} on {zone.name} ({zone.zone}) {address}: {code.meaning}"
+            T(
+                "ev.listed",
+                item=subject,
+                list=zone.name,
+                zone=zone.zone,
+                code=address,
+                meaning=code.meaning,
+            )
             for subject, zone, code, address in listed
         ]
         hits.append(
@@ -86,18 +104,16 @@ def ip_blocklists(msg: Message, ctx: Context) -> list[Hit]:
         raise Skip("offline")
     given = ctx.delivery.sender_ip
     if not given:
-        raise Skip("no sending IP given")
+        raise Skip("no sending IP given", code="no_ip")
     label = reversed_ip(given.strip().strip("[]"))
     if label is None:
-        raise Skip(f"{given!r} is not an IP address")
+        raise Skip(f"{given!r} is not an IP address", code="bad_ip", value=given)
     ip = given.strip().strip("[]")
     v6 = ":" in ip
     items = [(label, zone) for zone in ctx.rules.lists.zones.ip if zone.ipv6 or not v6]
-    hits = _query(ctx, items, "RBL_LISTED", "RBL_BLOCKED", "RBL_TEMPERROR")
+    hits = _query(ctx, items, "RBL_LISTED", "RBL_BLOCKED", "RBL_TEMPERROR", shown=ip)
     for hit in hits:
         hit.params = {**hit.params, "ip": ip}
-        if hit.id == "RBL_LISTED":
-            hit.evidence = [e.replace(label, ip, 1) for e in hit.evidence]
     return hits
 
 

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from scorer.context import Context
 from scorer.findings import model_ids
+from scorer.i18n import T
 from scorer.message import Message
+from scorer.ml.features import structure_text
 from scorer.registry import Hit, Skip, check
 
 if TYPE_CHECKING:
@@ -107,8 +109,8 @@ def classifier_bucket(msg: Message, ctx: Context) -> list[Hit] | None:
     model = ctx.classifier
     if model is None:
         if not ctx.settings.use_classifier:
-            raise Skip("classifier switched off (SPAMSCORE_CLASSIFIER=0)")
-        raise Skip("no classifier model installed")
+            raise Skip("classifier switched off (SPAMSCORE_CLASSIFIER=0)", code="classifier_off")
+        raise Skip("no classifier model installed", code="no_model")
     prediction = model.analyze(msg, offline_finding_ids(ctx.offline_hits, ctx.rules))
     probability = prediction.probability
     fired = buckets_for(probability, ctx.rules)
@@ -129,16 +131,29 @@ def classifier_bucket(msg: Message, ctx: Context) -> list[Hit] | None:
     ][:_EVIDENCE_FEATURES]
     # The advice asks the author to look at highlighted words; rule findings have their own.
     # A word can push from the subject and the body: name it once.
-    words = list(dict.fromkeys(f["feature"] for f in pushing if f["source"] != "rule"))
-    evidence = [f"p(spam) = {probability:.3f}"] + [
-        f"{f['feature']} ({f['weight']:+.3f}, {f['source']})" for f in pushing
+    words = list(
+        dict.fromkeys(
+            structure_text(f["key"]) if f.get("key") else f["feature"]
+            for f in pushing
+            if f["source"] != "rule"
+        )
+    )
+    evidence: list[str | T] = [f"p(spam) = {probability:.3f}"] + [
+        T(
+            "ev.feature",
+            feature=structure_text(f["key"]) if f.get("key") else f["feature"],
+            weight=f"{f['weight']:+.3f}",
+            source=T(f"ev.source.{f['source']}"),
+        )
+        for f in pushing
     ]
     params = {
         "probability": f"{100 * probability:.0f}%",
-        "features": ", ".join(words) if words else "-",
+        # one text (a string in the JSON, as before) whose structure facts read in either language
+        "features": T("ev.list", items=words) if words else "-",
     }
     # A stacked band repeats the probability, not the explanation its base band already gives.
-    stacked_evidence = [evidence[0], f"adds to {rule.id}"]
+    stacked_evidence = [evidence[0], T("ev.adds_to", id=rule.id)]
     return [
         Hit(band.id, evidence if band is rule else stacked_evidence, dict(params)) for band in fired
     ]

@@ -17,6 +17,7 @@ import re
 
 from scorer.checks.content import is_japanese
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, check
 from scorer.unsubscribe import UNSUB_TAGS, has_visible_unsubscribe, list_unsubscribe
@@ -52,7 +53,7 @@ def unsubscribe_missing(msg: Message, ctx: Context) -> Hit | None:
     """No List-Unsubscribe header: Gmail and Yahoo require it of bulk and marketing senders."""
     if list_unsubscribe(msg) is not None:
         return None
-    return Hit(evidence=["no List-Unsubscribe header"])
+    return Hit(evidence=[T("ev.no_header", header="List-Unsubscribe")])
 
 
 def _uris(value: str) -> list[str]:
@@ -97,7 +98,7 @@ def unsubscribe_no_body_link(msg: Message, ctx: Context) -> Hit | None:
     """Bulk mail (it has List-Unsubscribe) with no visible unsubscribe link or wording."""
     if list_unsubscribe(msg) is None or has_visible_unsubscribe(msg):
         return None
-    return Hit(evidence=["List-Unsubscribe is set but the body has no unsubscribe link"])
+    return Hit(evidence=[T("ev.unsub_no_body_link")])
 
 
 def _jp_text(msg: Message, ctx: Context) -> str:
@@ -129,11 +130,11 @@ def japanese_display_items(msg: Message, ctx: Context) -> list[Hit]:
     if not optout_ok and msg.html_doc is not None:
         optout_ok = any(_OPTOUT.search(link.text) for link in msg.html_doc.links)
     if not optout_ok:
-        hits.append(Hit("LEGAL_JP_NO_OPTOUT", ["no 配信停止 wording next to a link or address"]))
+        hits.append(Hit("LEGAL_JP_NO_OPTOUT", [T("ev.jp_no_optout")]))
     if not (_POSTCODE.search(text) or _ADDRESS.search(text)):
-        hits.append(Hit("LEGAL_JP_NO_ADDRESS", ["no postcode (〒NNN-NNNN) or prefecture address"]))
+        hits.append(Hit("LEGAL_JP_NO_ADDRESS", [T("ev.jp_no_address")]))
     if not _ORG_NAME.search(text):
-        hits.append(Hit("LEGAL_JP_NO_SENDER_NAME", ["no company name (株式会社, 合同会社, ...)"]))
+        hits.append(Hit("LEGAL_JP_NO_SENDER_NAME", [T("ev.jp_no_sender_name")]))
     contact = False
     for match in _INQUIRY.finditer(text):
         window = text[max(0, match.start() - 80) : match.end() + 120]
@@ -141,9 +142,7 @@ def japanese_display_items(msg: Message, ctx: Context) -> list[Hit]:
             contact = True
             break
     if not contact:
-        hits.append(
-            Hit("LEGAL_JP_NO_CONTACT", ["no お問い合わせ line with a phone, URL or address"])
-        )
+        hits.append(Hit("LEGAL_JP_NO_CONTACT", [T("ev.jp_no_contact")]))
     return hits
 
 
@@ -162,4 +161,4 @@ def no_opt_out_at_all(msg: Message, ctx: Context) -> Hit | None:
         return None
     if has_visible_unsubscribe(msg):
         return None
-    return Hit(evidence=["no List-Unsubscribe header and no unsubscribe link or wording"])
+    return Hit(evidence=[T("ev.no_unsubscribe_at_all")])

@@ -16,6 +16,7 @@ import regex
 
 from scorer.brands import Brands
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.message import Message
 from scorer.phrases import PhraseHit, normalize
 from scorer.prefilter import has_wide_char
@@ -106,7 +107,7 @@ def body_all_caps(msg: Message, ctx: Context) -> Hit | None:
         (line for line in text.splitlines() if sum(c.isupper() for c in line) > 20), text[:100]
     )
     return Hit(
-        evidence=[f"{percent}% of letters are capitals", sample[:120]],
+        evidence=[T("ev.caps_share", percent=percent), sample[:120]],
         params={"percent": percent},
         value=percent,
     )
@@ -128,7 +129,7 @@ def excess_exclamation(msg: Message, ctx: Context) -> Hit | None:
     if value < 10:
         return None
     return Hit(
-        evidence=[f"{total} exclamation marks, {runs} runs of two or more"],
+        evidence=[T("ev.exclamations", total=total, runs=runs)],
         params={"count": total, "runs": runs},
         value=round(value, 1),
     )
@@ -209,7 +210,7 @@ def url_only(msg: Message, ctx: Context) -> Hit | None:
     if words >= 8 or len(rest.strip()) >= 60:
         return None
     return Hit(
-        evidence=[links[0].url[:200], f"{words} words besides links"],
+        evidence=[links[0].url[:200], T("ev.words_besides_links", words=words)],
         params={"url": links[0].url[:100]},
     )
 
@@ -268,7 +269,11 @@ def phishing_brand(msg: Message, ctx: Context) -> Hit | None:
     if not foreign:
         return None
     return Hit(
-        evidence=[f"names {brands.label(brand)}", f"lure: {lures[0]}", f"link: {foreign[0][:150]}"],
+        evidence=[
+            T("ev.names_brand", brand=brands.label(brand)),
+            T("ev.lure", text=lures[0]),
+            T("ev.link", url=foreign[0][:150]),
+        ],
         params={"brand": brands.label(brand), "lure": lures[0]},
     )
 
@@ -314,7 +319,7 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
     brand = _named_brand(msg, brands, text)
     if not pressure and weak and brand and _brand_in_sender_or_subject(msg, brands, brand):
         # The sender name or subject claims the brand: impersonation stands in for a threat.
-        pressure.append(f"claims {brands.label(brand)}")
+        pressure.append(T("ev.claims_brand", brand=brands.label(brand)))
     if not pressure:
         return None
     lures = strong or weak
@@ -326,7 +331,7 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
         domains = frozenset([registrable_domain(sender.domain)])  # no brand: own site is fine
     foreign = _foreign_links(msg, domains)
     if foreign:
-        where = f"link: {foreign[0][:150]}"
+        where = T("ev.link", url=foreign[0][:150])
     elif (
         strong
         and brand
@@ -334,12 +339,12 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
         and not msg.http_urls
         and (sanction or _brand_in_sender_or_subject(msg, brands, brand))
     ):
-        where = f"sender: {sender.addr_spec}"
+        where = T("ev.sender", address=sender.addr_spec)
     else:
         return None
-    evidence = [f"lure: {lures[0]}", f"pressure: {pressure[0]}", where]
+    evidence = [T("ev.lure", text=lures[0]), T("ev.pressure", text=pressure[0]), where]
     if brand:
-        evidence.insert(0, f"names {brands.label(brand)}")
+        evidence.insert(0, T("ev.names_brand", brand=brands.label(brand)))
     return Hit(evidence=evidence, params={"lure": lures[0]})
 
 

@@ -11,8 +11,9 @@ import unicodedata
 from datetime import timedelta
 
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.message import Message
-from scorer.registry import Hit, check
+from scorer.registry import Hit, Skip, check
 from scorer.urls import (
     has_public_suffix,
     host_in,
@@ -46,12 +47,19 @@ _EW_IN_ADDR = re.compile(
 _SPACED_LETTERS = re.compile(r"\b(?:\w[ .]){2,}\w\b")
 
 
+def _not_in_draft(ctx: Context, header: str) -> None:
+    """A draft body or composed draft cannot have `header`: say so instead of judging it."""
+    if ctx.assumes_missing(header):
+        raise Skip(f"{header} is not part of the draft", code="draft_missing", header=header)
+
+
 @check("HDR_MISSING_MESSAGE_ID")
 def missing_message_id(msg: Message, ctx: Context) -> Hit | None:
     """No Message-ID: Gmail requires one (sender guidelines); SA MISSING_MID, rspamd 2.5."""
     if msg.message_id and msg.message_id.strip():
         return None
-    return Hit(evidence=["no Message-ID header"])
+    _not_in_draft(ctx, "Message-ID")
+    return Hit(evidence=[T("ev.no_header", header="Message-ID")])
 
 
 @check("HDR_MESSAGE_ID_INVALID")
@@ -70,7 +78,8 @@ def invalid_message_id(msg: Message, ctx: Context) -> Hit | None:
 def missing_date(msg: Message, ctx: Context) -> Hit | None:
     if msg.header("Date") is not None:
         return None
-    return Hit(evidence=["no Date header"])
+    _not_in_draft(ctx, "Date")
+    return Hit(evidence=[T("ev.no_header", header="Date")])
 
 
 @check("HDR_DATE_INVALID")
@@ -106,10 +115,13 @@ def from_invalid(msg: Message, ctx: Context) -> Hit | None:
         return None
     values = msg.header_all("From")
     if not values:
-        return Hit(evidence=["no From header"], params={"problem": "missing"})
+        _not_in_draft(ctx, "From")
+        return Hit(evidence=[T("ev.no_header", header="From")], params={"problem": T("ev.missing")})
     if len(values) > 1:
-        return Hit(evidence=[f"From: {v[:150]}" for v in values], params={"problem": "repeated"})
-    return Hit(evidence=[f"From: {values[0][:200]}"], params={"problem": "unparseable"})
+        return Hit(
+            evidence=[f"From: {v[:150]}" for v in values], params={"problem": T("ev.repeated")}
+        )
+    return Hit(evidence=[f"From: {values[0][:200]}"], params={"problem": T("ev.unparseable")})
 
 
 @check("HDR_FROM_DOMAIN_INVALID")
@@ -129,7 +141,8 @@ def from_domain_invalid(msg: Message, ctx: Context) -> Hit | None:
 def missing_to(msg: Message, ctx: Context) -> Hit | None:
     if msg.header("To") is not None or msg.header("Cc") is not None:
         return None
-    return Hit(evidence=["no To or Cc header"])
+    _not_in_draft(ctx, "To")
+    return Hit(evidence=[T("ev.no_to_cc")])
 
 
 @check("HDR_MISSING_SUBJECT")
@@ -137,7 +150,11 @@ def missing_subject(msg: Message, ctx: Context) -> Hit | None:
     subject = msg.subject
     if subject is not None and subject.strip():
         return None
-    return Hit(evidence=["no Subject header" if subject is None else "empty Subject"])
+    if subject is None:
+        _not_in_draft(ctx, "Subject")
+    return Hit(
+        evidence=[T("ev.no_header", header="Subject") if subject is None else T("ev.empty_subject")]
+    )
 
 
 @check("HDR_DUPLICATE")
@@ -148,7 +165,7 @@ def duplicate_headers(msg: Message, ctx: Context) -> Hit | None:
         return None
     names = [n.title() for n in repeated]
     return Hit(
-        evidence=[f"{n} appears {msg.header_count(n)} times" for n in names],
+        evidence=[T("ev.header_times", header=n, count=msg.header_count(n)) for n in names],
         params={"headers": names},
     )
 
@@ -276,7 +293,7 @@ def jis_word_not_ascii_end(msg: Message, ctx: Context) -> Hit | None:
     if not found:
         return None
     return Hit(
-        evidence=[f"{name}: {n} encoded-word(s)" for name, n in found],
+        evidence=[T("ev.encoded_words", header=name, count=n) for name, n in found],
         params={"headers": [n for n, _ in found]},
     )
 
@@ -284,11 +301,11 @@ def jis_word_not_ascii_end(msg: Message, ctx: Context) -> Hit | None:
 @check("HDR_EW_UNDECODED")
 def undecoded_words(msg: Message, ctx: Context) -> Hit | None:
     """Encoded-words left as `=?...?=` text or in a charset nobody knows: readers see gibberish."""
-    found = []
+    found: list[T] = []
     for name, info in msg.header_decoding:
         if info.undecoded_words or info.unknown_charsets:
-            detail = ", ".join(info.unknown_charsets) or "malformed encoded-word"
-            found.append(f"{name}: {detail}")
+            detail: str | T = ", ".join(info.unknown_charsets) or T("ev.malformed_ew")
+            found.append(T("ev.header_detail", header=name, detail=detail))
     if not found:
         return None
     return Hit(evidence=found[:8], params={"count": len(found)})
@@ -298,7 +315,7 @@ def undecoded_words(msg: Message, ctx: Context) -> Hit | None:
 def raw_8bit_headers(msg: Message, ctx: Context) -> Hit | None:
     """Unencoded 8-bit bytes in a header: valid only as UTF-8 under SMTPUTF8 (RFC 6532)."""
     found = [
-        (name, info.raw_codec or "unknown")
+        (name, info.raw_codec or "?")
         for name, info in msg.header_decoding
         if info.raw_8bit and name.lower() not in ("received", "x-received")
     ]
@@ -306,7 +323,7 @@ def raw_8bit_headers(msg: Message, ctx: Context) -> Hit | None:
         return None
     worst = "legacy_charset" if any(codec != "utf-8" for _, codec in found) else "utf8"
     return Hit(
-        evidence=[f"{name} ({codec})" for name, codec in found][:8],
+        evidence=[T("ev.raw_8bit", header=name, codec=codec) for name, codec in found][:8],
         params={"headers": [n for n, _ in found]},
         level=worst,
     )
@@ -439,7 +456,10 @@ def forged_outlook(msg: Message, ctx: Context) -> Hit | None:
         stamp = int(shape.group(2), 16)
         if not _FILETIME_HI_MIN <= stamp <= _FILETIME_HI_MAX:
             return Hit(
-                evidence=[f"Message-ID: {mid[:120]}", f"timestamp field 0x{stamp:08x} is no date"],
+                evidence=[
+                    f"Message-ID: {mid[:120]}",
+                    T("ev.msgid_timestamp", field=f"0x{stamp:08x}"),
+                ],
                 params={"what": "Message-ID", "value": mid[:80]},
             )
         return None
@@ -449,7 +469,10 @@ def forged_outlook(msg: Message, ctx: Context) -> Hit | None:
     if _OUTLOOK_IMO_ID.match(mid) or _MICROSOFT_SERVER_ID.search(mid):
         return None
     return Hit(
-        evidence=[f"X-Mailer: {mailer[:100]}", f"Message-ID: {mid[:120] or '(none)'}"],
+        evidence=[
+            f"X-Mailer: {mailer[:100]}",
+            f"Message-ID: {mid[:120]}" if mid else T("ev.no_header", header="Message-ID"),
+        ],
         params={"what": "X-Mailer", "value": mailer[:80]},
     )
 
@@ -497,14 +520,14 @@ _INTERLEAVED = re.compile(r"(?:\w[\u200b\u200c\u200d\u2060\u00ad\ufeff]){4,}\w")
 
 
 def _disguises(text: str) -> list[str]:
-    found = []
+    found: list[tuple[str, T]] = []
     styled = _STYLED_LETTER.findall(text)
     if len(styled) >= 2:
-        found.append("styled letters " + "".join(styled[:8]))
+        found.append(("styled", T("ev.styled_letters", letters="".join(styled[:8]))))
     if _ARROW_RUN.search(text) or len(_ARROW.findall(text)) >= 3:
-        found.append("arrow decorations " + "".join(_ARROW.findall(text)[:6]))
+        found.append(("arrow", T("ev.arrow_decorations", arrows="".join(_ARROW.findall(text)[:6]))))
     if _INTERLEAVED.search(text):
-        found.append("letters interleaved with invisible characters")
+        found.append(("interleaved", T("ev.interleaved_letters")))
     return found
 
 
@@ -516,8 +539,8 @@ def disguised_text(msg: Message, ctx: Context) -> Hit | None:
     places = [("Subject", msg.subject or "")]
     if sender is not None and sender.display_name:
         places.append(("From", sender.display_name))
-    evidence = []
-    kinds: list[str] = []
+    evidence: list[str | T] = []
+    kinds: list[tuple[str, T]] = []
     for name, text in places:
         found = _disguises(text[:500])
         if found:
@@ -525,7 +548,8 @@ def disguised_text(msg: Message, ctx: Context) -> Hit | None:
             kinds += found
     if not kinds:
         return None
-    return Hit(evidence=evidence + kinds[:4], params={"kinds": [k.split(" ")[0] for k in kinds]})
+    names = [T(f"ev.disguise.{kind}") for kind in dict.fromkeys(k for k, _ in kinds)]
+    return Hit(evidence=evidence + [t for _, t in kinds[:4]], params={"kinds": names})
 
 
 _TENANT_DOMAIN = re.compile(r"(?:^|\.)onmicrosoft\.com$", re.IGNORECASE)

@@ -12,6 +12,7 @@ import re
 import scorer.mergetags as mergetags
 from scorer.context import Context
 from scorer.htmldoc import HtmlDoc, HtmlImage
+from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, check
 from scorer.urls import host_in, make_url
@@ -60,6 +61,23 @@ def hidden_content(doc: HtmlDoc) -> list[tuple[str, str]]:
     return out
 
 
+_HIDDEN_WORDS = {
+    "hidden attribute": "ev.hidden_attribute",
+    "text colour equals background": "ev.hidden_same_colour",
+    "text-indent off page": "ev.hidden_text_indent",
+    "positioned off page": "ev.hidden_off_page",
+}
+
+
+def hidden_reason(reason: str) -> T | str:
+    """How a block is hidden: a CSS declaration as it is, our words for the rest."""
+    if reason in _HIDDEN_WORDS:
+        return T(_HIDDEN_WORDS[reason])
+    if reason.endswith(" with overflow:hidden"):
+        return T("ev.hidden_overflow", css=reason.removesuffix(" with overflow:hidden"))
+    return reason
+
+
 @check("HTML_HIDDEN_TEXT")
 def hidden_text(msg: Message, ctx: Context) -> Hit | None:
     """Text hidden by display:none, visibility, zero or tiny font, or colour equal to background."""
@@ -72,8 +90,10 @@ def hidden_text(msg: Message, ctx: Context) -> Hit | None:
     chars = sum(len(_FILLER.sub("", text)) for text, _ in blocks)
     if chars < 20:
         return None
-    reasons = list(dict.fromkeys(reason for _, reason in blocks))
-    evidence = [f"{reason}: {text[:100]}" for text, reason in blocks[:5]]
+    reasons = [hidden_reason(r) for r in dict.fromkeys(reason for _, reason in blocks)]
+    evidence = [
+        T("ev.hidden", how=hidden_reason(reason), text=text[:100]) for text, reason in blocks[:5]
+    ]
     return Hit(evidence=evidence, params={"chars": chars, "reasons": reasons[:3]}, value=chars)
 
 
@@ -109,10 +129,7 @@ def image_heavy(msg: Message, ctx: Context) -> Hit | None:
     else:
         level = "short_text"
     return Hit(
-        evidence=[
-            f"{len(images)} image(s), about {area // 1000}k px², "
-            f"{text_chars} characters of visible text"
-        ],
+        evidence=[T("ev.image_area", images=len(images), kpx=area // 1000, chars=text_chars)],
         params={"images": len(images), "chars": text_chars},
         level=level,
     )
@@ -128,7 +145,7 @@ def images_without_alt(msg: Message, ctx: Context) -> Hit | None:
     if not missing:
         return None
     return Hit(
-        evidence=[i.src[:150] or "(no src)" for i in missing[:6]],
+        evidence=[i.src[:150] or T("ev.no_src") for i in missing[:6]],
         params={"count": len(missing)},
         value=len(missing),
     )
@@ -141,7 +158,7 @@ def gmail_clip(msg: Message, ctx: Context) -> Hit | None:
     if largest <= _GMAIL_CLIP_BYTES:
         return None
     kb = round(largest / 1024)
-    return Hit(evidence=[f"HTML part is {kb} KB"], params={"kb": kb}, value=kb)
+    return Hit(evidence=[T("ev.html_kb", kb=kb)], params={"kb": kb}, value=kb)
 
 
 @check(
@@ -164,11 +181,11 @@ def active_content(msg: Message, ctx: Context) -> list[Hit]:
     tags = doc.risky_tags
     js_links = [link.href for link in doc.links if link.href.lower().startswith("javascript:")]
     if tags.get("script") or doc.event_handlers or js_links:
-        evidence = []
+        evidence: list[T | str] = []
         if tags.get("script"):
-            evidence.append(f"{tags['script']} <script> element(s)")
+            evidence.append(T("ev.elements", count=tags["script"], tags="<script>"))
         if doc.event_handlers:
-            evidence.append(f"{doc.event_handlers} on* event handler attribute(s)")
+            evidence.append(T("ev.event_handlers", count=doc.event_handlers))
         evidence += js_links[:2]
         hits.append(Hit("HTML_SCRIPT", evidence))
     frames = tags.get("iframe", 0) + tags.get("frame", 0) + tags.get("frameset", 0)
@@ -176,25 +193,29 @@ def active_content(msg: Message, ctx: Context) -> list[Hit]:
         hits.append(
             Hit(
                 "HTML_IFRAME",
-                [s or "(no src)" for s in doc.frame_sources[:4]] or [f"{frames} frame(s)"],
+                [s or T("ev.no_src") for s in doc.frame_sources[:4]]
+                or [T("ev.elements", count=frames, tags="<iframe>/<frame>")],
             )
         )
     embeds = tags.get("embed", 0) + tags.get("object", 0) + tags.get("applet", 0)
     if embeds:
-        hits.append(Hit("HTML_EMBED", [f"{embeds} <embed>/<object>/<applet> element(s)"]))
+        hits.append(
+            Hit("HTML_EMBED", [T("ev.elements", count=embeds, tags="<embed>/<object>/<applet>")])
+        )
     if "password" in doc.input_types:
         hits.append(
             Hit(
                 "HTML_FORM_PASSWORD",
-                [f"form action: {a or '(none)'}" for a in doc.form_actions[:3]]
-                or ["password input"],
+                [T("ev.form_action", action=a or "-") for a in doc.form_actions[:3]]
+                or [T("ev.password_input")],
             )
         )
     elif tags.get("form") or doc.input_types:
         hits.append(
             Hit(
                 "HTML_FORM",
-                [f"form action: {a or '(none)'}" for a in doc.form_actions[:3]] or ["input fields"],
+                [T("ev.form_action", action=a or "-") for a in doc.form_actions[:3]]
+                or [T("ev.input_fields")],
             )
         )
     refresh = [c for c in doc.meta_refresh if "url=" in c.lower()]
@@ -227,7 +248,7 @@ def data_uris(msg: Message, ctx: Context) -> Hit | None:
     if doc is None or not doc.data_uris:
         return None
     return Hit(
-        evidence=[f"{doc.data_uris} data: URI(s)"],
+        evidence=[T("ev.data_uris", count=doc.data_uris)],
         params={"count": doc.data_uris},
         value=doc.data_uris,
     )

@@ -13,6 +13,7 @@ import re
 from urllib.parse import unquote
 
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, check
 from scorer.urls import Url, host_in, registrable_domain, shown_domains
@@ -81,9 +82,9 @@ def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
     """Anchor text that shows a URL or domain the link does not go to (rspamd PHISHING)."""
     trackers = ctx.rules.lists.domains["esp_trackers"]
     brands = ctx.rules.lists.brands
-    phishing: list[str] = []
-    branded: list[str] = []
-    tracked: list[str] = []
+    phishing: list[T] = []
+    branded: list[T] = []
+    tracked: list[T] = []
     shown_param = ""
     brand_param = ""
     for url in msg.urls:
@@ -97,7 +98,7 @@ def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
                 continue
             if _in_href(shown_org, url.url):
                 continue
-            item = f"text shows {shown}, link goes to {url.host}"
+            item = T("ev.text_shows", shown=shown, host=url.host)
             brand = brands.for_domain(shown_org)
             if brand and brands.for_domain(url.domain) != brand:
                 branded.append(item)
@@ -177,7 +178,7 @@ def idn_confusable(msg: Message, ctx: Context) -> Hit | None:
             except UnicodeError:
                 continue
             if _confusable_label(decoded):
-                found.append(f"{url.host} ({decoded})")
+                found.append(T("ev.host_decoded", host=url.host, decoded=decoded))
                 break
     if not found:
         return None

@@ -11,8 +11,9 @@ import re
 
 import scorer.mergetags as mergetags
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.message import Message, Part
-from scorer.registry import Hit, check
+from scorer.registry import Hit, Skip, check
 
 _RISKY_EXT = frozenset(
     [
@@ -127,7 +128,11 @@ def html_only(msg: Message, ctx: Context) -> Hit | None:
     """HTML with no text/plain alternative: filters (SA, rspamd) and screen readers prefer both."""
     if not msg.html_parts or msg.text_parts:
         return None
-    return Hit(evidence=[f"part {p.path}: text/html" for p in msg.html_parts][:3])
+    if ctx.assumes_missing("text/plain"):
+        raise Skip("text/plain is not part of the draft", code="draft_missing", header="text/plain")
+    return Hit(
+        evidence=[T("ev.part_type", part=p.path, type="text/html") for p in msg.html_parts][:3]
+    )
 
 
 _ASCII_WORD = re.compile(r"[a-z0-9]{2,}")
@@ -171,8 +176,8 @@ def alternative_parts_differ(msg: Message, ctx: Context) -> Hit | None:
     percent = round(coverage * 100)
     return Hit(
         evidence=[
-            f"the text part has {percent}% of the HTML part's words",
-            f"text part: {msg.plain_text.strip()[:120]!r}",
+            T("ev.text_covers_html", percent=percent),
+            T("ev.text_part_starts", text=msg.plain_text.strip()[:120]),
         ],
         params={"percent": percent},
         value=100 - percent,
@@ -203,7 +208,7 @@ def text_part_only_links(msg: Message, ctx: Context) -> Hit | None:
     if len(words) > 3 or html_words < 40:
         return None
     return Hit(
-        evidence=[f"text part: {links} link(s), {len(words)} other word(s)", plain.strip()[:120]],
+        evidence=[T("ev.text_part_links", links=links, words=len(words)), plain.strip()[:120]],
         params={"links": links, "words": html_words},
     )
 
@@ -214,7 +219,7 @@ def line_too_long(msg: Message, ctx: Context) -> Hit | None:
     if not msg.long_lines:
         return None
     return Hit(
-        evidence=[f"{msg.long_lines} line(s) over 998 octets, longest {msg.max_line_length}"],
+        evidence=[T("ev.long_lines", count=msg.long_lines, longest=msg.max_line_length)],
         params={"count": msg.long_lines, "longest": msg.max_line_length},
     )
 
@@ -225,19 +230,19 @@ def _extensions(filename: str) -> list[str]:
     return [p.strip() for p in parts[1:]] if len(parts) > 1 else []
 
 
-def _risky_reason(part: Part) -> str | None:
+def _risky_reason(part: Part) -> T | str | None:
     filename = part.filename or ""
     if "\u202e" in filename:
-        return "right-to-left override hides the real extension"
+        return T("ev.attach_rtl")
     exts = _extensions(filename)
     if exts and exts[-1] in _RISKY_EXT:
         if len(exts) >= 2 and exts[-2] in _DOC_EXT:
-            return f"double extension .{exts[-2]}.{exts[-1]}"
-        return f".{exts[-1]} file"
+            return T("ev.attach_double", ext=f".{exts[-2]}.{exts[-1]}")
+        return T("ev.attach_ext", ext=f".{exts[-1]}")
     if len(exts) >= 2 and exts[-2] in _DOC_EXT and exts[-1] in _HTML_EXT:
-        return f"double extension .{exts[-2]}.{exts[-1]}"
+        return T("ev.attach_double", ext=f".{exts[-2]}.{exts[-1]}")
     if re.search(r"\.(?:pdf|docx?|xlsx?|jpe?g)\s{3,}\S", filename, re.IGNORECASE):
-        return "spaces hide the real extension"
+        return T("ev.attach_spaces")
     if part.content_type.startswith(_RISKY_TYPES):
         return part.content_type
     return None
@@ -246,12 +251,12 @@ def _risky_reason(part: Part) -> str | None:
 @check("attachments", emits=("MIME_RISKY_ATTACHMENT", "MIME_HTML_ATTACHMENT"))
 def risky_attachments(msg: Message, ctx: Context) -> list[Hit]:
     """Executable, script, macro-enabled, disk-image, double-extension or HTML attachments."""
-    risky: list[str] = []
+    risky: list[T] = []
     html: list[str] = []
     for part in msg.attachments:
         reason = _risky_reason(part)
         if reason:
-            risky.append(f"{part.filename or part.content_type}: {reason}")
+            risky.append(T("ev.attach", name=part.filename or part.content_type, reason=reason))
             continue
         exts = _extensions(part.filename or "")
         if (exts and exts[-1] in _HTML_EXT) or (
@@ -272,7 +277,11 @@ def base64_ascii_text(msg: Message, ctx: Context) -> Hit | None:
     parts = [p for p in msg.parts if p.base64_ascii_text and p.is_body_text and p.size > 0]
     if not parts:
         return None
-    return Hit(evidence=[f"part {p.path}: {p.content_type}, {p.size} bytes" for p in parts][:4])
+    return Hit(
+        evidence=[
+            T("ev.part_type_size", part=p.path, type=p.content_type, size=p.size) for p in parts
+        ][:4]
+    )
 
 
 def _text_parts(msg: Message) -> list[Part]:
@@ -291,7 +300,7 @@ def charset_missing(msg: Message, ctx: Context) -> Hit | None:
         return None
     return Hit(
         evidence=[
-            f"part {p.path}: {p.content_type}, decoded as {p.decoded.codec}"
+            T("ev.part_decoded_as", part=p.path, type=p.content_type, codec=p.decoded.codec)
             for p in found
             if p.decoded
         ][:4]
@@ -305,7 +314,7 @@ def charset_unknown(msg: Message, ctx: Context) -> Hit | None:
         return None
     labels = sorted({p.charset_label or "" for p in found})
     return Hit(
-        evidence=[f"part {p.path}: charset={p.charset_label}" for p in found][:4],
+        evidence=[T("ev.part_charset", part=p.path, charset=p.charset_label) for p in found][:4],
         params={"labels": labels},
     )
 
@@ -326,7 +335,7 @@ def charset_mislabelled(msg: Message, ctx: Context) -> Hit | None:
         return None
     return Hit(
         evidence=[
-            f"part {p.path}: labelled {p.charset_label}, bytes are {p.decoded.codec}"
+            T("ev.part_mislabelled", part=p.path, label=p.charset_label, codec=p.decoded.codec)
             for p in found
             if p.decoded
         ][:4],
@@ -341,7 +350,9 @@ def eight_bit_in_7bit(msg: Message, ctx: Context) -> Hit | None:
     if not found:
         return None
     return Hit(
-        evidence=[f"part {p.path}: {p.content_type}, CTE {p.cte or 'none'}" for p in found][:4]
+        evidence=[
+            T("ev.part_cte", part=p.path, type=p.content_type, cte=p.cte or "-") for p in found
+        ][:4]
     )
 
 
@@ -354,7 +365,7 @@ def jis_8bit(msg: Message, ctx: Context) -> Hit | None:
     codec = found[0].decoded.codec if found[0].decoded else "?"
     return Hit(
         evidence=[
-            f"part {p.path}: labelled {p.charset_label}, decoded as {p.decoded.codec}"
+            T("ev.part_labelled_decoded", part=p.path, label=p.charset_label, codec=p.decoded.codec)
             for p in found
             if p.decoded
         ][:4],
@@ -371,7 +382,9 @@ def halfwidth_kana_in_body(msg: Message, ctx: Context) -> Hit | None:
     count = sum(p.decoded.halfwidth_kana for p in found if p.decoded)
     return Hit(
         evidence=[
-            f"part {p.path}: {p.decoded.halfwidth_kana} half-width kana" for p in found if p.decoded
+            T("ev.part_halfwidth", part=p.path, count=p.decoded.halfwidth_kana)
+            for p in found
+            if p.decoded
         ][:4],
         params={"count": count},
         value=count,
@@ -382,12 +395,12 @@ def halfwidth_kana_in_body(msg: Message, ctx: Context) -> Hit | None:
 def vendor_chars(msg: Message, ctx: Context) -> Hit | None:
     """NEC/IBM vendor characters (①, ㈱, Ⅰ...): outside JIS X 0208, garbled by strict decoders."""
     chars: list[str] = []
-    where: list[str] = []
+    where: list[T | str] = []
     for part in _text_parts(msg):
         # Only legacy Japanese decodes record vendor characters; in UTF-8 they render fine.
         if part.decoded and part.decoded.vendor_chars:
             chars.extend(part.decoded.vendor_chars)
-            where.append(f"part {part.path} ({part.charset_label})")
+            where.append(T("ev.part_with_charset", part=part.path, charset=part.charset_label))
     for name, info in msg.header_decoding:
         if info.vendor_chars:
             chars.extend(info.vendor_chars)
@@ -395,7 +408,10 @@ def vendor_chars(msg: Message, ctx: Context) -> Hit | None:
     if not chars:
         return None
     shown = "".join(dict.fromkeys(chars))[:20]
-    return Hit(evidence=[f"{w}: {shown}" for w in where][:6], params={"chars": shown})
+    return Hit(
+        evidence=[T("ev.where_chars", where=w, chars=shown) for w in where][:6],
+        params={"chars": shown},
+    )
 
 
 @check("MIME_CHARSET_NONSTANDARD")
@@ -450,23 +466,28 @@ def japanese_in_chinese_charset(msg: Message, ctx: Context) -> Hit | None:
     from Chinese-language mailing tools, which is how much of the Amazon.co.jp/カード phishing
     is sent. A few の in Chinese copy are not enough: kana must be a real share of the text.
     """
-    where = []
+    where: list[T] = []
+    places: list[str | T] = []
     for part in _text_parts(msg):
         label = (part.charset_label or "").lower()
         if label in _CHINESE_CHARSETS and part.decoded is not None:
             kana, share = _japanese_share(part.decoded.text[:50_000])
             if kana >= 10 and share >= 0.2:
-                where.append(f"part {part.path}: charset={label}, {kana} kana")
+                places.append(T("ev.part", part=part.path))
+                where.append(T("ev.part_charset_kana", part=part.path, charset=label, kana=kana))
     for name, info in msg.header_decoding:
         if name.lower() not in ("subject", "from"):
             continue
         charsets = [c.lower() for c in info.charsets if c.lower() in _CHINESE_CHARSETS]
         kana, share = _japanese_share(info.text)
         if charsets and kana >= 3 and share >= 0.2:
-            where.append(f"{name}: charset={charsets[0]}, {info.text[:60]}")
+            where.append(
+                T("ev.header_charset_text", header=name, charset=charsets[0], text=info.text[:60])
+            )
+            places.append(name)
     if not where:
         return None
-    return Hit(evidence=where[:4], params={"where": where[0].split(":", 1)[0]})
+    return Hit(evidence=where[:4], params={"where": places[0]})
 
 
 @check("MIME_STRUCTURE_DEFECT")
@@ -482,8 +503,13 @@ def structure_defects(msg: Message, ctx: Context) -> Hit | None:
     if not kinds:
         return None
     weight = sum(weights[k] for k in kinds)
-    evidence = [f"{k} (part {', '.join(v[:3])})" for k, v in kinds.items()]
-    return Hit(evidence=evidence, params={"defects": list(kinds)}, value=weight)
+    # Python's defect class names are for us; the reader gets what each one means
+    evidence = [
+        T("ev.defect_in_part", defect=T(f"defect.{k}"), parts=v[:3]) for k, v in kinds.items()
+    ]
+    return Hit(
+        evidence=evidence, params={"defects": [T(f"defect.{k}") for k in kinds]}, value=weight
+    )
 
 
 def _defect_weights(ctx: Context) -> dict[str, float]:

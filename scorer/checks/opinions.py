@@ -16,7 +16,7 @@ def _put(ctx: Context, name: str, opinion: dict) -> None:
     ctx.sections.setdefault("engines", {})[name] = opinion
 
 
-@check("engine.spamassassin", emits=(), network=True)
+@check("engine.spamassassin", emits=(), network=True, dns=False)
 def spamassassin(msg: Message, ctx: Context) -> None:
     """SpamAssassin's score and rule hits (spamd at SPAMD_HOST), beside ours."""
     if not ctx.settings.spamd_host:
@@ -26,11 +26,11 @@ def spamassassin(msg: Message, ctx: Context) -> None:
         endpoint = Endpoint.parse(ctx.settings.spamd_host, 783)
         _put(ctx, "spamassassin", spamd_opinion(endpoint, msg.raw, timeout))
     except OpinionError as exc:
-        raise Skip(str(exc)) from None
+        raise Skip(str(exc), code="engine_unavailable", detail=str(exc)) from None
     return None
 
 
-@check("engine.rspamd", emits=(), network=True)
+@check("engine.rspamd", emits=(), network=True, dns=False)
 def rspamd(msg: Message, ctx: Context) -> None:
     """rspamd's score, action and symbols (/checkv2 at RSPAMD_URL), beside ours."""
     if not ctx.settings.rspamd_url:
@@ -45,5 +45,5 @@ def rspamd(msg: Message, ctx: Context) -> None:
     try:
         _put(ctx, "rspamd", rspamd_opinion(ctx.settings.rspamd_url, msg.raw, timeout, envelope))
     except OpinionError as exc:
-        raise Skip(str(exc)) from None
+        raise Skip(str(exc), code="engine_unavailable", detail=str(exc)) from None
     return None

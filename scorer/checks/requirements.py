@@ -101,6 +101,8 @@ def _unsubscribe_present(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
 @requirement_test("message_id")
 def _message_id(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     values = facts.msg.header_all("Message-ID")
+    if not values and facts.ctx.assumes_missing("Message-ID"):
+        return "unknown", "draft.not_given", {"header": "Message-ID"}
     if not values:
         return "fail", "msgid.missing", {}
     if len(values) > 1:
@@ -138,6 +140,8 @@ def _message_id_unique(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
 def _single_from(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     msg = facts.msg
     count = msg.header_count("From")
+    if count == 0 and facts.ctx.assumes_missing("From"):
+        return "unknown", "draft.not_given", {"header": "From"}
     if count == 0:
         return "fail", "from.missing", {}
     if count > 1:
@@ -149,11 +153,6 @@ def _single_from(facts: _Facts, _params: Mapping[str, Any]) -> Outcome:
     return "pass", "from.pass", {"value": msg.from_address.addr_spec}
 
 
-class _Defaulting(dict):  # type: ignore[type-arg]
-    def __missing__(self, key: str) -> str:
-        return "…"
-
-
 @requirements
 def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -> list[Requirement]:
     """One entry per provider rule, judged from the message, the delivery facts and DNS.
@@ -162,13 +161,15 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
     receipt) is not judged: it passes as not applicable, with the reason as its detail.
     """
     catalogue = ctx.rules.lists.requirements
-    specs, details, as_of = catalogue.specs, catalogue.details, catalogue.as_of
+    specs, as_of = catalogue.specs, catalogue.as_of
     if as_of:
         ctx.sections["requirements_as_of"] = as_of
+    causes = ctx.rules.lists.causes
     facts = _Facts(msg, ctx, findings)
     tests = requirement_tests()
     kind = ctx.kind
     cache: dict[str, Outcome] = {}
+    texts: dict[str, dict[str, str]] = {}
     entries = []
     for spec in specs:
         if kind is not None and not applies(spec.applies_to, kind.value):
@@ -177,40 +178,40 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
         key = f"{spec.test}:{sorted(spec.params.items())}"
         if key not in cache:
             cache[key] = tests[spec.test](facts, spec.params)
+            status, detail_key, params = cache[key]
+            texts[key] = {lang: catalogue.detail_text(detail_key, params, lang) for lang in LANGS}
         status, detail_key, params = cache[key]
         assert status in REQUIREMENT_STATUSES
-        texts = details.get(detail_key) or {"en": detail_key, "ja": detail_key}
-        values = _Defaulting({k: str(v) for k, v in params.items()})
-        detail = {
-            lang: texts[lang].format_map(values) if "{" in texts[lang] else texts[lang]
-            for lang in LANGS
-        }
         entries.append(
-            Requirement(
-                id=spec.id,
-                status=status,
-                detail=detail,
+            _entry(
+                spec,
+                status,
+                dict(texts[key]),
                 advice=spec.advice if status in ("fail", "warn", "unknown") else {},
-                title=spec.title,
                 smtp_reply=spec.smtp_reply,
-                provider=spec.provider,
-                references=spec.references,
-                effective_from=spec.effective_from,
-                sources=tuple(src.url for src in spec.sources),
+                outcome=detail_key,
+                params=dict(params),
+                cause=causes.of_outcome(detail_key) if status in ("fail", "warn") else None,
             )
         )
     return entries
 
 
-def _not_applicable(spec: Spec, reason: dict[str, str]) -> Requirement:
+def _entry(spec: Spec, status: str, detail: dict[str, str], **judged: Any) -> Requirement:
+    """A requirement row: the spec's fixed facts, the status and what was judged."""
     return Requirement(
         id=spec.id,
-        status="pass",
-        detail=reason,
+        status=status,
+        detail=detail,
         title=spec.title,
         provider=spec.provider,
         references=spec.references,
         effective_from=spec.effective_from,
         sources=tuple(src.url for src in spec.sources),
-        applicable=False,
+        row=spec.test,
+        **judged,
     )
+
+
+def _not_applicable(spec: Spec, reason: dict[str, str]) -> Requirement:
+    return _entry(spec, "pass", reason, outcome="not_applicable", applicable=False)

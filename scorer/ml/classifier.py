@@ -160,6 +160,18 @@ class Model:
         self._rule_index = {rule_id: i for i, rule_id in enumerate(self.rule_features)}
         self._slots: dict[str, np.ndarray] = {}
 
+    @property
+    def version(self) -> str:
+        """What the report records as its model version: the training date and the weights'
+        hash (a retrained model is another version even on the same day)."""
+        weights = str(self.meta.get("weights_sha256") or "")
+        if not weights:
+            digest = hashlib.sha256(self.coef.tobytes())
+            digest.update(self.rule_coef.tobytes())
+            weights = digest.hexdigest()
+        created = str(self.meta.get("created") or "unsaved")
+        return f"{created}.{weights[:12]}"
+
     # --- prediction --------------------------------------------------------------------------
     def _unit_slots(self, unit: Unit) -> np.ndarray:
         # Memoised by unit id (a word's first key): words repeat across messages.
@@ -303,15 +315,19 @@ def _explain(units: list[Unit], shares: np.ndarray, top: int) -> list[dict[str, 
     size = abs(shares)
     chosen = np.argpartition(-size, top)[:top] if len(units) > top else np.arange(len(units))
     order = sorted(chosen.tolist(), key=lambda i: (-size[i], units[i].id))
-    return [
-        {
+    out = []
+    for i in order:
+        if size[i] < 1e-4:
+            continue
+        item = {
             "feature": units[i].display,
             "weight": round(float(shares[i]), 4),
             "source": units[i].source,
         }
-        for i in order
-        if size[i] >= 1e-4
-    ]
+        if units[i].source == "structure":
+            item["key"] = units[i].id  # named in the reader's language by the report's faces
+        out.append(item)
+    return out
 
 
 def _check_meta(meta: dict[str, Any], path: Path) -> None:

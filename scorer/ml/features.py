@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import regex
 
@@ -313,6 +313,28 @@ def structure_name(key: str) -> str:
             return f"{count} {label}"
     if name.startswith("attach_"):
         return f"attachment type .{name[len('attach_') :]}"
+    return name
+
+
+def structure_text(key: str) -> Any:
+    """The same name as a translatable text (scorer.i18n `feature.*`), for reports."""
+    from scorer.i18n import T
+
+    name = key.split(":", 1)[1]
+    if name in _STRUCTURE_NAMES:
+        return T(f"feature.{name}")
+    for family in ("links_", "domains_", "images_"):
+        if name.startswith(family):
+            bounds = name[len(family) :]
+            kind = T(f"feature.{family.rstrip('_')}")
+            if bounds.endswith("_plus"):
+                return T("feature.or_more", count=bounds.removesuffix("_plus"), what=kind)
+            low, _, high = bounds.partition("_")
+            if high:
+                return T("feature.range", low=low, high=high, what=kind)
+            return T("feature.exactly", count=low, what=kind)
+    if name.startswith("attach_"):
+        return T("feature.attach_type", ext=name[len("attach_") :])
     return name
 
 

@@ -147,7 +147,9 @@ def test_failing_and_skipping_checks_are_reported_not_raised(tmp_path, demo_chec
 
 def test_network_checks_are_skipped_offline(tmp_path, demo_checks):
     report = engine_for(tmp_path, offline=True).analyze(compose_message())
-    assert {"check": "BODY_DEMO_NET", "reason": "offline"} in [s.to_dict() for s in report.skipped]
+    assert {"check": "BODY_DEMO_NET", "reason": "offline", "code": "offline"} in [
+        s.to_dict() for s in report.skipped
+    ]
     assert "net" not in demo_checks
 
 

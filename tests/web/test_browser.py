@@ -113,9 +113,10 @@ def test_paste_see_score_finding_advice_checklist_then_japanese(browser, live_se
         "Link to your own domain instead of a shortener." in finding.locator(".advice").inner_text()
     )
     assert finding.locator(".evidence code").inner_text() == "http://bit.ly/3xYzAbC"
-    failing = page.locator(".checklist .req.st-fail")
+    failing = page.locator(".matrix tr.mx-row.st-fail")  # one row, a cell per provider
     assert failing.count() == 1
     assert "One-click unsubscribe" in failing.inner_text()
+    assert "550 5.7.26" in failing.locator(".mx-code").inner_text()
     assert page.locator("mark.hl-spam").count() >= 3
     # Switch to Japanese with the language switch in the header.
     page.click('.langs a[data-lang="ja"]')
@@ -123,7 +124,7 @@ def test_paste_see_score_finding_advice_checklist_then_japanese(browser, live_se
     assert page.locator("html").get_attribute("lang") == "ja"
     assert page.locator("#verdict").inner_text() == "スパムとして振り分けられる可能性が高いです"
     assert page.locator("#f-URI_SHORTENER h3").inner_text() == "短縮 URL のリンクがあります"
-    assert "ワンクリック登録解除" in page.locator(".checklist .req.st-fail").inner_text()
+    assert "ワンクリック登録解除" in page.locator(".matrix tr.mx-row.st-fail").inner_text()
     # The choice sticks: the form is now in Japanese too.
     page.goto(f"{base}/")
     assert page.locator("#tab-paste").inner_text() == "貼り付け"

@@ -33,7 +33,9 @@ def _check(base: str, raw: bytes, query: str = "") -> tuple[int, dict]:
 
 
 def test_serve_answers_the_form_and_the_api(spamscore_server, sample_bytes):
-    server = spamscore_server()
+    from tests.support.processes import free_port
+
+    server = spamscore_server(SPAMSCORE_INBOX_PORT=str(free_port()))  # where no inbox runs
     status, report = _check(server.base, sample_bytes("promo"))
     assert status == 200
     assert report["version"] == 1
@@ -44,6 +46,9 @@ def test_serve_answers_the_form_and_the_api(spamscore_server, sample_bytes):
     assert "スパムスコア".encode() in page
     status, _h, form = _request(f"{server.base}/")
     assert status == 200 and b'name="raw"' in form
+    # no inbox here: serve says so, and the form offers no test send
+    assert "SMTP test inbox: not running" in server.log.read_text()
+    assert b'id="tab-send"' not in form
     status, _h, body = _request(
         f"{server.base}/api/v1/check", b"{bad", **{"Content-Type": "application/json"}
     )

@@ -229,7 +229,7 @@ def test_report_page_with_the_shipped_engine_names_rule_features_by_title(make_a
     location = _submit(client, mode="paste", raw=sample_bytes("promo").decode())
     english = client.get(location + "?lang=en").get_data(as_text=True)
     japanese = client.get(location + "?lang=ja").get_data(as_text=True)
-    assert 'class="chip spam rule" title="URI_IP_LITERAL"' in english
+    assert 'class="chip spam rule" data-rule="URI_IP_LITERAL"' in english
     assert "Link to a bare IP address" in english
     assert "IP アドレス直接のリンクがあります" in japanese
     assert "<span>URI_IP_LITERAL</span>" not in english

@@ -48,6 +48,14 @@ def run(args: argparse.Namespace) -> int:
         if parsed is None:
             raise UsageError(f"--to {args.to} is not a test address (test-<id>@<domain>)")
         test_id, address = parsed[0], args.to.strip().strip("<>")
+        # Ask the web service about the test before sending: a wrong --api (another port,
+        # another host) must fail here, not after the address has taken its one message.
+        known = api.call("GET", f"/api/v1/tests/{test_id}")
+        if known.get("status") != "waiting":
+            raise UsageError(
+                f"the test address {address} is {known.get('status')}: it takes no more mail "
+                "(get a new one)"
+            )
     else:
         created = api.call("POST", "/api/v1/tests")
         test_id, address = created["id"], created["address"]

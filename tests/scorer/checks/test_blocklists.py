@@ -91,12 +91,17 @@ def test_link_domain_listing(network_engine):
 
 
 def test_forty_link_domains_and_a_silent_nameserver_finish_within_the_deadline():
+    """The per-message DNS deadline on its own (the resolver sanity check, which would stop
+    this message before its first query, is switched off here; tests/scorer/test_dnscheck.py
+    covers it)."""
     silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     silent.bind(("127.0.0.1", 0))
     deadline_ms = 2_000
     settings = Settings(
         nameservers=(f"127.0.0.1:{silent.getsockname()[1]}",),
         limits=Limits().replace(dns_deadline_ms=deadline_ms, dns_timeout_ms=1_500),
+        dns_check_name="",
+        dns_check_absent_name="",
     )
     engine = Engine(settings)
     links = " ".join(f"https://www.shop{i}.example/offer" for i in range(40))

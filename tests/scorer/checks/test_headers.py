@@ -78,7 +78,7 @@ def test_utf8_display_name_is_a_valid_from(offline_engine):
     ).encode()
     report = offline_engine.analyze(raw)
     assert "HDR_FROM_INVALID" not in ids(report)
-    assert report.get("HDR_RAW_8BIT").evidence == ("From (utf-8)",)
+    assert [str(e) for e in report.get("HDR_RAW_8BIT").evidence] == ["From (raw 8-bit, utf-8)"]
 
 
 def test_shift_jis_raw_header_scores_more_than_utf8(offline_engine):

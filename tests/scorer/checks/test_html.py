@@ -44,7 +44,9 @@ def test_white_on_white_inline_is_hidden(offline_engine):
         "online pharmacy lowest prices no prescription needed</font></div>"
     )
     finding = analyze(offline_engine, text="x", html=html).get("HTML_HIDDEN_TEXT")
-    assert finding is not None and "text colour equals background" in finding.params["reasons"]
+    assert finding is not None and "text colour equals the background" in map(
+        str, finding.params["reasons"]
+    )
 
 
 def test_cid_and_relative_images_with_text_are_fine(offline_engine):

@@ -66,7 +66,7 @@ def test_lost_boundary_is_a_structure_defect(offline_engine):
     ).encode()
     finding = offline_engine.analyze(raw).get("MIME_STRUCTURE_DEFECT")
     assert finding is not None
-    assert any("Boundary" in d for d in finding.params["defects"])
+    assert any("Boundary" in d.key for d in finding.params["defects"])
 
 
 def test_base64_utf8_japanese_is_not_bogus(offline_engine):

@@ -110,7 +110,13 @@ def test_a_deleted_report_leaves_the_test_saying_so(app, client, start_inbox):
     assert b'data-test-status="deleted"' in client.get(f"/t/{test.id}").data
 
 
-def test_the_form_issues_an_address_and_its_page_becomes_the_report(client, start_inbox):
+def test_the_form_issues_an_address_and_its_page_becomes_the_report(make_app, start_inbox):
+    from web.inboxstatus import forget
+
+    inbox = start_inbox()
+    forget()
+    # the test page's command names where this inbox listens (not the default 2525)
+    client = make_app(inbox_server=f"127.0.0.1:{inbox.port}").test_client()
     form = client.get("/?mode=send")
     assert b'id="panel-send"' in form.data and b'action="/tests"' in form.data
     created = client.post("/tests")
@@ -122,9 +128,13 @@ def test_the_form_issues_an_address_and_its_page_becomes_the_report(client, star
     assert f"test-{test_id}@localhost".encode() in waiting.data
     assert b'<meta http-equiv="refresh" content="3">' in waiting.data
     assert waiting.headers["Cache-Control"] == "private, no-store"
-    assert f"spamscore send-test message.eml --to test-{test_id}@localhost".encode() in waiting.data
+    command = (
+        f"spamscore send-test message.eml --to test-{test_id}@localhost "
+        f"--api http://localhost --server 127.0.0.1:{inbox.port}"
+    )
+    assert command.encode() in waiting.data
 
-    _deliver(start_inbox(), f"test-{test_id}@localhost", tls=False)
+    _deliver(inbox, f"test-{test_id}@localhost", tls=False)
     arrived = client.get(page_url)
     assert arrived.status_code == 303 and arrived.headers["Location"].startswith("/r/")
     report = client.get(arrived.headers["Location"]).get_data(as_text=True)
@@ -133,6 +143,18 @@ def test_the_form_issues_an_address_and_its_page_becomes_the_report(client, star
     assert SENDER_HELO in report and "bounces@inbox-sender.example" in report
     ja = client.get(arrived.headers["Location"] + "?lang=ja").get_data(as_text=True)
     assert "届いたときの情報" in ja and "暗号化なし" in ja
+
+
+def test_without_an_inbox_the_form_offers_no_test_send(make_app):
+    from tests.support.processes import free_port
+    from web.inboxstatus import forget
+
+    forget()
+    client = make_app(inbox_server=f"127.0.0.1:{free_port()}").test_client()
+    form = client.get("/?mode=send")
+    assert b'id="panel-send"' not in form.data and b'id="tab-send"' not in form.data
+    assert b'id="panel-paste"' in form.data  # the form falls back to pasting
+    assert client.post("/api/v1/tests").status_code == 201  # the API still issues addresses
 
 
 def test_the_test_page_in_japanese_and_unknown_tests(client):

@@ -30,8 +30,11 @@ def browser(tmp_path: Path) -> Iterator:
 def test_get_an_address_send_to_it_and_the_page_turns_into_the_report(
     browser, live_server, start_inbox
 ):
-    base = live_server()
+    from web.inboxstatus import forget
+
     inbox = start_inbox()
+    forget()
+    base = live_server(inbox_server=f"127.0.0.1:{inbox.port}")  # the form offers the tab
     page = browser.new_page()
     page.goto(f"{base}/?lang=en")
     page.click("#tab-send")
