@@ -101,23 +101,22 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_corpus_paths(parser: argparse.ArgumentParser) -> None:
+    """--ham and --spam, as train and eval both take them."""
+    for label in ("ham", "spam"):
+        parser.add_argument(
+            f"--{label}",
+            action="append",
+            default=[],
+            metavar="PATH",
+            help=f"{label} messages: folder, .tar.gz, or corpus source folder (repeatable)",
+        )
+
+
 def register_train(sub: Any) -> None:
     """Add `spamscore train` (entry point of the `spamscore.commands` group)."""
     parser = sub.add_parser("train", help="train the classifier from labelled corpora")
-    parser.add_argument(
-        "--ham",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="ham messages: folder, .tar.gz, or corpus source folder (repeatable)",
-    )
-    parser.add_argument(
-        "--spam",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="spam messages: folder, .tar.gz, or corpus source folder (repeatable)",
-    )
+    _add_corpus_paths(parser)
     parser.add_argument(
         "--out",
         metavar="DIR",
@@ -282,20 +281,7 @@ def run_eval(args: argparse.Namespace) -> int:
 def register_eval(sub: Any) -> None:
     """Add `spamscore eval` (entry point of the `spamscore.commands` group)."""
     parser = sub.add_parser("eval", help="measure the classifier and the pipeline on corpora")
-    parser.add_argument(
-        "--ham",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="ham messages: folder, .tar.gz, or corpus source folder (repeatable)",
-    )
-    parser.add_argument(
-        "--spam",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="spam messages: folder, .tar.gz, or corpus source folder (repeatable)",
-    )
+    _add_corpus_paths(parser)
     parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped one)")
     parser.add_argument(
         "--cv",
