@@ -2,13 +2,13 @@
 """Show that a change added refined contract ids to reports and changed nothing else.
 
     python -m bench.report_hashes --out /tmp/before.tsv                  # on the old code
-    python -m bench.refined_diff --before /tmp/before.tsv [--corpus ...]  # on the new code
+    python -m bench.refined_diff --before /tmp/before.tsv [--out /tmp/after.tsv]  # new code
 
 Every message is analysed as bench/report_hashes.py does (offline, one fixed "now"); its report
 is hashed twice: whole, and without the findings that carry `refined_by` (a contract id listed
-beside the rule that refines it, score 0). A message whose whole hash differs from before but
-whose hash without refined findings is the same changed only by refinements; anything else is a
-real difference and is listed (exit 1).
+beside the rule that refines it, score 0; also taken out of the ids of the fix for its cause).
+A message whose whole hash differs from before but whose hash without refined findings is the
+same changed only by refinements; anything else is a real difference and is listed (exit 1).
 """
 
 from __future__ import annotations
@@ -28,9 +28,18 @@ from bench.report_hashes import CORPUS, NOW, canonical, messages
 
 
 def _without_refined(data: dict) -> dict:
+    """The report without the refined contract ids: not as findings, and not among the ids of
+    the fix that owns their cause (a fix lists its cause's zero-score findings too)."""
     data = dict(data)
+    refined = set()
     for key in ("findings", "not_applicable"):
+        refined |= {f["id"] for f in data.get(key) or [] if f.get("refined_by")}
         data[key] = [f for f in data.get(key) or [] if not f.get("refined_by")]
+    if isinstance(data.get("fixes"), list):
+        data["fixes"] = [
+            {**fix, "ids": [i for i in fix.get("ids", []) if i not in refined]}
+            for fix in data["fixes"]
+        ]
     return data
 
 
@@ -64,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", type=Path, required=True, help="report_hashes.py output")
     parser.add_argument("--corpus", action="append", help="a folder under ../shared/corpus")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--out", type=Path, help="also write the new hashes here, as --before")
     args = parser.parse_args(argv)
     folders = args.corpus or sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
     archives = [a for f in folders for a in sorted((CORPUS / f).glob("*.tar.gz"))]
@@ -73,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with mp.get_context("fork").Pool(args.processes, initializer=report_hashes._init) as pool:
         results = pool.map(_job, messages(archives), chunksize=16)
+    if args.out:
+        args.out.write_text("".join(f"{name}\t{whole}\n" for name, whole, _b, _r in results))
     identical = only_refined = 0
     other: list[str] = []
     pairs: Counter[str] = Counter()
