@@ -107,6 +107,22 @@ def typical_message(target_bytes: int = 20_000) -> bytes:
 # --- the client ------------------------------------------------------------------------------
 
 
+async def read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """One HTTP/1.1 answer: (status, body, whether the server closes the connection)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    close = False
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        lowered = name.strip().lower()
+        if lowered == b"content-length":
+            length = int(value)
+        elif lowered == b"connection" and value.strip().lower() == b"close":
+            close = True
+    return status, await reader.readexactly(length), close
+
+
 async def _client(host, port, requests, start, deadline, latencies, errors, statuses):
     reader = writer = None
     turn = start
@@ -118,18 +134,7 @@ async def _client(host, port, requests, start, deadline, latencies, errors, stat
                 reader, writer = await asyncio.open_connection(host, port)
             started = time.perf_counter()
             writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = int(head.split(b" ", 2)[1])
-            length = 0
-            close = False
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                lowered = name.strip().lower()
-                if lowered == b"content-length":
-                    length = int(value)
-                elif lowered == b"connection" and value.strip().lower() == b"close":
-                    close = True
-            await reader.readexactly(length)
+            status, _body, close = await read_answer(reader)
             latencies.append(time.perf_counter() - started)
             statuses[status] = statuses.get(status, 0) + 1
             if status != 200:
@@ -297,6 +302,17 @@ def start_server(workers: int, threads: int, data_dir: str) -> tuple[subprocess.
     raise SystemExit("spamscore serve did not become ready in 60 s")
 
 
+def server_for(
+    parser: argparse.ArgumentParser, url: str | None, workers: int, threads: int, data_dir: str
+) -> tuple[subprocess.Popen | None, str]:
+    """The running server at `url` (loopback only), else one started for the run."""
+    if url:
+        if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+            parser.error("--url must be on loopback")
+        return None, url
+    return start_server(workers, threads, data_dir)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8, help="concurrent connections")
@@ -320,12 +336,7 @@ def main() -> int:
     bodies = [typical_message(args.size)] if args.synthetic else template_messages(args.size)
     proc = None
     tmp = tempfile.TemporaryDirectory(prefix="spamscore-bench-")
-    if args.url:
-        url = args.url
-        if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
-            parser.error("--url must be on loopback")
-    else:
-        proc, url = start_server(args.workers, args.threads, tmp.name)
+    proc, url = server_for(parser, args.url, args.workers, args.threads, tmp.name)
     sampler = MemorySampler(proc.pid) if proc else None
     try:
         if args.warmup:

@@ -17,6 +17,7 @@ from typing import Any, NoReturn, TextIO
 
 from scorer.commands import (
     ENTRY_POINT_GROUP,
+    EXIT_INCONCLUSIVE,
     EXIT_OK,
     EXIT_SPAM,
     EXIT_USAGE,
@@ -28,6 +29,7 @@ from scorer.kind import AUTO, CHOICES
 from scorer.textreport import format_text
 
 __all__ = [
+    "EXIT_INCONCLUSIVE",
     "EXIT_OK",
     "EXIT_SPAM",
     "EXIT_USAGE",
@@ -236,6 +238,8 @@ def run_check(args: argparse.Namespace) -> int:
         print_report(results[0].report, as_json=True, lang=lang)  # the v1 report, as before
     else:
         sys.stdout.write(format_results(results, fmt, lang))
+    if any(r.report.incomplete is not None for r in results):
+        return EXIT_INCONCLUSIVE
     return EXIT_SPAM if any(r.failed for r in results) else EXIT_OK
 
 

@@ -19,6 +19,8 @@ EXIT_SPAM = 1
 """At or over the threshold (or a --fail-on condition met)."""
 EXIT_USAGE = 2
 """An error of use, with a one-line message on stderr."""
+EXIT_INCONCLUSIVE = 3
+"""A limit or the time budget stopped the analysis: the message was not read completely."""
 
 
 def add_analysis_options(parser: argparse.ArgumentParser) -> None:

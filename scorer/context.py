@@ -102,6 +102,9 @@ class Context:
     fields do not judge their absence."""
     dns_status: Any = None
     """The resolver sanity check's outcome (scorer.dnscheck.ResolverStatus), once asked."""
+    dns_budget: tuple[int, int] | None = None
+    """Set when the caller's DNS budget (scorer.dnsbudget) could not cover this message: the
+    budget as (queries, seconds); the DNS checks are then not run."""
 
     def assumes_missing(self, header: str) -> bool:
         """True when `header` is absent because of what the input is, not the sender's doing."""

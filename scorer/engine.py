@@ -17,6 +17,7 @@ from typing import Any
 
 from scorer import __version__
 from scorer.context import Context, Delivery
+from scorer.dnsbudget import DnsAllowance
 from scorer.errors import MessageTooLargeError
 from scorer.finish import PIPELINE_IDS, build_report
 from scorer.kind import stated_kind
@@ -133,6 +134,7 @@ class Engine:
         limits: Limits | None = None,
         kind: str | None = None,
         draft: Mapping[str, Any] | None = None,
+        dns_allowance: DnsAllowance | None = None,
     ) -> Report:
         """Analyse one raw message. Raises MessageTooLargeError over the size limit, KindError
         for a `kind` that is not auto, marketing, transactional or personal, else never.
@@ -140,7 +142,9 @@ class Engine:
         `kind` is what the caller states the message is (None or "auto": decide it from the
         message); it decides which bulk and marketing obligations are judged. `draft` describes
         input that is not a whole message (scorer.draft.DraftInfo.to_dict): the header fields
-        it could not have are listed, and not judged, in the report.
+        it could not have are listed, and not judged, in the report. `dns_allowance` is the
+        caller's DNS budget (scorer.dnsbudget): the message's query cap is taken from it and
+        what was not used given back; when it cannot cover the cap, DNS checks do not run.
         """
         started = time.monotonic()
         stated = stated_kind(kind)
@@ -162,7 +166,7 @@ class Engine:
         if not isinstance(delivery, Delivery):
             delivery = Delivery.from_mapping(dict(delivery) if delivery else None)
         deadline = started + settings.limits.time_budget_ms / 1000.0
-        msg = parse(raw, settings.limits)
+        msg = parse(raw, settings.limits, deadline=deadline)
         ctx = Context(
             settings=settings,
             rules=self.rules,
@@ -179,15 +183,27 @@ class Engine:
                 "input": draft.get("input"),
                 "assumed_missing": list(draft.get("assumed_missing", ())),
             }
+        reserved = 0
+        session = None
         if not settings.offline and self.resolver is not None:
-            ctx.dns = self.resolver.session(
-                deadline=min(deadline, started + settings.limits.dns_deadline_ms / 1000.0),
-                max_queries=settings.limits.max_dns_queries,
-            )
-        run = Run(self, msg, ctx)
-        run.decide_kind(stated)
-        run.execute()
-        return build_report(run, started)
+            cap = settings.limits.max_dns_queries
+            if dns_allowance is not None and not dns_allowance.take(cap):
+                ctx.dns_budget = (dns_allowance.queries, dns_allowance.seconds)
+            else:
+                reserved = cap if dns_allowance is not None else 0
+                session = ctx.dns = self.resolver.session(
+                    deadline=min(deadline, started + settings.limits.dns_deadline_ms / 1000.0),
+                    max_queries=cap,
+                )
+        try:
+            run = Run(self, msg, ctx)
+            run.decide_kind(stated)
+            run.execute()
+            return build_report(run, started)
+        finally:
+            if reserved and dns_allowance is not None:
+                used = session.queries if session is not None else 0
+                dns_allowance.give_back(reserved - min(used, reserved))
 
     def close(self) -> None:
         """Stop the worker threads (network checks, the resolver's lookups)."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from scorer.compose import compose_message
 from scorer.context import Delivery
+from scorer.dnsbudget import FixedAllowance
 from scorer.report import Finding, Report
 from scorer.rules import Example
 
@@ -44,5 +45,8 @@ def run_example(
         limits=limits,
         offline=offline,
         kind=example.kind,
+        dns_allowance=FixedAllowance(example.dns_budget)
+        if example.dns_budget is not None
+        else None,
     )
     return report, report.get(rule_id)

@@ -84,7 +84,7 @@ def findings(
             category=rule.category,
             score=0.0 if by else score,
             severity="info" if by else rule.severity_for(score),
-            evidence=_clip(hit.evidence),
+            evidence=clip_evidence(hit.evidence),
             params={k: _jsonable(v) for k, v in hit.params.items()},
             refined_by=tuple(sorted(by)),
         )
@@ -101,7 +101,7 @@ def model_ids(hits: Iterable[Hit], rules: RuleSet) -> list[str]:
     return sorted({f.id for f in listed if not f.refined_by})
 
 
-def _clip(evidence: Iterable[str | T]) -> tuple[str | T, ...]:
+def clip_evidence(evidence: Iterable[str | T]) -> tuple[str | T, ...]:
     """At most 20 distinct items; long quotes (and long text inside a T) cut at 300 characters."""
     items: list[str | T] = []
     for item in evidence:

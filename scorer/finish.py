@@ -13,10 +13,14 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
+from scorer.findings import clip_evidence
 from scorer.findings import findings as findings_of
 from scorer.fixes import build_fixes
+from scorer.message import Message
 from scorer.registry import Hit, requirement_builders
-from scorer.report import Report, Requirement, Skipped
+from scorer.report import FLOOR_FINDING_ID, Finding, Report, Requirement, Skipped
+from scorer.rules import RuleSet
+from scorer.schedule import DNS_BUDGET_ID
 from scorer.scoring import category_totals
 
 if TYPE_CHECKING:
@@ -25,19 +29,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TIME_BUDGET_ID = "LIMIT_TIME_BUDGET"
-PIPELINE_IDS = (TIME_BUDGET_ID,)
+INCOMPLETE_ID = FLOOR_FINDING_ID
+PIPELINE_IDS = (TIME_BUDGET_ID, INCOMPLETE_ID, DNS_BUDGET_ID)
 """Finding ids the pipeline itself emits (declared like any check's)."""
 
 
 def build_report(run: Run, started: float) -> Report:
     """The Report of a finished run: its findings scored, the checklist, the sections."""
-    hits, skipped, statuses, over_budget = run.collected()
+    hits, skipped, statuses, over_budget, unfinished = run.collected()
     rules = run.engine.rules
-    if over_budget and TIME_BUDGET_ID in rules:
+    parse_notes = [n.detail for n in run.msg.limit_notes if n.id == TIME_BUDGET_ID]
+    if (over_budget or parse_notes) and TIME_BUDGET_ID in rules:
         hits.append(
             Hit(
                 TIME_BUDGET_ID,
-                over_budget,
+                [*parse_notes, *over_budget],
                 {
                     "budget_ms": run.ctx.settings.limits.time_budget_ms,
                     "count": len(over_budget),
@@ -49,6 +55,9 @@ def build_report(run: Run, started: float) -> Report:
     categories, capped = category_totals(findings, rules)
     score = round(sum(categories.values()), 2)
     threshold = run.ctx.settings.threshold
+    incomplete = _incomplete(run.msg, over_budget, unfinished, score)
+    if incomplete is not None:
+        findings, categories, capped, score = _floor(findings, rules, score, threshold, incomplete)
     requirements: list[Requirement] = []
     for builder in requirement_builders():
         try:
@@ -69,7 +78,7 @@ def build_report(run: Run, started: float) -> Report:
     report = Report(
         score=score,
         threshold=threshold,
-        is_spam=score >= threshold,
+        is_spam=score >= threshold or incomplete is not None,
         categories=categories,
         findings=findings,
         requirements=requirements,
@@ -84,6 +93,7 @@ def build_report(run: Run, started: float) -> Report:
         rules=rules,
         kind=kind,
         not_applicable=not_applicable,
+        incomplete=incomplete,
     )
     return report
 
@@ -92,9 +102,56 @@ def _dns_section(run: Run) -> dict[str, Any]:
     """`dns`: ok, untrusted (with the problem) or offline; never absent."""
     if run.ctx.settings.offline:
         return {"status": "offline"}
+    if run.ctx.dns_budget is not None:
+        queries, seconds = run.ctx.dns_budget
+        return {"status": "budget", "queries": queries, "seconds": seconds}
     status = run.ctx.dns_status
     if status is not None:
         return status.to_dict()
     if run.ctx.dns is None:
         return {"status": "unavailable"}
     return {"status": "ok"}
+
+
+def _incomplete(
+    msg: Message, over_budget: list[str], unfinished: list[str], score: float
+) -> dict[str, Any] | None:
+    """What was not read or not checked, when anything was: the report is then inconclusive.
+
+    A limit the parser reached (part of the message was not examined), a check or pattern
+    cut by the time budget, one that failed with an error or a regex that took too long: each
+    leaves part of the message unjudged, so the verdict cannot be "clean"."""
+    limits = sorted({n.id for n in msg.limit_notes} | ({TIME_BUDGET_ID} if over_budget else set()))
+    checks = sorted(set(over_budget) | set(unfinished))
+    if not limits and not checks:
+        return None
+    return {"limits": limits, "checks": checks, "score_before_floor": score}
+
+
+def _floor(
+    findings: list[Finding],
+    rules: RuleSet,
+    score: float,
+    threshold: float,
+    incomplete: dict[str, Any],
+) -> tuple[list[Finding], dict[str, float], dict[str, dict[str, float]], float]:
+    """An inconclusive report never reads as clean: LIMIT_INCOMPLETE lifts the score to the
+    threshold (it adds nothing when the score is there already), so `is_spam` holds and the
+    categories still add up to the score."""
+    rule = rules.get(INCOMPLETE_ID)
+    if rule is None:  # a rule set without it (tests): is_spam still holds
+        categories, capped = category_totals(findings, rules)
+        return findings, categories, capped, score
+    lift = max(0.0, round(threshold - score, 2))
+    reasons = [*incomplete["limits"], *incomplete["checks"]]
+    finding = Finding(
+        id=INCOMPLETE_ID,
+        category=rule.category,
+        score=lift,
+        severity="error",
+        evidence=clip_evidence(reasons),
+        params={"floor": threshold, "score_before": score, "count": len(reasons)},
+    )
+    findings = sorted([*findings, finding], key=lambda f: (-f.score, f.category, f.id))
+    categories, capped = category_totals(findings, rules)
+    return findings, categories, capped, max(round(sum(categories.values()), 2), threshold)

@@ -67,7 +67,10 @@ class FailPolicy:
         return cls(tuple(scores), tuple(ids))
 
     def reasons(self, report: Report) -> list[str]:
-        """Why `report` fails (empty: it passes)."""
+        """Why `report` fails (empty: it passes). An inconclusive report always fails."""
+        if report.incomplete is not None:
+            unread = ", ".join([*report.incomplete["limits"], *report.incomplete["checks"]])
+            return [f"the analysis did not finish ({unread}): inconclusive"]
         if not self.scores and not self.ids:
             if report.is_spam:
                 return [f"score {report.score:.2f} is at or over the threshold {report.threshold}"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import email.utils
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,9 +19,12 @@ from email import errors, policy
 from email.message import Message as EmailMessage
 from functools import cached_property, lru_cache
 
+import numpy as np
+
 import scorer.mergetags as mergetags
 from scorer.charsets import Decoded, HeaderText, decode_bytes, decode_header_value
 from scorer.htmldoc import HtmlDoc, parse_html
+from scorer.htmlscan import measure as measure_html
 from scorer.settings import Limits
 from scorer.urls import Url, find_urls_in_text, make_url
 
@@ -62,6 +66,8 @@ class Part:
     cte: str = ""
     disposition: str | None = None
     filename: str | None = None
+    content_id: str | None = None
+    """The Content-ID without its angle brackets (an inline image an HTML part shows)."""
     size: int = 0
     """Octets of the part's payload after transfer decoding."""
     payload: bytes = b""
@@ -250,8 +256,15 @@ def _to_bytes(raw: bytes | str) -> bytes:
     return raw.encode("utf-8", "surrogateescape")
 
 
-def parse(raw: bytes | str, limits: Limits | None = None) -> Message:
-    """Parse `raw` into a Message. Never raises; problems become defects and limit notes."""
+def parse(
+    raw: bytes | str, limits: Limits | None = None, *, deadline: float | None = None
+) -> Message:
+    """Parse `raw` into a Message. Never raises; problems become defects and limit notes.
+
+    What costs more than linear time is counted before it is parsed (lines before the MIME
+    parser, attributes and depth before the HTML parser) and cut at the limits. `deadline` (a
+    time.monotonic() value: the analysis's time budget) is looked at between the stages; a
+    stage not started in time is a LIMIT_TIME_BUDGET note."""
     limits = limits or Limits()
     data = _to_bytes(raw)
     msg = Message(raw=data, size=len(data))
@@ -260,6 +273,7 @@ def parse(raw: bytes | str, limits: Limits | None = None) -> Message:
         msg.had_mbox_from = True
         data = data[match.end() :]
     msg.crlf = b"\r\n" in data[:4096]
+    data = _bound_lines(msg, data, limits.max_lines)
     _measure_lines(msg, data)
     header_end = _header_block_end(data)
     if header_end > limits.max_header_bytes:
@@ -294,8 +308,12 @@ def parse(raw: bytes | str, limits: Limits | None = None) -> Message:
         parsed = _headers_only(data)
     _read_headers(msg, parsed)
     _read_addresses(msg, parsed)
+    if _out_of_time(msg, deadline, "the message body"):
+        return msg
     _walk(msg, parsed, limits)
-    _collect_text(msg, limits)
+    if _out_of_time(msg, deadline, "the text and HTML"):
+        return msg
+    _collect_text(msg, limits, deadline)
     _collect_urls(msg, limits)
     msg.merge_tags = mergetags.find(
         (msg.header("Subject") or "") + "\n" + msg.plain_text[:200_000] + "\n" + msg.html[:500_000]
@@ -357,13 +375,45 @@ def _header_block_end(data: bytes) -> int:
     return len(data)
 
 
+def _out_of_time(msg: Message, deadline: float | None, what: str) -> bool:
+    if deadline is None or time.monotonic() < deadline:
+        return False
+    msg.limit_notes.append(
+        LimitNote("LIMIT_TIME_BUDGET", f"the time budget ran out before {what} was read")
+    )
+    return True
+
+
+def _bound_lines(msg: Message, data: bytes, max_lines: int) -> bytes:
+    """The message up to its `max_lines`-th line: the MIME parser's cost is per line. Counted
+    in C first; the cut is looked for only when there are too many."""
+    lines = data.count(b"\n")
+    if lines <= max_lines:
+        return data
+    cut = -1
+    for _ in range(max_lines):
+        cut = data.find(b"\n", cut + 1)
+    msg.limit_notes.append(
+        LimitNote(
+            "LIMIT_LINES",
+            f"the message has {lines} lines; only the first {max_lines} were read",
+        )
+    )
+    return data[: cut + 1]
+
+
 def _measure_lines(msg: Message, data: bytes) -> None:
-    lengths = [len(line) for line in data.split(b"\n")]
-    long_ones = [n for n in lengths if n > 998]
-    # A line ending in CR is counted with its CR; refine only the few candidates.
-    if long_ones:
-        exact = [len(line.rstrip(b"\r")) for line in data.split(b"\n") if len(line) > 998]
-        long_ones = [n for n in exact if n > 998]
+    """Lines over 998 octets (RFC 5322 §2.1.1), from the positions of the line breaks: a list of
+    every line cost 4 s and 300 MB on 5 million blank lines, a regex 1 s on 9 MB of short ones;
+    numpy finds them in about 10 ms."""
+    breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(data)]))
+    long_ones = []
+    for start, end in zip(starts[ends - starts > 998], ends[ends - starts > 998], strict=True):
+        length = len(data[start:end].rstrip(b"\r"))
+        if length > 998:  # a line ending in CR is counted with its CR above
+            long_ones.append(length)
     msg.long_lines = len(long_ones)
     msg.max_line_length = max(long_ones, default=0)
 
@@ -553,6 +603,12 @@ def _describe_part(part: EmailMessage, depth: int, path: str) -> Part:
             info.filename = decode_header_value(str(filename)).text
     except Exception:
         info.filename = None
+    try:
+        content_id = part.get("Content-ID")
+        if content_id:
+            info.content_id = str(content_id).strip().strip("<>")[:998] or None
+    except Exception:
+        info.content_id = None
     info.defects = [type(d).__name__ for d in getattr(part, "defects", [])]
     return info
 
@@ -590,7 +646,7 @@ def _decode_leaf(part: EmailMessage, info: Part) -> None:
         info.base64_ascii_text = True
 
 
-def _collect_text(msg: Message, limits: Limits) -> None:
+def _collect_text(msg: Message, limits: Limits, deadline: float | None = None) -> None:
     plain: list[str] = []
     html: list[str] = []
     budget = limits.max_text_chars
@@ -634,6 +690,19 @@ def _collect_text(msg: Message, limits: Limits) -> None:
                     f"HTML after the first {limits.max_html_nodes} tags was not examined",
                 )
             )
+        cost = measure_html(
+            msg.html,
+            max_attributes=limits.max_html_attributes,
+            max_element_attributes=limits.max_html_element_attributes,
+            max_depth=limits.max_html_depth,
+            max_reopened=limits.max_html_reopened,
+        )
+        if cost.cut is not None:
+            msg.html = msg.html[: cost.cut.at]
+            msg.limit_notes.append(LimitNote(cost.cut.id, cost.cut.detail))
+        if _out_of_time(msg, deadline, "the HTML"):
+            msg.html_doc = HtmlDoc()
+            return
         try:
             msg.html_doc = parse_html(msg.html, max_nodes=limits.max_html_nodes)
         except Exception as exc:  # lexbor is robust; keep the report if it is not

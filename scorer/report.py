@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 REPORT_VERSION = 1
 SEVERITIES = ("info", "warning", "error")
 REQUIREMENT_STATUSES = ("pass", "fail", "warn", "unknown")
+VERDICT_SPAM = "spam"
+VERDICT_NOT_SPAM = "not_spam"
+VERDICT_INCONCLUSIVE = "inconclusive"
+FLOOR_FINDING_ID = "LIMIT_INCOMPLETE"
+"""The score floor of an inconclusive report: a consequence of the other findings, never one
+the classifier reads (scorer.pipeline._floor)."""
 
 
 @dataclass(frozen=True)
@@ -252,6 +258,17 @@ class Report:
     not_applicable: list[Finding] = field(default_factory=list)
     """Findings of rules that do not bind this kind of message: listed with the reason, never
     scored."""
+    incomplete: dict[str, Any] | None = None
+    """What was not read or not checked (`limits`, `checks`, `score_before_floor`), when
+    anything was: the verdict is then `inconclusive`, never clean (scorer.pipeline._floor)."""
+
+    @property
+    def verdict(self) -> str:
+        """`spam`, `not_spam`, or `inconclusive` when a limit or the budget stopped the analysis
+        (its score is then at least the threshold and `is_spam` true: it fails closed)."""
+        if self.incomplete is not None:
+            return VERDICT_INCONCLUSIVE
+        return VERDICT_SPAM if self.is_spam else VERDICT_NOT_SPAM
 
     def finding_ids(self) -> list[str]:
         return [f.id for f in self.findings]
@@ -261,7 +278,8 @@ class Report:
         the classifier reads. The kind decides which obligations are scored, never a model input,
         so a message that claims to be a receipt reads to the model as it would otherwise. A
         refined contract id is left out: it only repeats its refinement (scorer.findings)."""
-        return sorted({f.id for f in (*self.findings, *self.not_applicable) if not f.refined_by})
+        listed = (*self.findings, *self.not_applicable)
+        return sorted({f.id for f in listed if not f.refined_by} - {FLOOR_FINDING_ID})
 
     def get(self, finding_id: str) -> Finding | None:
         for finding in self.findings:
@@ -304,6 +322,8 @@ class Report:
             "score": self.score,
             "threshold": self.threshold,
             "is_spam": self.is_spam,
+            "verdict": self.verdict,
+            "incomplete": dict(self.incomplete) if self.incomplete is not None else None,
             "categories": dict(self.categories),
             "findings": findings,
             "requirements": requirements,
@@ -354,6 +374,8 @@ class Report:
             "capped",
             "kind",
             "not_applicable",
+            "verdict",
+            "incomplete",
         }
         kind = data.get("kind")
         return cls(
@@ -374,6 +396,7 @@ class Report:
             rules=rules,
             kind=Kind.from_storage(kind, _kinds_of(rules)) if kind else None,
             not_applicable=[Finding.from_dict(f) for f in data.get("not_applicable", [])],
+            incomplete=dict(data["incomplete"]) if data.get("incomplete") else None,
         )
 
 

@@ -105,6 +105,7 @@ _EXAMPLE_KEYS = {
     "limits",
     "offline",
     "kind",
+    "dns_budget",
 }
 _REGEX_TIMEOUT_S = 0.05
 _FLAG_BITS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
@@ -130,6 +131,8 @@ class Example:
     offline: bool | None = None
     kind: str | None = None
     """The kind the example's message is stated to be (default: decided from the message)."""
+    dns_budget: int | None = None
+    """The caller's DNS allowance in queries (scorer.dnsbudget; default: none)."""
 
 
 @dataclass(frozen=True)
@@ -383,6 +386,7 @@ def _example(raw: Any, where: str) -> Example:
         note=raw.get("note", ""),
         offline=raw.get("offline"),
         kind=_example_kind(raw.get("kind"), where),
+        dns_budget=int(raw["dns_budget"]) if raw.get("dns_budget") is not None else None,
     )
 
 

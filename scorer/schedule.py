@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from scorer import patterns
 from scorer.context import Context
+from scorer.i18n import T
 from scorer.kind import Kind, decide
 from scorer.message import Message
 from scorer.registry import CheckSpec, Hit, Skip
@@ -26,6 +27,12 @@ if TYPE_CHECKING:
     from scorer.engine import Engine
 
 log = logging.getLogger(__name__)
+
+DNS_BUDGET_ID = "DNS_BUDGET"
+"""The finding a run emits when the caller's DNS budget could not cover this message."""
+_RUNS_PAST_BUDGET = frozenset({"limits"})
+"""Checks that cost nothing and must report even after the budget ran out: `limits` says what
+parsing cut, which the report needs most when parsing took the whole budget."""
 
 
 class Run:
@@ -39,17 +46,23 @@ class Run:
         self.skipped: list[Skipped] = []
         self.statuses: dict[str, dict[str, Any]] = {}
         self.over_budget: list[str] = []
+        self.unfinished: list[str] = []
+        """Checks and pattern rules that started but did not finish (an error, a slow regex)."""
         self._lock = threading.Lock()
 
-    def collected(self) -> tuple[list[Hit], list[Skipped], dict[str, dict[str, Any]], list[str]]:
+    def collected(
+        self,
+    ) -> tuple[list[Hit], list[Skipped], dict[str, dict[str, Any]], list[str], list[str]]:
         """What the run collected, copied under its lock: the hits, the skips (distinct, by
-        check), each check's status, and the checks the time budget cut."""
+        check), each check's status, the checks the time budget cut, and those that started but
+        did not finish."""
         with self._lock:
             return (
                 list(self.hits),
                 sorted(set(self.skipped), key=lambda s: (s.check, s.reason)),
                 dict(self.statuses),
                 sorted(set(self.over_budget)),
+                sorted(set(self.unfinished)),
             )
 
     # --- running -------------------------------------------------------------------------
@@ -91,7 +104,7 @@ class Run:
         return False
 
     def _run_guarded(self, spec: CheckSpec) -> None:
-        if self._past_budget(spec.name):
+        if spec.name not in _RUNS_PAST_BUDGET and self._past_budget(spec.name):
             return
         started = time.perf_counter()
         status = "ok"
@@ -110,6 +123,8 @@ class Run:
             skipped = Skipped(spec.name, f"error: {detail}", "error", (("detail", detail),))
         elapsed = round((time.perf_counter() - started) * 1000, 3)
         with self._lock:
+            if status == "error":
+                self.unfinished.append(spec.name)
             self.hits.extend(hits)
             self.statuses[spec.name] = {"status": status, "ms": elapsed}
             if skipped is not None:
@@ -130,6 +145,7 @@ class Run:
                 self.skipped.append(
                     Skipped(rule.id, "pattern took too long on this input", "pattern_timeout")
                 )
+                self.unfinished.append(rule.id)
                 continue
             if hit is not None:
                 self.hits.append(hit)
@@ -147,6 +163,21 @@ class Run:
                 self._skip(spec.name, Skipped(spec.name, "offline", "offline"))
             else:
                 runnable.append(spec)
+        if any(spec.dns for spec in runnable) and self.ctx.dns_budget is not None:
+            queries, seconds = self.ctx.dns_budget
+            budget = (("queries", queries), ("seconds", seconds))
+            for spec in [s for s in runnable if s.dns]:
+                self._skip(spec.name, Skipped(spec.name, "DNS budget", "dns_budget", budget))
+            runnable = [s for s in runnable if not s.dns]
+            evidence = T("ev.dns_budget", queries=queries, seconds=seconds)
+            with self._lock:
+                self.hits.append(
+                    Hit(
+                        DNS_BUDGET_ID,
+                        [evidence],
+                        {"max_queries": self.ctx.settings.limits.max_dns_queries},
+                    )
+                )
         if any(spec.dns for spec in runnable) and not self._resolver_trusted():
             status = self.ctx.dns_status
             for spec in [s for s in runnable if s.dns]:

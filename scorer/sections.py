@@ -26,7 +26,8 @@ def localise(data: dict[str, Any], lang: str, rules: RuleSet | None) -> None:
     dns = data.get("dns")
     if isinstance(dns, dict) and dns.get("status") not in (None, "ok"):
         key = f"dns.{dns.get('problem') or dns['status']}"
-        dns["message"] = i18n.text(key, lang)
+        figures = {k: dns[k] for k in ("queries", "seconds") if k in dns}
+        dns["message"] = i18n.text(key, lang, **figures)
     draft = data.get("draft")
     if isinstance(draft, dict):
         names = draft.get("assumed_missing") or []

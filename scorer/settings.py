@@ -32,12 +32,34 @@ class Limits:
     """HTML tags parsed and walked. Bounded before parsing: WHATWG tree building is quadratic on
     deep nesting (lexbor: 0.11 s for 10,000 nested <div>, 0.52 s for 20,000); the corpora's
     p99 is 2,100 tags."""
+    max_html_element_attributes: int = 1_000
+    """Attributes on one HTML element, counted before parsing (scorer.htmlscan): parsers look up
+    each new attribute name in the element's list, so one <div> with 25,000 attributes cost
+    lexbor 2.6 s and 200,000 over a minute. The corpora's most is 1,038 (phishing); legitimate
+    mail has at most 16."""
+    max_html_attributes: int = 20_000
+    """Attributes of all HTML elements together, counted before parsing (the corpora's most:
+    9,993 in one phishing message, 2,988 in legitimate mail)."""
+    max_html_depth: int = 512
+    """Elements open inside one another, counted before parsing: every tag checks the stack of
+    open elements (html5ever: 0.9 s for 10,000 nested <div>). Browsers' own parsers stop
+    nesting at 512 (Blink); legitimate mail in the corpora nests at most 39 deep."""
+    max_html_reopened: int = 100_000
+    """Element re-creations a formatting element left open may cause, counted before parsing:
+    the tree builder re-creates every open <b>, <font>, <a>... inside each later block, so 2,000
+    unclosed <b> before 3,000 paragraphs (53 KB) made 6 million elements in 10.8 s. Each one
+    counts its attributes plus one."""
+    max_lines: int = 250_000
+    """Lines of the message the MIME parser reads: the stdlib parser costs 1-2 µs a line, so
+    10 MB of blank lines (5 million of them) took 8 s. A 10 MB message of base64 has 138,000;
+    the corpora's longest has 37,436."""
     max_text_chars: int = 1_000_000
     """Characters of decoded text that content rules read."""
     max_urls: int = 500
     """Distinct URLs examined by link checks and blocklists."""
     time_budget_ms: int = 5_000
-    """Wall-clock budget per message; checks not started in time are listed in `skipped`."""
+    """Wall-clock budget per message, parsing included; checks not started in time are listed
+    in `skipped`, and the report is inconclusive."""
     dns_timeout_ms: int = 1_500
     """Timeout for one DNS query."""
     dns_deadline_ms: int = 4_000

@@ -32,12 +32,23 @@ def format_text(data: dict[str, Any], lang: str) -> str:
     matrix, the classifier's words, what was not checked."""
     t = i18n.text
     lines: list[str] = []
-    verdict = t("verdict.spam" if data["is_spam"] else "verdict.ham", lang)
+    verdict = t(
+        "verdict.inconclusive"
+        if data.get("verdict") == "inconclusive"
+        else ("verdict.spam" if data["is_spam"] else "verdict.ham"),
+        lang,
+    )
     head = (
         f"{t('report.score', lang, score=data['score'], threshold=data['threshold'])}  [{verdict}]"
     )
     headline = (data.get("headline") or {}).get("text")
     lines.append(f"{head}  {headline}" if headline else head)
+    incomplete = data.get("incomplete")
+    if incomplete:
+        what = ", ".join([*incomplete["limits"], *incomplete["checks"]])
+        lines.append(
+            t("report.incomplete", lang, what=what, score=incomplete["score_before_floor"])
+        )
     message = data.get("message") or {}
     if message.get("subject") is not None:
         lines.append(f"{t('report.subject', lang)}: {message['subject']}")

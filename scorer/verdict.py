@@ -182,8 +182,14 @@ def text_report(report: Report, *, lang: str | None = None, report_url: str | No
     (so tools that read spamd reports read ours), then the fixes, biggest first."""
     data = report.to_dict(lang)
     verdict = "has identified" if report.is_spam else "has NOT identified"
-    lines = [
-        f"spamscore, a pre-send spam analyzer, {verdict} this email as spam.",
+    lines = [f"spamscore, a pre-send spam analyzer, {verdict} this email as spam."]
+    if report.incomplete is not None:
+        unread = ", ".join([*report.incomplete["limits"], *report.incomplete["checks"]])
+        lines.append(
+            f"The analysis did not finish ({unread}): the verdict is inconclusive, and an "
+            "unfinished analysis is treated as spam."
+        )
+    lines += [
         "",
         f"Content analysis details:   ({shown_score(report)} points, "
         f"{report.threshold:.1f} required)",

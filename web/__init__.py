@@ -99,13 +99,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web import metrics
 
     store = ReportStore.from_config(config)
-    checker = Checker(engine, store, on_report=metrics.record_report)
+    store.min_free_bytes = limit  # room for one largest request, or healthz says 503
+    counters = Counters.from_url(config.redis_url)
+    checker = Checker(
+        engine, store, on_report=metrics.record_report, dns_budget=_dns_budget(config, counters)
+    )
     keys = ApiKeys(config.api_keys, open_without_keys=config.api_open)
     # Registered before the limiter's own hook, so it runs after it (Flask runs after_request
     # hooks last-registered first): Retry-After belongs to a 429 only.
     app.after_request(_retry_after_only_on_429)
+    from web import access, sessions
+
+    sessions.install(app, sessions.SessionSecret(config.secret_key, store))
+    access.install(app)  # before the limiter: a refused request counts against nothing
     limiter = _limiter(app, config, keys)
-    counters = Counters.from_url(config.redis_url)
+    _limit_views(app, config, counters)
     app.extensions["spamscore"] = Services(config, engine, store, checker, keys, limiter, counters)
 
     from web import api, compat, filters, ui
@@ -177,6 +185,25 @@ def _errors(app: Flask) -> None:
     def _api_error(exc: ApiError) -> Response:
         return error_response(exc.status, exc.code, exc.message, **exc.extra)
 
+    from web.store import QuotaExceededError, StoreUnavailableError
+
+    @app.errorhandler(StoreUnavailableError)
+    def _store_down(exc: StoreUnavailableError) -> Any:
+        log.error("%s %s: %s", request.method, request.path, exc)
+        return _fault(503, "store_unavailable", str(exc), {"Retry-After": "10"})
+
+    @app.errorhandler(QuotaExceededError)
+    def _quota(exc: QuotaExceededError) -> Any:
+        return _fault(507, "storage_quota", str(exc), {})
+
+    def _fault(status: int, code: str, message: str, headers: dict[str, str]) -> Any:
+        if _wants_json():
+            return error_response(status, code, message, headers)
+        from web.ui import error_page
+
+        body, _status = error_page(status, message)
+        return body, status, headers
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
         if _wants_json():
@@ -211,3 +238,42 @@ def warm_up_engine(engine: Engine) -> None:
 
 def services_of(app: Flask) -> Services:
     return app.extensions["spamscore"]
+
+
+_VIEW_ENDPOINTS = {
+    "ui.report",
+    "ui.preview",
+    "ui.report_json",
+    "ui.report_raw",
+    "api.get_report",
+    "api.get_raw",
+}
+"""Reads of stored reports: cheap one by one, but each may render a large message, so they
+have an allowance of their own (SPAMSCORE_PAGE_RATE_LIMIT), apart from the analyses'."""
+
+
+def _limit_views(app: Flask, config: WebConfig, counters: Counters) -> None:
+    """429 (with Retry-After) past a caller's allowance of report views. Registered after the
+    access checks, so a refused request counts against nothing."""
+    limit = config.page_rate_limit
+    if limit is None:
+        return
+    from limits import parse
+    from werkzeug.exceptions import TooManyRequests
+
+    window = int(parse(limit).get_expiry())
+
+    @app.before_request
+    def _count_view() -> None:
+        if request.endpoint in _VIEW_ENDPOINTS and not counters.hit("views", caller(), limit):
+            raise TooManyRequests(f"{limit} report views", retry_after=window)
+
+
+def _dns_budget(config: WebConfig, counters: Counters) -> Any:
+    """Each caller's DNS allowance (SPAMSCORE_DNS_BUDGET), or None when it is off."""
+    if config.dns_budget is None:
+        return None
+    from web.dnsbudget import CallerDnsBudget
+
+    limit = config.dns_budget
+    return lambda caller: CallerDnsBudget(counters, caller, limit)

@@ -22,7 +22,7 @@ from web.errors import ApiError
 from web.inbox.addresses import address_for
 from web.inbox.state import State, state_of
 from web.openapi import openapi_document
-from web.security import is_loopback, presented_key
+from web.security import is_loopback
 from web.service import AnalysisFailedError, CheckOptions
 from web.submission import (
     DELIVERY_FIELDS,
@@ -37,34 +37,11 @@ from web.submission import (
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 RAW_TYPES = ("message/rfc822", "application/octet-stream", "text/plain")
-_PUBLIC = {"api.healthz", "api.openapi", "api.docs"}
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
 
-@bp.before_request
-def _authenticate() -> None:
-    if request.endpoint in _PUBLIC:
-        return
-    check_access(presented_key(request))
-
-
-def check_access(presented: str | None) -> None:
-    """Raise 401/403 unless the caller may analyse: a valid key when keys are configured,
-    else a loopback client (or any client with SPAMSCORE_API_OPEN=1)."""
-    keys = services().keys
-    if keys.required:
-        if presented is None:
-            raise ApiError(401, "unauthorized", "an API key is required (X-API-Key header)")
-        if not keys.valid(presented):
-            raise ApiError(401, "unauthorized", "the API key is not valid")
-    elif not keys.allows_without_key(request.remote_addr):
-        raise ApiError(
-            403,
-            "forbidden",
-            "no API keys are configured, so only loopback clients may call the API "
-            "(set SPAMSCORE_API_KEYS, or SPAMSCORE_API_OPEN=1)",
-        )
+# Who may call what is web.access's, for every route alike.
 
 
 @bp.after_request
@@ -239,7 +216,9 @@ def _submission_from_request() -> Submission:
             return from_json(_json_body())
         if mimetype in RAW_TYPES:
             raw = request.get_data(cache=False)
-            if not raw.strip():
+            # Only zero bytes is no message: a body of CRs or blank lines is a message (an
+            # empty one) and gets a report like any other.
+            if not raw:
                 raise InputError("the body is empty: send the raw message", field="body")
             return Submission(raw, delivery_from(request.args))
         if mimetype == "multipart/form-data":
@@ -247,7 +226,7 @@ def _submission_from_request() -> Submission:
             if upload is None:
                 raise InputError("multipart body without a file part named file", field="file")
             raw = upload.read()
-            if not raw.strip():
+            if not raw:
                 raise InputError("the uploaded file is empty", field="file")
             return Submission(raw, delivery_from(request.args))
     except InputError as exc:
@@ -558,19 +537,32 @@ def rule_dict(rule: Rule, lang: str, *, full: bool = False) -> dict[str, Any]:
 
 @bp.get("/healthz")
 def healthz() -> Any:
+    """200 when this replica can take a check: the store takes a write (and, on SQLite, has
+    room for one more largest request); else 503 with why. At most one write a second per
+    process: probes and load balancers may ask often."""
     svc = services()
     try:
-        svc.store.ping()
-        store = "ok"
+        problem = _store_health(svc)
     except Exception as exc:  # report, don't raise: a health check must always answer
-        store = f"error: {type(exc).__name__}"
+        problem = f"{type(exc).__name__}: {exc}"[:300]
     body = {
-        "status": "ok" if store == "ok" else "degraded",
+        "status": "ok" if problem is None else "degraded",
         "version": __version__,
         "rules": len(svc.engine.rules),
-        "store": store,
+        "store": "ok" if problem is None else f"error: {problem}",
     }
-    return jsonify(body), (200 if store == "ok" else 503)
+    response = jsonify(body)
+    response.status_code = 200 if problem is None else 503
+    response.headers["Cache-Control"] = "no-store"
+    if problem is not None:
+        response.headers["Retry-After"] = "10"
+    return response
+
+
+def _store_health(svc: Any) -> str | None:
+    import os
+
+    return svc.store.health(f"{svc.config.replica}:{os.getpid()}", max_age=1.0)
 
 
 @bp.get("/openapi.json")

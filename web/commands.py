@@ -83,6 +83,15 @@ def run_serve(args: argparse.Namespace) -> int:
     workers = args.workers or min(os.cpu_count() or 1, 8)
     if workers < 1 or args.threads < 1:
         raise UsageError("--workers and --threads must be at least 1")
+    from scorer.settings import Settings
+
+    budget_s = Settings.from_env().limits.time_budget_ms / 1000
+    if args.timeout < budget_s + 2:
+        raise UsageError(
+            f"--timeout (SPAMSCORE_WORKER_TIMEOUT) is {args.timeout} s: it must exceed the "
+            f"time budget of {budget_s:g} s (SPAMSCORE_TIME_BUDGET_MS) by 2 s at least, so the "
+            "engine's own deadline ends an analysis first"
+        )
     _open_store()
     inbox = _start_inbox(args) if args.inbox else None
     _say_inbox(args, started=inbox is not None)
@@ -195,15 +204,21 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
     config = WebConfig.from_env()
     if not config.api_keys and not config.api_open and not _loopback_host(host, is_loopback):
         print(
-            f"spamscore: listening on {host} without API keys: the API answers loopback clients "
-            "only (set SPAMSCORE_API_KEYS, or SPAMSCORE_API_OPEN=1)",
+            f"spamscore: listening on {host} without API keys: the service answers loopback "
+            "clients only (set SPAMSCORE_API_KEYS, or SPAMSCORE_API_OPEN=1)",
+            file=sys.stderr,
+        )
+    if not config.allowed_hosts and host in ("0.0.0.0", "::"):
+        print(
+            f"spamscore: listening on {host} without SPAMSCORE_ALLOWED_HOSTS: requests that "
+            "name a host other than localhost get 400 (set it to the names clients use, or *)",
             file=sys.stderr,
         )
     # Preloaded: rules, checks and the model are loaded once and shared copy-on-write by the
     # workers. The store is opened here once (the schema checked, and migrated under a lock
     # if it is older: replicas starting together migrate it once), then its connections are
     # dropped: each worker connects after the fork.
-    app = create_app()
+    app = create_app({"listen_host": host})
     store = services_of(app).store
     store.open()
     warm_up(app)
@@ -217,7 +232,7 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": "web.worker.BufferingWorker",
         "threads": threads,
         "timeout": timeout,
         "graceful_timeout": 20,

@@ -29,10 +29,9 @@ from scorer import __version__
 from scorer.errors import MessageTooLargeError
 from scorer.verdict import Thresholds, spam_headers, text_report, x_spam_names
 from web import caller, services
-from web.api import check_access
 from web.errors import ApiError
-from web.security import presented_key
 from web.service import AnalysisFailedError, Checked, CheckOptions
+from web.store import QuotaExceededError, StoreUnavailableError
 from web.submission import Submission, raw_bytes
 
 log = logging.getLogger(__name__)
@@ -46,19 +45,21 @@ _IGNORED_NOTE = (
 )
 
 
-@bp.before_request
-def _authenticate() -> None:
-    check_access(presented_key(request) or _password())
-
-
-def _password() -> str | None:
-    value = request.headers.get("Password")
-    return value.strip() if value and value.strip() else None
-
-
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError) -> Response:
     return _error(exc.status, exc.message)
+
+
+@bp.errorhandler(StoreUnavailableError)
+def _store_down(exc: StoreUnavailableError) -> Response:
+    response = _error(503, str(exc))
+    response.headers["Retry-After"] = "10"
+    return response
+
+
+@bp.errorhandler(QuotaExceededError)
+def _quota(exc: QuotaExceededError) -> Response:
+    return _error(507, str(exc))
 
 
 @bp.errorhandler(HTTPException)
@@ -96,7 +97,7 @@ def ping() -> Any:
 
 def _rspamd_check() -> tuple[Checked, dict[str, str], list[str]]:
     raw = request.get_data(cache=False)
-    if not raw.strip():
+    if not raw:  # zero bytes; blank lines alone are a message and get a report
         raise ApiError(400, "invalid_request", "the body is empty: send the raw message")
     delivery: dict[str, str] = {}
     ip = request.headers.get("IP", "").strip()
@@ -154,7 +155,7 @@ def rspamd_result(checked: Checked, notes: dict[str, str], forged: list[str]) ->
         "action": thresholds.action(report.score),
         "thresholds": {"add header": thresholds.spam, "reject": thresholds.reject},
         "symbols": symbols,
-        "messages": notes,
+        "messages": {**notes, **_inconclusive_note(report)},
         "message-id": (data["message"].get("message_id") or "").strip().strip("<>"),
         "time_real": round(report.elapsed_ms / 1000, 6),
         "milter": {
@@ -166,6 +167,18 @@ def rspamd_result(checked: Checked, notes: dict[str, str], forged: list[str]) ->
     if checked.id:
         result["spamscore"] = {"id": checked.id, "report_url": url}
     return result
+
+
+def _inconclusive_note(report: Any) -> dict[str, str]:
+    """rspamd has no inconclusive action: the score is at the threshold (`add header`), and
+    the reason is a message for the MTA's log."""
+    if report.incomplete is None:
+        return {}
+    unread = ", ".join([*report.incomplete["limits"], *report.incomplete["checks"]])
+    return {
+        "spamscore_inconclusive": f"the analysis did not finish ({unread}): "
+        "scored at the threshold, never as clean"
+    }
 
 
 def _legacy(result: dict[str, Any]) -> dict[str, Any]:
@@ -203,6 +216,7 @@ def postmark_filter() -> Any:
     body: dict[str, Any] = {
         "success": True,
         "score": f"{report.score:.1f}",
+        "verdict": report.verdict,
         "rules": [
             {"score": f"{f['score']:.1f}", "description": f["title"], "id": f["id"]}
             for f in findings

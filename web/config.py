@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scorer.errors import SettingsError
-from scorer.settings import Limits, env_bool, env_float
+from scorer.settings import Limits, env_bool, env_float, env_int
 
 DEFAULT_PORT = 8025
 DEFAULT_HOST = "127.0.0.1"
@@ -39,6 +39,13 @@ class WebConfig:
     """Without keys the API answers loopback clients only, unless this opens it to everyone."""
     rate_limit: str | None = "120 per minute"
     """Per API key (or per client IP without one); None switches rate limiting off."""
+    page_rate_limit: str | None = "600 per minute"
+    """Views of stored reports (the report page, its preview, JSON and raw message, in the API
+    and the pages) per caller; None switches it off (SPAMSCORE_PAGE_RATE_LIMIT=off)."""
+    dns_budget: str | None = "3000 per minute"
+    """DNS queries one caller (API key, or client IP without one) may cause; a message reserves
+    the per-message cap (SPAMSCORE_MAX_DNS_QUERIES) and gives back what it did not use. None
+    switches it off (SPAMSCORE_DNS_BUDGET=off)."""
     redis_url: str | None = None
     """Shared rate-limit counters across replicas; in-process counters without it."""
     max_request_bytes: int = 0
@@ -61,6 +68,41 @@ class WebConfig:
     0 refuses to start until `spamscore db upgrade` ran (SPAMSCORE_DB_AUTO_UPGRADE)."""
     replica: str = ""
     """This replica's name in /metrics (SPAMSCORE_REPLICA; default the host name)."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names this service answers for (SPAMSCORE_ALLOWED_HOSTS; `*` any, `.example.com`
+    a domain and its subdomains). Empty: the loopback names and `listen_host`."""
+    listen_host: str = ""
+    """The address `serve` listens on (allowed as a host name unless it is 0.0.0.0 or ::)."""
+    metrics: str = "loopback"
+    """Who may read /metrics: loopback (default), direct (not through a proxy), open, off
+    (SPAMSCORE_METRICS)."""
+    metrics_token: str | None = None
+    """A bearer token that opens /metrics from anywhere (SPAMSCORE_METRICS_TOKEN)."""
+    secret_key: str | None = None
+    """Signs session cookies (SPAMSCORE_SECRET_KEY); else one is made and kept in the store."""
+    quota_bytes: int = 256 * 1024 * 1024
+    """Raw bytes of stored messages one caller (key, or IP without keys) may keep; past it a
+    check that would store gets 507 (SPAMSCORE_QUOTA_BYTES; 0: none)."""
+    store_max_bytes: int = 4 * 1024 * 1024 * 1024
+    """Raw bytes of stored messages the whole store keeps; past it the oldest reports are
+    deleted first (SPAMSCORE_STORE_MAX_BYTES; 0: no cap)."""
+    request_timeout: float = 30.0
+    """Seconds a request's headers and body have to arrive (plus one per 64 KiB of declared
+    body) before it gets a 408; a slow client holds a buffer meanwhile, never a thread
+    (web.worker; SPAMSCORE_REQUEST_TIMEOUT)."""
+    request_buffer_bytes: int = 256 * 1024 * 1024
+    """What the requests still arriving at one worker may hold together; past it a request
+    over 64 KiB gets a 503 (SPAMSCORE_REQUEST_BUFFER_BYTES)."""
+
+    def hosts(self) -> tuple[str, ...]:
+        """The host names requests may name (module web.access)."""
+        if self.allowed_hosts:
+            return self.allowed_hosts
+        from web.access import LOOPBACK_HOSTS
+
+        own = self.listen_host.strip().strip("[]").lower()
+        extra = (own,) if own and own not in ("0.0.0.0", "::", "") else ()
+        return (*LOOPBACK_HOSTS, *extra)
 
     def request_limit(self, limits: Limits) -> int:
         """A raw message at the limit, JSON-escaped (up to ~2x), plus room for the other fields."""
@@ -95,6 +137,8 @@ class WebConfig:
             api_keys=tuple(keys),
             api_open=env_bool(env, "SPAMSCORE_API_OPEN", False),
             rate_limit=None if rate.lower() in ("", "0", "off", "none") else rate,
+            dns_budget=_rate(env, "SPAMSCORE_DNS_BUDGET", "3000 per minute"),
+            page_rate_limit=_rate(env, "SPAMSCORE_PAGE_RATE_LIMIT", "600 per minute"),
             redis_url=env.get("REDIS_URL") or None,
             max_request_bytes=int(env_float(env, "SPAMSCORE_MAX_REQUEST_BYTES", 0)),
             batch_max=int(env_float(env, "SPAMSCORE_BATCH_MAX", 50)),
@@ -104,7 +148,42 @@ class WebConfig:
             inbox_server=inbox_server(env),
             db_auto_upgrade=env_bool(env, "SPAMSCORE_DB_AUTO_UPGRADE", True),
             replica=(env.get("SPAMSCORE_REPLICA") or socket.gethostname()).strip()[:64],
+            allowed_hosts=tuple(
+                h.strip() for h in env.get("SPAMSCORE_ALLOWED_HOSTS", "").split(",") if h.strip()
+            ),
+            metrics=_choice(env, "SPAMSCORE_METRICS", ("loopback", "direct", "open", "off")),
+            metrics_token=(env.get("SPAMSCORE_METRICS_TOKEN") or "").strip() or None,
+            secret_key=(env.get("SPAMSCORE_SECRET_KEY") or "").strip() or None,
+            quota_bytes=env_int(env, "SPAMSCORE_QUOTA_BYTES", 256 * 1024 * 1024, minimum=0),
+            store_max_bytes=env_int(
+                env, "SPAMSCORE_STORE_MAX_BYTES", 4 * 1024 * 1024 * 1024, minimum=0
+            ),
+            request_timeout=env_float(env, "SPAMSCORE_REQUEST_TIMEOUT", 30.0, positive=True),
+            request_buffer_bytes=env_int(env, "SPAMSCORE_REQUEST_BUFFER_BYTES", 256 * 1024 * 1024),
         )
+
+
+def _rate(env: Mapping[str, str], key: str, default: str) -> str | None:
+    """A rate such as "3000 per minute" (limits' notation), or None for off."""
+    value = (env.get(key) or default).strip()
+    if value.lower() in ("0", "off", "none"):
+        return None
+    from limits import parse
+
+    try:
+        parse(value)
+    except ValueError:
+        raise SettingsError(
+            f"{key} must be a rate such as '3000 per minute' or off, not {value!r}"
+        ) from None
+    return value
+
+
+def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...]) -> str:
+    value = (env.get(key) or choices[0]).strip().lower()
+    if value not in choices:
+        raise SettingsError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def inbox_server(env: Mapping[str, str]) -> str:

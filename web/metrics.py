@@ -43,7 +43,7 @@ LATENCY = Histogram(
 )
 ANALYSES = Counter(
     "spamscore_analyses_total",
-    "Messages analysed, by verdict.",
+    "Messages analysed, by verdict (spam, ham, inconclusive).",
     ["verdict"],
 )
 FINDINGS = Counter(
@@ -73,7 +73,8 @@ def announce(replica: str) -> None:
 
 
 def record_report(report: Report) -> None:
-    ANALYSES.labels("spam" if report.is_spam else "ham").inc()
+    verdict = report.verdict
+    ANALYSES.labels("ham" if verdict == "not_spam" else verdict).inc()
     ANALYSIS_SECONDS.observe(report.elapsed_ms / 1000.0)
     for finding in report.findings:
         FINDINGS.labels(finding.id).inc()

@@ -1,44 +1,65 @@
 """The message as a reader would see it, made safe to show inside our own page.
 
-Three layers, so one mistake is not enough: the HTML is stripped of everything active (scripts,
-event handlers, frames, refresh and base tags, javascript: links); it is served from its own
-route under a CSP that allows no script and no request out (remote images only when asked);
-and the page frames it in an iframe sandbox without allow-scripts or allow-same-origin.
-Inline (cid:) images are turned into data: URLs so they show without any request.
+Three layers, so one mistake is not enough. First, the HTML goes through ammonia (nh3), a
+maintained sanitiser that parses it as browsers do (html5ever) and writes out only what an
+allow-list names: layout and text elements, their presentational attributes, http(s), mailto
+and tel links, and images (inline `cid:` ones turned into `data:image/...` URLs). Everything
+else goes, with the content of script-like elements: no SVG or MathML (so no
+`<svg><animate attributeName=href values="javascript:...">` and no mutation XSS through
+`<math><mtext><table><mglyph><style>`), no event handlers, frames, forms, refresh or base.
+The message's own <style> blocks are kept as CSS text with every "<" escaped, so none can
+close its element. Second, the document is served from its own route under a CSP that allows
+no script and no request out (remote images only when asked). Third, the page frames it in
+an iframe sandbox without allow-scripts or allow-same-origin.
+
+The HTML is the engine's, already cut at the message's limits (scorer.htmlscan), so the
+sanitiser's own parser never sees an attribute or nesting bomb.
 """
 
 from __future__ import annotations
 
 import base64
-import email
-import email.policy
 import html
-from collections.abc import Iterator
+import re
 
-from selectolax.lexbor import LexborHTMLParser
+import nh3
 
-from scorer.message import parse
+from scorer.message import Message, parse
 from scorer.settings import Limits
 
-_DROP_TAGS = (
-    "script",
-    "iframe",
-    "frame",
-    "frameset",
-    "object",
-    "embed",
-    "applet",
-    "link",
-    "meta",
-    "base",
-    "portal",
-    "noscript",
+_TAGS = frozenset(
+    {
+        *("a", "abbr", "address", "article", "aside", "b", "bdi", "bdo", "big", "blockquote"),
+        *("br", "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "details"),
+        *("dfn", "div", "dl", "dt", "em", "figcaption", "figure", "font", "footer", "h1", "h2"),
+        *("h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd", "li", "main"),
+        *("mark", "nav", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span"),
+        *("strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th"),
+        *("thead", "time", "tr", "tt", "u", "ul", "var", "wbr"),
+    }
 )
-_URL_ATTRS = ("href", "src", "action", "formaction", "xlink:href", "background", "poster")
-_BAD_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
+_GENERIC_ATTRIBUTES = frozenset(
+    {
+        *("style", "class", "id", "align", "valign", "width", "height", "bgcolor", "border"),
+        *("dir", "lang", "title", "role", "nowrap", "cellpadding", "cellspacing", "colspan"),
+        *("rowspan", "color", "face", "size", "background", "hspace", "vspace", "start", "type"),
+        *("span", "headers", "scope", "abbr", "summary", "datetime", "open", "cite"),
+    }
+)
+_ATTRIBUTES = {
+    "*": set(_GENERIC_ATTRIBUTES),
+    "a": {"href", "name"},
+    "img": {"src", "alt"},
+}
+_URL_SCHEMES = {"http", "https", "mailto", "tel", "cid", "data"}
+_CLEAN_CONTENT = {"script", "style", "title", "textarea", "noscript", "template", "xmp"}
+_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp")
+_DATA_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp|bmp);base64,[A-Za-z0-9+/=]*\Z")
+_SAFE_LINK = re.compile(r"(?:https?:|mailto:|tel:)", re.IGNORECASE)
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)(?:</style\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+_MAX_CSS_CHARS = 200_000
 _MAX_INLINE_IMAGE_BYTES = 2 * 1024 * 1024
 _MAX_INLINE_IMAGES_BYTES = 8 * 1024 * 1024
-_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp")
 
 
 def preview_csp(remote_images: bool) -> str:
@@ -51,9 +72,14 @@ def preview_csp(remote_images: bool) -> str:
 
 def preview_document(raw: bytes, limits: Limits | None = None) -> str:
     """A complete, inert HTML document showing the message body (HTML, else its text)."""
-    msg = parse(raw, limits)
+    return preview_of(parse(raw, limits))
+
+
+def preview_of(msg: Message) -> str:
+    """`preview_document` for a message the engine has parsed already (no second parse)."""
     if msg.html.strip():
-        body = sanitize(msg.html, inline_images(raw))
+        images = inline_images_of(msg) if "cid:" in msg.html.lower() else {}
+        body = sanitize(msg.html, images)
     else:
         body = (
             '<pre style="white-space:pre-wrap;word-wrap:break-word;'
@@ -68,70 +94,74 @@ def preview_document(raw: bytes, limits: Limits | None = None) -> str:
 
 
 def sanitize(markup: str, images: dict[str, str] | None = None) -> str:
-    """The HTML body without anything that can run or load by itself."""
-    tree = LexborHTMLParser(markup)
-    for tag in _DROP_TAGS:
-        for node in tree.css(tag):
-            node.decompose()
+    """The HTML body without anything that can run or load by itself: the message's CSS (made
+    inert) and ammonia's allow-listed rendering of its markup."""
     images = images or {}
-    root = tree.root
-    if root is None:
-        return ""
-    for node in _walk(tree):
-        attrs = node.attributes
-        for name in list(attrs):
-            lowered = name.lower()
-            value = (attrs[name] or "").strip()
-            squashed = "".join(value.split()).lower()
-            if (
-                lowered.startswith("on")
-                or lowered in ("ping", "srcdoc", "http-equiv")
-                or (lowered in _URL_ATTRS and squashed.startswith(_BAD_SCHEMES))
-            ):
-                del node.attrs[name]
-            elif lowered == "src" and squashed.startswith("cid:"):
-                key = value[4:].strip().strip("<>")
-                if key in images:
-                    node.attrs[name] = images[key]
-        if node.tag == "a":
-            node.attrs["rel"] = "noopener noreferrer"
-    body = tree.body
-    head_styles = "".join(node.html or "" for node in tree.css("head style"))
-    return head_styles + (body.inner_html if body is not None else "")
+
+    def attribute(tag: str, name: str, value: str) -> str | None:
+        value = value.strip()
+        if name == "src" and tag == "img":
+            if value.lower().startswith("cid:"):
+                return images.get(value[4:].strip().strip("<>"), value)
+            if value.lower().startswith("data:"):
+                return value if _DATA_IMAGE.match(value) else None
+            return value
+        if name in ("href", "background", "cite"):
+            if name == "background" and value.lower().startswith(("http:", "https:", "cid:")):
+                return value
+            return value if _SAFE_LINK.match(value) or not _has_scheme(value) else None
+        return value
+
+    cleaner = nh3.Cleaner(
+        tags=set(_TAGS),
+        clean_content_tags=set(_CLEAN_CONTENT),
+        attributes={k: set(v) for k, v in _ATTRIBUTES.items()},
+        attribute_filter=attribute,
+        url_schemes=set(_URL_SCHEMES),
+        strip_comments=True,
+        link_rel="noopener noreferrer",
+    )
+    return _inert_css(markup) + cleaner.clean(markup)
 
 
-def _walk(tree: LexborHTMLParser) -> Iterator:  # type: ignore[type-arg]
-    root = tree.root
-    if root is None:
-        return
-    for node in root.traverse(include_text=False):
-        if node.tag and not node.tag.startswith("-"):
-            yield node
+def _has_scheme(value: str) -> bool:
+    scheme, colon, _rest = value.partition(":")
+    return bool(colon) and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum()
 
 
-def inline_images(raw: bytes) -> dict[str, str]:
+def _inert_css(markup: str) -> str:
+    """The message's <style> blocks as one. A block that holds markup after its comment
+    wrapping is taken off (`<!-- ... -->` is the usual email wrapping; real CSS has no "<") is
+    not CSS but a payload aimed at a parser (mutation XSS hides one in a <style> inside MathML
+    or SVG), and is dropped; any "<" left is escaped for CSS (\\3c ), so nothing ends our
+    <style> early. What the CSS loads is the CSP's business (no fonts, no imports, images
+    only as asked)."""
+    blocks = []
+    for match in _STYLE_BLOCK.finditer(markup):
+        css = match.group(1).replace("<!--", "").replace("-->", "")
+        if "<" not in css and "&lt;" not in css.lower():
+            blocks.append(css)
+    css = "\n".join(blocks)[:_MAX_CSS_CHARS].replace("<", "\\3c ")
+    return f"<style>{css}</style>" if css.strip() else ""
+
+
+def inline_images(raw: bytes, limits: Limits | None = None) -> dict[str, str]:
     """Content-ID → data: URL for the message's inline images (bounded in size)."""
+    return inline_images_of(parse(raw, limits))
+
+
+def inline_images_of(msg: Message) -> dict[str, str]:
+    """`inline_images` from the parts the engine decoded (within the message's limits)."""
     found: dict[str, str] = {}
     total = 0
-    try:
-        message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    except Exception:  # the preview is a courtesy: a message email cannot walk has no images
-        return found
-    for index, part in enumerate(message.walk()):
-        if index > 250:
-            break
-        cid = (part.get("Content-ID") or "").strip().strip("<>")
-        ctype = part.get_content_type()
-        if not cid or ctype not in _IMAGE_TYPES:
+    for part in msg.parts:
+        if not part.content_id or part.content_type not in _IMAGE_TYPES:
             continue
-        try:
-            payload = part.get_payload(decode=True)
-        except Exception:
+        if len(part.payload) > _MAX_INLINE_IMAGE_BYTES:
             continue
-        if not isinstance(payload, bytes) or len(payload) > _MAX_INLINE_IMAGE_BYTES:
-            continue
-        total += len(payload)
+        total += len(part.payload)
         if total > _MAX_INLINE_IMAGES_BYTES:
             break
-        found[cid] = f"data:{ctype};base64,{base64.b64encode(payload).decode('ascii')}"
+        encoded = base64.b64encode(part.payload).decode("ascii")
+        found[part.content_id] = f"data:{part.content_type};base64,{encoded}"
     return found

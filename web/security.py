@@ -28,6 +28,7 @@ class ApiKeys:
 
     def __init__(self, keys: tuple[str, ...], *, open_without_keys: bool = False) -> None:
         self._digests = [hashlib.sha256(k.encode("utf-8")).digest() for k in keys]
+        self._identities = frozenset(identity_of(k) for k in keys)
         self.open_without_keys = open_without_keys
 
     @property
@@ -43,6 +44,15 @@ class ApiKeys:
 
     def allows_without_key(self, remote_addr: str | None) -> bool:
         return not self.required and (self.open_without_keys or is_loopback(remote_addr))
+
+    def knows_identity(self, who: str) -> bool:
+        """`who` (a signed-in session's caller id) belongs to a key configured now."""
+        return who in self._identities
+
+
+def identity_of(key: str) -> str:
+    """A key as callers are counted and reports owned: hashed, never the key itself."""
+    return "key:" + hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
 
 
 def presented_key(request: Request) -> str | None:
@@ -61,7 +71,13 @@ def caller_identity(request: Request, keys: ApiKeys) -> str:
     key (hashed: the key itself is never stored), else the client IP (after trusted proxies)."""
     presented = presented_key(request)
     if presented and keys.required and keys.valid(presented):
-        return "key:" + hashlib.sha256(presented.encode()).hexdigest()[:24]
+        return identity_of(presented)
+    if keys.required:
+        from flask import session
+
+        who = session.get("who")
+        if isinstance(who, str) and keys.knows_identity(who):
+            return who
     return "ip:" + (request.remote_addr or "unknown")
 
 
@@ -77,7 +93,10 @@ def is_loopback(address: str | None) -> bool:
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    # Pages: a referrer only to our own origin. "no-referrer" would also make browsers send
+    # `Origin: null` with our own forms, which web.access must refuse as from another site.
+    is_page = (response.mimetype or "") == "text/html"
+    headers.setdefault("Referrer-Policy", "same-origin" if is_page else "no-referrer")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")

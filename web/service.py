@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from scorer.dnsbudget import DnsAllowance
 from scorer.errors import MessageTooLargeError
 from scorer.pipeline import Engine
 from scorer.report import Report
@@ -70,10 +71,13 @@ class Checker:
         store: ReportStore,
         *,
         on_report: Callable[[Report], None] | None = None,
+        dns_budget: Callable[[str], DnsAllowance | None] | None = None,
     ) -> None:
         self.engine = engine
         self.store = store
         self.on_report = on_report
+        self.dns_budget = dns_budget
+        """The DNS allowance of a caller (web.dnsbudget), or None for no budget."""
 
     def check(
         self,
@@ -101,7 +105,10 @@ class Checker:
             if options.store
             else None
         )
-        report = self._analyze(new.id if new else None, submission.raw, stored, options.lang)
+        allowance = self.dns_budget(owner) if self.dns_budget and owner else None
+        report = self._analyze(
+            new.id if new else None, submission.raw, stored, options.lang, allowance
+        )
         return Checked(report, new)
 
     def load(self, report_id: str) -> tuple[StoredReport, Report] | None:
@@ -115,7 +122,12 @@ class Checker:
         return row, report
 
     def _analyze(
-        self, report_id: str | None, raw: bytes, stored: dict[str, Any], lang: str | None
+        self,
+        report_id: str | None,
+        raw: bytes,
+        stored: dict[str, Any],
+        lang: str | None,
+        dns_allowance: DnsAllowance | None = None,
     ) -> Report:
         try:
             report = self.engine.analyze(
@@ -126,6 +138,7 @@ class Checker:
                 delivery=stored.get("delivery") or None,
                 draft=stored.get("draft") or None,
                 kind=stored.get("kind"),
+                dns_allowance=dns_allowance,
             )
         except MessageTooLargeError:
             raise

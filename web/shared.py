@@ -45,6 +45,16 @@ class Counters:
             log.warning("counter %s unavailable (%s); allowing", name, type(exc).__name__)
             return True
 
+    def give_back(self, name: str, who: str, limit: str, amount: int) -> None:
+        """Return `amount` that a hit took but did not use (a DNS reservation, say)."""
+        if amount <= 0:
+            return
+        item = parse(limit)
+        try:
+            self.storage.incr(item.key_for("spamscore", name, who), item.get_expiry(), -amount)
+        except Exception as exc:
+            log.warning("counter %s unavailable (%s)", name, type(exc).__name__)
+
     def remaining(self, name: str, who: str, limit: str) -> int:
         """What is left of `who`'s allowance in the current window."""
         try:

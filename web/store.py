@@ -21,16 +21,18 @@ from __future__ import annotations
 import base64
 import contextlib
 import fcntl
+import functools
 import json
+import logging
 import os
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -39,6 +41,9 @@ from sqlalchemy.engine import make_url
 
 from scorer.errors import SpamscoreError
 from web import jsonfast, schema
+
+log = logging.getLogger(__name__)
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 PENDING = "pending"
 DONE = "done"
@@ -171,7 +176,70 @@ class StoredTest:
 
 
 class StoreUnavailableError(SpamscoreError):
-    """The database cannot be reached or opened (a command says so in one line)."""
+    """The database cannot be reached, opened or written (a full or read-only disk, a database
+    server that is down): the web service answers 503 with this message, a command says so in
+    one line. The next use connects again, so the service recovers by itself."""
+
+
+class QuotaExceededError(SpamscoreError):
+    """A caller's stored messages would pass its storage quota (SPAMSCORE_QUOTA_BYTES)."""
+
+    def __init__(self, owner: str, used: int, size: int, quota: int) -> None:
+        super().__init__(
+            f"storing this message ({size} bytes) would take this caller past its storage "
+            f"quota: {used} of {quota} bytes are in use (SPAMSCORE_QUOTA_BYTES). Delete "
+            "reports, wait for them to expire, or check with store=false"
+        )
+        self.owner = owner
+        self.used = used
+        self.quota = quota
+
+
+_FAULTS = (sa.exc.OperationalError, sa.exc.InterfaceError, OSError)
+"""What a failing disk or database raises: the store answers StoreUnavailableError."""
+_USAGE_TTL_S = 10.0
+"""How long a process trusts its count of stored bytes (quota and cap are checked against
+it, plus what the process stored since, so they are exact to within these seconds)."""
+_EVICT_TO = 0.9
+"""Past the size cap, the oldest reports go until the store is at this share of the cap."""
+
+
+def _faults(action: str) -> Callable[[_F], _F]:
+    """Turn a failing disk or database into StoreUnavailableError (and drop the pooled
+    connections, which a failed SQLite write can leave unusable: the call is tried once more
+    on a fresh connection, and the next call reconnects)."""
+
+    def wrap(method: _F) -> _F:
+        @functools.wraps(method)
+        def guarded(self: ReportStore, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except _FAULTS:
+                # A pooled connection can outlive the fault that broke it (one opened while
+                # the disk was read-only stays so): once more on a fresh connection. A failed
+                # transaction was rolled back, so trying again stores nothing twice.
+                self.dispose()
+            try:
+                return method(self, *args, **kwargs)
+            except _FAULTS as exc:
+                self.dispose()
+                self._health_cache = None  # the next health check looks again
+                raise StoreUnavailableError(
+                    f"the store cannot be {action} now: {_detail(exc)}"
+                ) from exc
+
+        return guarded  # type: ignore[return-value]
+
+    return wrap
+
+
+def _detail(exc: BaseException) -> str:
+    cause = getattr(exc, "orig", None) or exc
+    if isinstance(cause, OSError) and cause.strerror:
+        text = cause.strerror + (f": {cause.filename}" if cause.filename else "")
+    else:
+        text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    return text[:300]
 
 
 class ReportStore:
@@ -180,7 +248,14 @@ class ReportStore:
     schema_action = "current"
 
     def __init__(
-        self, url: str, *, retention_days: float = 30.0, auto_upgrade: bool = True
+        self,
+        url: str,
+        *,
+        retention_days: float = 30.0,
+        auto_upgrade: bool = True,
+        quota_bytes: int = 0,
+        max_bytes: int = 0,
+        min_free_bytes: int = 0,
     ) -> None:
         self.url = url
         self.retention = timedelta(days=retention_days)
@@ -193,10 +268,19 @@ class ReportStore:
             if self.is_sqlite and parsed.database and parsed.database != ":memory:"
             else None
         )
+        self.quota_bytes = quota_bytes
+        """Raw bytes one caller may keep stored; 0: no quota (SPAMSCORE_QUOTA_BYTES)."""
+        self.max_bytes = max_bytes
+        """Raw bytes the whole store keeps; past it the oldest go first; 0: no cap."""
+        self.min_free_bytes = min_free_bytes
+        """Free disk the health check asks of a SQLite store: room for one largest request."""
         self._engine: DbEngine | None = None
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._last_purge = 0.0
+        self._usage: dict[str | None, tuple[float, int]] = {}
+        self._health_cache: tuple[float, str | None] | None = None
+        self._usage_lock = threading.Lock()
 
     @classmethod
     def from_config(cls, config: Any) -> ReportStore:
@@ -205,6 +289,10 @@ class ReportStore:
             config.database_url,
             retention_days=config.retention_days,
             auto_upgrade=config.db_auto_upgrade,
+            quota_bytes=getattr(config, "quota_bytes", 0),
+            max_bytes=getattr(config, "store_max_bytes", 0),
+            min_free_bytes=getattr(config, "max_request_bytes", 0) or 21 * 1024 * 1024,
+            # (create_app sets it from the engine's message limit when that is derived)
         )
 
     def open(self) -> str:
@@ -243,7 +331,25 @@ class ReportStore:
     def _unavailable(self, exc: sa.exc.SQLAlchemyError) -> StoreUnavailableError:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         where = make_url(self.url).render_as_string()
+        why = self._data_dir_problem()
+        if why:
+            detail = f"{detail} ({why})"
         return StoreUnavailableError(f"cannot open the store at {where}: {detail}")
+
+    def _data_dir_problem(self) -> str | None:
+        """Why SQLite cannot write its data directory, in words (a read-only file system, no
+        permission), or None."""
+        if self._sqlite_file is None:
+            return None
+        folder = self._sqlite_file.parent
+        try:
+            if os.statvfs(folder).f_flag & os.ST_RDONLY:
+                return f"the data directory {folder} is on a read-only file system"
+        except OSError:
+            return None
+        if not os.access(folder, os.W_OK):
+            return f"the data directory {folder} is not writable"
+        return None
 
     def _connect(self) -> DbEngine:
         engine = self._make_engine()
@@ -270,6 +376,11 @@ class ReportStore:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.execute("PRAGMA busy_timeout=30000")
+                # No memory-mapped reads of the database file: a page mapped from a disk that
+                # fills up or goes read-only faults with SIGBUS and kills the process, where a
+                # read() gets an error we can answer (the library default is 0 already; a
+                # build with another default must not change that).
+                cursor.execute("PRAGMA mmap_size=0")
                 cursor.close()
 
         else:
@@ -312,11 +423,13 @@ class ReportStore:
             self._engine = None
 
     # --- writing -------------------------------------------------------------------------
+    @_faults("written")
     def add_raw(
         self, raw: bytes, *, source: str, options: dict[str, Any], owner: str | None = None
     ) -> NewReport:
         """Store a submitted message before it is analysed; returns its new id and dates.
         `owner` is the caller as the rate limit counts it (web.security.caller_identity)."""
+        self._make_room(owner, len(raw))
         now = datetime.now(UTC)
         report_id = new_id()
         with self._writing() as conn:
@@ -334,9 +447,109 @@ class ReportStore:
                     "size": len(raw),
                 },
             )
+        self._count_stored(owner, len(raw))
         self.maybe_purge()
         return NewReport(report_id, now, now + self.retention)
 
+    # --- quota and size cap --------------------------------------------------------------
+    def _make_room(self, owner: str | None, size: int) -> None:
+        """Refuse a message past its caller's quota; past the store's cap, delete the oldest
+        reports first (as retention would, only sooner)."""
+        if self.quota_bytes and owner is not None:
+            used = self._stored_bytes(owner)
+            if used + size > self.quota_bytes:
+                raise QuotaExceededError(owner, used, size, self.quota_bytes)
+        if self.max_bytes:
+            total = self._stored_bytes(None)
+            if total + size > self.max_bytes:
+                freed = self.evict_oldest(total + size - int(self.max_bytes * _EVICT_TO))
+                with self._usage_lock:
+                    self._usage.pop(None, None)
+                if freed:
+                    log.warning(
+                        "store over its size cap of %d bytes: deleted the oldest reports, "
+                        "%d bytes (SPAMSCORE_STORE_MAX_BYTES)",
+                        self.max_bytes,
+                        freed,
+                    )
+
+    def _stored_bytes(self, owner: str | None) -> int:
+        now = time.monotonic()
+        with self._usage_lock:
+            cached = self._usage.get(owner)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        _count, size = self.usage(owner)
+        with self._usage_lock:
+            self._usage[owner] = (now + _USAGE_TTL_S, size)
+        return size
+
+    def _count_stored(self, owner: str | None, size: int) -> None:
+        with self._usage_lock:
+            for key in {owner, None}:
+                cached = self._usage.get(key)
+                if cached is not None:
+                    self._usage[key] = (cached[0], cached[1] + size)
+
+    @_faults("written")
+    def evict_oldest(self, bytes_to_free: int) -> int:
+        """Delete the oldest reports until `bytes_to_free` raw bytes are gone; returns how
+        many bytes went (batches of a hundred, one transaction each)."""
+        freed = 0
+        while freed < bytes_to_free:
+            with self._writing() as conn:
+                rows = conn.execute(
+                    sa.select(reports.c.id, reports.c.size)
+                    .order_by(reports.c.created_at)
+                    .limit(100)
+                ).all()
+                if not rows:
+                    break
+                chosen = []
+                for row in rows:
+                    chosen.append(row.id)
+                    freed += int(row.size or 0)
+                    if freed >= bytes_to_free:
+                        break
+                conn.execute(reports.delete().where(reports.c.id.in_(chosen)))
+        return freed
+
+    # --- health --------------------------------------------------------------------------
+    def health(self, name: str, *, max_age: float = 0.0) -> str | None:
+        """None when the store takes a write (one small row of its own per process: a disk
+        that is full or read-only fails it) and, on SQLite, the disk has room for one more
+        largest request; else why not. An answer younger than `max_age` seconds is reused."""
+        now = time.monotonic()
+        cached = self._health_cache
+        if cached is not None and now - cached[0] < max_age:
+            return cached[1]
+        problem = self._check_health(name)
+        self._health_cache = (now, problem)
+        return problem
+
+    def _check_health(self, name: str) -> str | None:
+        if self._sqlite_file is not None and self.min_free_bytes:
+            try:
+                stat = os.statvfs(self._sqlite_file.parent)
+            except OSError as exc:
+                return f"the data directory cannot be read: {_detail(exc)}"
+            free = stat.f_bavail * stat.f_frsize
+            if free < self.min_free_bytes:
+                return (
+                    f"the disk of the data directory has {free} bytes free, less than one "
+                    f"largest request ({self.min_free_bytes} bytes)"
+                )
+        try:
+            self.put_value(
+                f"health:{name}"[:64],
+                datetime.now(UTC).isoformat().encode(),
+                ttl=timedelta(minutes=10),
+            )
+        except StoreUnavailableError as exc:
+            return str(exc)
+        return None
+
+    @_faults("written")
     def set_report(self, report_id: str, storage: dict[str, Any]) -> None:
         report = jsonfast.dumps(storage)
         with self._writing() as conn:
@@ -351,6 +564,7 @@ class ReportStore:
                 },
             )
 
+    @_faults("written")
     def set_failed(self, report_id: str, error: str) -> None:
         with self._writing() as conn:
             conn.execute(
@@ -359,6 +573,7 @@ class ReportStore:
                 .values(status=FAILED, error=error[:2000])
             )
 
+    @_faults("written")
     def delete(self, report_id: str) -> bool:
         if not valid_id(report_id):
             return False
@@ -367,6 +582,7 @@ class ReportStore:
         return bool(result.rowcount)
 
     # --- reading -------------------------------------------------------------------------
+    @_faults("read")
     def get(self, report_id: str) -> StoredReport | None:
         """The stored report, or None when unknown or past its retention."""
         if not valid_id(report_id):
@@ -391,10 +607,12 @@ class ReportStore:
             error=row.error,
         )
 
+    @_faults("read")
     def count(self) -> int:
         with self.db.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(reports)).scalar_one())
 
+    @_faults("read")
     def usage(self, owner: str | None = None) -> tuple[int, int]:
         """(reports, bytes of raw messages) stored by `owner`, or by everyone: what per-key
         quotas and a global size cap compare against, the same from every replica."""
@@ -406,6 +624,7 @@ class ReportStore:
         return int(count), int(size)
 
     # --- retention -----------------------------------------------------------------------
+    @_faults("written")
     def purge_expired(self) -> int:
         """Delete every report and test past its retention; returns how many reports. Deletes
         go in batches of a thousand rows, one transaction each, so a purge after a long pause
@@ -414,6 +633,12 @@ class ReportStore:
         self._last_purge = time.monotonic()
         now = datetime.now(UTC)
         removed = 0
+        with self._writing() as conn:  # health rows of processes long gone, among others
+            conn.execute(
+                shared_values.delete().where(
+                    shared_values.c.expires_at.is_not(None), shared_values.c.expires_at <= now
+                )
+            )
         for table in (reports, tests):
             while True:
                 batch = (
@@ -444,6 +669,7 @@ class ReportStore:
         return self.purge_expired()
 
     # --- values shared by every replica --------------------------------------------------
+    @_faults("written")
     def claim(self, job: str, every: timedelta) -> bool:
         """True for exactly one caller per `every` among all processes on this store: the
         one whose conditional update moved the job's last-run time (an atomic compare and
@@ -468,6 +694,7 @@ class ReportStore:
                 return False
         return self.put_value_if_absent(job, stamp) == stamp
 
+    @_faults("read")
     def get_value(self, name: str) -> bytes | None:
         """A shared value, or None when unset or past its expiry."""
         with self.db.connect() as conn:
@@ -480,6 +707,7 @@ class ReportStore:
             return None
         return bytes(row.value)
 
+    @_faults("written")
     def put_value(self, name: str, value: bytes, *, ttl: timedelta | None = None) -> None:
         """Set a shared value (for every replica), expiring after `ttl` if given. Last
         writer wins: for results any replica may recompute, such as a resolver check."""
@@ -494,6 +722,7 @@ class ReportStore:
         if self.put_value_if_absent(name, value, ttl=ttl) != value:
             self.put_value(name, value, ttl=ttl)  # another replica inserted it first
 
+    @_faults("written")
     def put_value_if_absent(
         self, name: str, value: bytes, *, ttl: timedelta | None = None
     ) -> bytes:
@@ -528,6 +757,7 @@ class ReportStore:
         return stored
 
     # --- test sends ----------------------------------------------------------------------
+    @_faults("written")
     def add_test(self, domain: str, *, accepts_for: timedelta) -> StoredTest:
         """A new test address in `domain`, accepting one message for `accepts_for`."""
         now = datetime.now(UTC)
@@ -555,6 +785,7 @@ class ReportStore:
         self.maybe_purge()
         return test
 
+    @_faults("read")
     def get_test(self, test_id: str) -> StoredTest | None:
         """The test, or None when unknown or past its retention."""
         if not valid_test_id(test_id):
@@ -578,6 +809,7 @@ class ReportStore:
             received_at=_aware(row.received_at) if row.received_at else None,
         )
 
+    @_faults("written")
     def attach_message(
         self, test_id: str, raw: bytes, *, options: dict[str, Any]
     ) -> NewReport | None:
@@ -611,6 +843,7 @@ class ReportStore:
             )
         return NewReport(report_id, now, now + self.retention)
 
+    @_faults("read")
     def ping(self) -> bool:
         with self.db.connect() as conn:
             conn.execute(sa.select(1))

@@ -197,7 +197,7 @@ def _submission(mode: str) -> Submission:
     if mode == "upload":
         upload = request.files.get("file")
         raw = upload.read() if upload is not None else b""
-        if not raw.strip():
+        if not raw:
             raise InputError(text("form.error.no_file", lang), field="file")
         return pasted(raw, delivery, kind)
     if mode == "compose":
@@ -335,7 +335,7 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
         "delivery": data.get("delivery") or None,
         "row": row,
         "report": data,
-        "gauge": gauge(data["score"], data["threshold"]),
+        "gauge": _gauge(data),
         "problems": problems,
         "helping": helping,
         "notes": notes,
@@ -360,6 +360,14 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
         "versions": data.get("versions") or {},
         "comparison": None,
     }
+
+
+def _gauge(data: dict[str, Any]) -> dict[str, Any]:
+    """The score gauge; an inconclusive report has its own state (not read completely)."""
+    shown = gauge(data["score"], data["threshold"])
+    if data.get("verdict") == "inconclusive":
+        shown["state"] = "inconclusive"
+    return shown
 
 
 _ENGINE_NAMES = {"spamassassin": "SpamAssassin", "rspamd": "rspamd"}
@@ -498,6 +506,55 @@ def delete(report_id: str) -> Any:
     if not services().store.delete(report_id):
         abort(404)
     return redirect(url_for("ui.index", deleted="1"), code=303)
+
+
+# --- signing in ----------------------------------------------------------------------------
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """With API keys configured, people sign in once with a key; the session carries it."""
+    from flask import session
+
+    from web.access import SESSION_KEY
+    from web.security import identity_of
+
+    svc = services()
+    target = _next_path(request.values.get("next", "/"))
+    if not svc.keys.required:
+        return redirect(target, code=303)
+    error = None
+    status = 200
+    if request.method == "POST":
+        if not svc.counters.hit("login", caller(), _LOGIN_ATTEMPTS):
+            error, status = text("login.too_many", requested_lang()), 429
+        else:
+            key = request.form.get("key", "").strip()
+            if key and svc.keys.valid(key):
+                session.clear()  # a new session (and CSRF token) for the signed-in person
+                session[SESSION_KEY] = identity_of(key)
+                session.permanent = True
+                return redirect(target, code=303)
+            error, status = text("login.wrong", requested_lang()), 401
+    return render_template("ui/login.html", error=error, next=target), status
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    from flask import session
+
+    session.clear()
+    return redirect(url_for("ui.login"), code=303)
+
+
+_LOGIN_ATTEMPTS = "20 per minute"
+
+
+def _next_path(value: str) -> str:
+    """Only a path on this site (never //host or a scheme): no open redirect."""
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
 
 
 # --- rules ---------------------------------------------------------------------------------

@@ -121,7 +121,8 @@ def test_category_cap_limits_the_total(tmp_path, demo_checks):
     report = engine_for(tmp_path, offline=True).analyze(compose_message(text="alpha beta"))
     assert set(ids(report)) >= {"BODY_DEMO_A", "BODY_DEMO_B"}
     assert report.categories["demo"] == 4.0 and report.capped["demo"] == {"raw": 5.5, "cap": 4.0}
-    assert report.score == 4.0 and not report.is_spam
+    # BODY_DEMO_BROKEN always fails, so the report is inconclusive: scored 4.0, floored at 5.0
+    assert report.incomplete["score_before_floor"] == 4.0
 
 
 def test_a_rule_replaces_the_one_it_subsumes(tmp_path, demo_checks):
@@ -143,6 +144,9 @@ def test_failing_and_skipping_checks_are_reported_not_raised(tmp_path, demo_chec
     assert skipped["BODY_DEMO_SKIP"] == "no sending IP given"
     assert report.checks["BODY_DEMO_BROKEN"]["status"] == "error"
     assert "BODY_DEMO_A" in ids(report)
+    # A check that failed left part of the message unjudged: never a clean verdict.
+    assert report.verdict == "inconclusive" and report.is_spam
+    assert report.incomplete["checks"] == ["BODY_DEMO_BROKEN"]
 
 
 def test_network_checks_are_skipped_offline(tmp_path, demo_checks):

@@ -8,6 +8,7 @@ section, see webdemo.py). `live_server` serves an app on a loopback port in this
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 import urllib.error
@@ -28,6 +29,21 @@ from web import create_app, services_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "web" / "samples"
+
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf(client, page: str = "/") -> str:
+    """The CSRF token of `client`'s session, from a form page (every form POST needs it)."""
+    found = _CSRF.search(client.get(page).get_data(as_text=True))
+    assert found, f"no CSRF token on {page}"
+    return found.group(1)
+
+
+def post_form(client, path: str, data: dict | None = None, **kwargs):
+    """POST a form as the browser would: with the session's CSRF token."""
+    return client.post(path, data={**(data or {}), "csrf_token": csrf(client)}, **kwargs)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web.conftest import post_form
 from web.security import ApiKeys
 
 KEY = "k-0123456789abcdef0123"
@@ -85,8 +86,8 @@ def test_rate_limit_per_ip_without_a_key_and_batch_costs_per_message(make_app):
 def test_rate_limit_on_the_form_is_an_html_page(make_app):
     client = make_app(rate_limit="1 per minute").test_client()
     form = {"mode": "compose", "subject": "Hello", "text": "hi"}
-    assert client.post("/check", data=form).status_code == 303
-    limited = client.post("/check", data=form)
+    assert post_form(client, "/check", form).status_code == 303
+    limited = post_form(client, "/check", form)
     assert limited.status_code == 429
     assert limited.mimetype == "text/html"
     assert "Too many checks" in limited.get_data(as_text=True)
@@ -157,3 +158,23 @@ def test_stale_counters_are_swept(monkeypatch):
     storage._next_sweep = 0.0
     storage.incr("c", expiry=60)
     assert set(storage.storage) == {"b", "c"}
+
+
+def test_report_views_have_their_own_allowance(make_app):
+    """The report page, its preview, JSON and raw message render a stored (maybe large) message:
+    SPAMSCORE_PAGE_RATE_LIMIT caps them per caller, apart from the analyses."""
+    client = make_app(api_keys=(KEY, OTHER), page_rate_limit="4 per minute").test_client()
+    made = _post(client, KEY).get_json()
+    key = {"X-API-Key": KEY}
+    paths = [
+        f"/api/v1/reports/{made['id']}",
+        f"/api/v1/reports/{made['id']}/raw",
+        f"/api/v1/reports/{made['id']}",
+        f"/api/v1/reports/{made['id']}",
+    ]
+    assert [client.get(p, headers=key).status_code for p in paths] == [200] * 4
+    limited = client.get(paths[0], headers=key)
+    assert limited.status_code == 429 and limited.get_json()["error"]["code"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) == 60
+    assert _post(client, KEY).status_code == 200  # analyses count apart
+    assert client.get(paths[0], headers={"X-API-Key": OTHER}).status_code == 200

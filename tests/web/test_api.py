@@ -216,7 +216,17 @@ def test_bad_fields_are_400_naming_the_field(client, body, field):
 def test_empty_json_object_and_empty_body_are_400(client):
     _error(client.post("/api/v1/check", json={}), 400, "invalid_request")
     _error(client.post("/api/v1/check", json=[1, 2]), 400, "invalid_request")
-    _error(_check(client, b"  \r\n "), 400, "invalid_request")
+    _error(_check(client, b""), 400, "invalid_request")
+
+
+@pytest.mark.parametrize("body", [b"\r", b"\r\n", b"\r" * 5000, b"\r\n" * 5000, b"  \r\n "])
+def test_bodies_of_only_line_breaks_get_a_report_not_400(client, body):
+    """A message of blank lines (CR only, CRLF only) is a message: it is analysed, not refused."""
+    response = _check(client, body)
+    assert response.status_code == 200, response.get_data(as_text=True)[:200]
+    data = response.get_json()
+    assert data["verdict"] in ("spam", "not_spam", "inconclusive")
+    assert isinstance(data["score"], float | int) and data["id"]
 
 
 @pytest.mark.parametrize(
@@ -351,11 +361,14 @@ def test_security_headers(client, sample_bytes):
     page = client.get("/")
     for response in (api, page):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Referrer-Policy"] == "no-referrer"
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Frame-Options"] == "DENY"
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert "'unsafe-inline'" not in page.headers["Content-Security-Policy"]
+    # pages send a referrer to their own origin only (with none, browsers send our own forms
+    # with `Origin: null`, a request web.access must refuse); the API sends none at all
+    assert api.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_batch_reports_a_message_id_shared_by_several_messages(make_app, offline_engine):

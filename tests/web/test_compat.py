@@ -143,7 +143,7 @@ def test_symbols_is_rspamds_v1_layout(client, sample_bytes):
 
 
 def test_rspamd_errors_are_rspamd_shaped(client, make_app):
-    assert client.post("/checkv2", data=b"  ").get_json() == {
+    assert client.post("/checkv2", data=b"").get_json() == {
         "error": "the body is empty: send the raw message"
     }
     bad_ip = client.post("/checkv2", data=b"Subject: x\r\n\r\nhi", headers={"IP": "nope"})

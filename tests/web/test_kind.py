@@ -9,6 +9,7 @@ from jsonschema import Draft202012Validator
 from scorer.pipeline import Engine
 from scorer.settings import Settings
 from tests.conftest import DATA
+from tests.web.conftest import post_form
 from web.openapi import openapi_document
 
 KINDS = DATA / "kinds"
@@ -115,17 +116,17 @@ def test_the_form_states_the_kind_and_the_page_shows_it(make_app, shipped_engine
     form_page = client.get("/?lang=ja").get_data(as_text=True)
     assert 'name="kind"' in form_page and "取引メール（領収書" in form_page
     raw = _raw("personal", "en_lunch_invite").decode()
-    response = client.post("/check", data={"mode": "paste", "raw": raw, "kind": "transactional"})
+    response = post_form(client, "/check", {"mode": "paste", "raw": raw, "kind": "transactional"})
     assert response.status_code == 303
     page = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
     assert 'data-kind="transactional"' in page and "as you stated" in page
     assert "The message itself reads as Personal" in page
-    auto = client.post("/check", data={"mode": "paste", "raw": raw, "kind": "auto"})
+    auto = post_form(client, "/check", {"mode": "paste", "raw": raw, "kind": "auto"})
     page = client.get(auto.headers["Location"] + "?lang=en").get_data(as_text=True)
     assert 'data-kind="personal"' in page and "Greets the reader by name" in page
     assert "Not applicable to this kind of message: Personal" in page
     assert 'data-group="not_applicable"' in page  # the provider matrix collapses those rows
-    bad = client.post("/check?lang=en", data={"mode": "paste", "raw": raw, "kind": "receipt"})
+    bad = post_form(client, "/check?lang=en", {"mode": "paste", "raw": raw, "kind": "receipt"})
     assert bad.status_code == 400 and "Choose what the message is" in bad.get_data(as_text=True)
 
 

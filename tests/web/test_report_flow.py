@@ -12,6 +12,7 @@ import pytest
 from scorer.pipeline import Engine
 from scorer.settings import Settings
 from tests.conftest import network_settings
+from tests.web.conftest import post_form
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAFTS = ROOT / "tests" / "data" / "drafts"
@@ -38,7 +39,7 @@ def client(make_app, shipped_offline):
 
 
 def _check(client, **form) -> str:
-    answer = client.post("/check", data=form)
+    answer = post_form(client, "/check", form)
     assert answer.status_code == 303, answer.get_data(as_text=True)[:500]
     return answer.headers["Location"]
 

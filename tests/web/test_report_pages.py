@@ -282,8 +282,9 @@ def test_every_other_page_fits_every_width(browser, site, lang):
             f"{site}/api/v1/docs?lang={lang}",
             page.url,
         ]
-        page.request.post(f"{site}/tests")  # a test-send page with its long command
-        created = page.request.post(f"{site}/tests", max_redirects=0)
+        token = page.locator("input[name=csrf_token]").first.input_value()
+        # a test-send page with its long command (a form POST carries the session's token)
+        created = page.request.post(f"{site}/tests", form={"csrf_token": token}, max_redirects=0)
         urls.append(f"{site}{created.headers['location']}?lang={lang}")
         for url in urls:
             page.goto(url)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from webdemo import DemoEngine
 
+from tests.web.conftest import post_form
 from web.store import DONE, FAILED, ReportStore, reports, valid_id
 
 
@@ -104,8 +105,8 @@ def test_a_message_that_breaks_the_analyzer_is_kept_and_reported_later(make_app)
 
 def test_a_form_submission_that_breaks_the_analyzer_lands_on_its_report_page(make_app):
     client = make_app(engine=BrokenEngine()).test_client()
-    response = client.post(
-        "/check", data={"mode": "paste", "raw": "X-Break-Analyzer: 1\r\nSubject: a\r\n\r\nb"}
+    response = post_form(
+        client, "/check", {"mode": "paste", "raw": "X-Break-Analyzer: 1\r\nSubject: a\r\n\r\nb"}
     )
     assert response.status_code == 303
     page = client.get(response.headers["Location"])

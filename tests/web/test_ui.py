@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.web.conftest import post_form
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "web" / "templates"
 
 
 def _submit(client, **form):
-    response = client.post("/check", data=form)
+    response = post_form(client, "/check", form)
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     return response.headers["Location"]
 
@@ -84,9 +86,10 @@ def test_compose_mode(client):
 
 
 def test_upload_mode(client, sample_bytes):
-    response = client.post(
+    response = post_form(
+        client,
         "/check",
-        data={"mode": "upload", "file": (io.BytesIO(sample_bytes("promo")), "draft.eml")},
+        {"mode": "upload", "file": (io.BytesIO(sample_bytes("promo")), "draft.eml")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 303
@@ -105,7 +108,7 @@ def test_upload_mode(client, sample_bytes):
     ],
 )
 def test_form_errors_keep_the_input_and_say_what_to_do(client, form, message):
-    response = client.post("/check?lang=en", data=form)
+    response = post_form(client, "/check?lang=en", form)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert 'role="alert"' in page
@@ -142,7 +145,7 @@ def test_json_download_in_the_page_language(client, sample_bytes):
 
 def test_delete_from_the_report_page(client, sample_bytes):
     location = _submit(client, mode="paste", raw=sample_bytes("promo").decode())
-    response = client.post(location + "/delete")
+    response = post_form(client, location + "/delete")
     assert response.status_code == 303
     assert "deleted=1" in response.headers["Location"]
     assert client.get(location).status_code == 404
@@ -215,7 +218,7 @@ def test_docs_markdown_is_escaped_and_rule_placeholders_are_hidden():
 
 
 def test_language_links_on_a_form_error_page_lead_back_to_the_form(client):
-    page = client.post("/check?lang=en", data={"mode": "paste", "raw": ""}).get_data(as_text=True)
+    page = post_form(client, "/check?lang=en", {"mode": "paste", "raw": ""}).get_data(as_text=True)
     assert 'href="/?lang=ja"' in page
 
 

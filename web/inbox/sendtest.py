@@ -21,7 +21,7 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 from typing import Any
 
-from scorer.commands import EXIT_OK, EXIT_SPAM, read_input
+from scorer.commands import EXIT_INCONCLUSIVE, EXIT_OK, EXIT_SPAM, read_input
 from scorer.errors import UsageError
 from scorer.textreport import format_text
 from web.inbox.addresses import parse_address
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     report = test["report"]
     if args.threshold is not None:
         report["threshold"] = args.threshold
-        report["is_spam"] = report["score"] >= args.threshold
+        report["is_spam"] = report["score"] >= args.threshold or bool(report.get("incomplete"))
     if args.json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -83,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
         page = report.get("links", {}).get("html")
         if page:
             sys.stdout.write(f"{api.base}{page}\n")
+    if report.get("verdict") == "inconclusive":
+        return EXIT_INCONCLUSIVE
     return EXIT_SPAM if report["is_spam"] else EXIT_OK
 
 

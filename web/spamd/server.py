@@ -176,7 +176,7 @@ class Worker:
         log.info(
             "spamd: %s %s (%s/%.1f) %d bytes in %.1f ms%s",
             request.method,
-            "spam" if report.is_spam else "clean",
+            report.verdict,
             f"{report.score:.2f}",
             report.threshold,
             len(request.body),

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from tests.support.release_schema import create_release_tables
+from tests.web.conftest import post_form
 from web import store as store_module
 from web.store import ReportStore
 
@@ -119,7 +120,7 @@ def test_the_form_issues_an_address_and_its_page_becomes_the_report(make_app, st
     client = make_app(inbox_server=f"127.0.0.1:{inbox.port}").test_client()
     form = client.get("/?mode=send")
     assert b'id="panel-send"' in form.data and b'action="/tests"' in form.data
-    created = client.post("/tests")
+    created = post_form(client, "/tests")
     assert created.status_code == 303
     page_url = created.headers["Location"]
     test_id = page_url.rsplit("/", 1)[1]
@@ -158,7 +159,7 @@ def test_without_an_inbox_the_form_offers_no_test_send(make_app):
 
 
 def test_the_test_page_in_japanese_and_unknown_tests(client):
-    created = client.post("/tests?lang=ja")
+    created = post_form(client, "/tests?lang=ja")
     page = client.get(created.headers["Location"] + "?lang=ja").get_data(as_text=True)
     assert "このアドレスへメッセージを送ってください" in page
     assert client.get("/t/" + "a" * 26).status_code == 404
