@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -36,7 +36,13 @@ class Delivery:
     """Opt-in: fetch the logo and certificate the BIMI record points to (guarded fetcher)."""
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: v for k, v in asdict(self).items() if v is not None}
+        # Every field is a plain value, so this is asdict() without its deep copy (asdict was
+        # ~20 us of every analysis).
+        out = {
+            name: value
+            for name in self.__dataclass_fields__
+            if (value := getattr(self, name)) is not None
+        }
         for name in ("bimi_svg", "bimi_certificate"):  # large uploads: say that, not what
             if name in out:
                 out[name] = f"({len(out[name].encode('utf-8'))} bytes uploaded)"

@@ -55,6 +55,11 @@ class Engine:
         self.checks = [
             c for c in registered_checks() if not c.emits or any(i in self.rules for i in c.emits)
         ]
+        # The three phases' checks and the pattern rules, worked out once, not per message.
+        self.offline_checks = [c for c in self.checks if not c.network and not c.late]
+        self.late_checks = [c for c in self.checks if not c.network and c.late]
+        self.network_checks = [c for c in self.checks if c.network]
+        self.pattern_rules = self.rules.pattern_rules()
         emitted = {c.name: c.emits for c in registered_checks()}
         emitted["pipeline"] = PIPELINE_IDS
         complete = rules is None if validate_complete is None else validate_complete

@@ -73,8 +73,9 @@ def build_report(run: Run, started: float) -> Report:
     sections["versions"] = run.engine.versions
     sections["dns"] = _dns_section(run)
     classifier = sections.pop("classifier", None)
-    if run.ctx.delivery.to_dict():
-        sections.setdefault("delivery", run.ctx.delivery.to_dict())
+    delivery = run.ctx.delivery.to_dict()
+    if delivery:
+        sections.setdefault("delivery", delivery)
     report = Report(
         score=score,
         threshold=threshold,
@@ -94,6 +95,7 @@ def build_report(run: Run, started: float) -> Report:
         kind=kind,
         not_applicable=not_applicable,
         incomplete=incomplete,
+        parsed=run.msg,
     )
     return report
 

@@ -378,16 +378,40 @@ def _int_attr(value: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+_CACHED_STYLESHEET_CHARS = 64_000
+"""Stylesheets up to this size are kept for the next message (64 of them at most), so the
+cache holds a few MB at worst; a larger (or hostile) one is read every time."""
+
+
+def _stylesheet(css_blocks: tuple[str, ...]) -> tuple[dict[str, dict[str, str]], frozenset[str]]:
+    """`_class_rules` and `_shown_by_media` of a message's <style> blocks. A template (and every
+    message of its campaign) repeats the same stylesheet, and reading it in Python cost up to a
+    millisecond, so it is cached. Shared between messages: never mutate what it returns."""
+    if not css_blocks:
+        return {}, frozenset()
+    if sum(map(len, css_blocks)) > _CACHED_STYLESHEET_CHARS:
+        return _read_stylesheet(css_blocks)
+    return _cached_stylesheet(css_blocks)
+
+
+def _read_stylesheet(
+    css_blocks: tuple[str, ...],
+) -> tuple[dict[str, dict[str, str]], frozenset[str]]:
+    return _class_rules(list(css_blocks)), _shown_by_media(list(css_blocks))
+
+
+_cached_stylesheet = lru_cache(maxsize=64)(_read_stylesheet)
+
+
 def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
     """Parse `html` once and collect every fact checks need. Never raises on bad markup."""
     doc = HtmlDoc(parsed_bytes=len(html))
     tree = LexborHTMLParser(html)
-    css_blocks = [node.text(deep=True) or "" for node in tree.css("style")]
+    css_blocks = tuple(node.text(deep=True) or "" for node in tree.css("style"))
     for css in css_blocks:
         doc.external_css.extend(_CSS_IMPORT.findall(css))
         doc.css_urls.extend(_CSS_URL.findall(css))
-    class_rules = _class_rules(css_blocks)
-    shown_by_media = _shown_by_media(css_blocks) if css_blocks else frozenset()
+    class_rules, shown_by_media = _stylesheet(css_blocks)
     title_node = tree.css_first("title")
     if title_node is not None:
         doc.title = " ".join((title_node.text() or "").split())
@@ -395,15 +419,26 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
     if root is None:
         return doc
 
+    # The walk visits every node of the message; the names below are bound locally because
+    # that is measurably cheaper per node in CPython.
     visible: list[str] = []
+    add_visible = visible.append
     visible_chars = 0
     hidden_parts: list[tuple[str, str, int]] = []
     stack: list[tuple[object, _State | None]] = [(root, _State(None, None, None, None, False))]
+    pop = stack.pop
+    push = stack.append
+    block_tags = _BLOCK_TAGS
+    skip_text_tags = _SKIP_TEXT_TAGS
+    risky_tags = _RISKY_TAGS
+    plain_excluded = _PLAIN_FAST_PATH_EXCLUDED
+    inline_style = _inline_style
+    normalize_color = _normalize_color
     nodes = 0
     while stack:
-        node, state = stack.pop()
+        node, state = pop()
         if state is None:  # exit marker for a block element
-            visible.append("\n")
+            add_visible("\n")
             continue
         tag = node.tag  # type: ignore[attr-defined]
         if tag == "-text":
@@ -412,13 +447,13 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
             text = node.text_content or ""  # type: ignore[attr-defined]
             if not text.strip():
                 if text:
-                    visible.append(" ")
+                    add_visible(" ")
                 continue
             reason = state.hidden
             if reason is None and state.color and state.bg and _colors_close(state.color, state.bg):
                 reason = "text colour equals background"
             if reason is None:
-                visible.append(text)
+                add_visible(text)
                 visible_chars += len(text)
                 if state.link is not None:
                     state.link.text += text
@@ -427,40 +462,51 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
             continue
         if tag in ("-comment", "!doctype", "-document"):
             if tag == "-document":
-                _push_children(stack, node, state)
+                child = node.last_child  # type: ignore[attr-defined]
+                while child is not None:
+                    push((child, state))
+                    child = child.prev
             continue
         nodes += 1
         if nodes > max_nodes:
             doc.truncated = True
             break
         attrs = _attributes(node)
-        if tag in _RISKY_TAGS:
+        if tag in risky_tags:
             doc.risky_tags[tag] = doc.risky_tags.get(tag, 0) + 1
-        if not attrs and tag not in _PLAIN_FAST_PATH_EXCLUDED:
+        if not attrs and tag not in plain_excluded:
             # Most elements carry no attributes: they inherit everything and add nothing.
-            if tag in _BLOCK_TAGS:
-                visible.append("\n")
-                stack.append((node, None))
-            if tag in _SKIP_TEXT_TAGS and not state.skip:
+            if tag in block_tags:
+                add_visible("\n")
+                push((node, None))
+            if tag in skip_text_tags and not state.skip:
                 state = _State(state.hidden, state.color, state.bg, state.link, True)
             elif tag == "table" and state.color is not None:
                 state = _State(state.hidden, None, state.bg, state.link, state.skip)
-            _push_children(stack, node, state)
+            child = node.last_child  # type: ignore[attr-defined]
+            while child is not None:  # pushed last first: popped in document order
+                push((child, state))
+                child = child.prev
             continue
-        for name in attrs:
+        for name, value in attrs.items():
             if name.startswith("on"):
                 doc.event_handlers += 1
-        decls = inline = _inline_style(attrs.get("style"))
-        if attrs.get("class") or attrs.get("id"):
+            if value and value[:5].lower() == "data:":
+                doc.data_uris += 1
+        style = attrs.get("style")
+        decls = inline = inline_style(style)
+        css_class = attrs.get("class")
+        element_id = attrs.get("id")
+        if css_class or element_id:
             merged: dict[str, str] = {}
-            for cls in (attrs.get("class") or "").split():
+            for cls in (css_class or "").split():
                 merged.update(class_rules.get("." + cls.lower(), {}))
-            if attrs.get("id"):
-                merged.update(class_rules.get("#" + (attrs.get("id") or "").lower(), {}))
+            if element_id:
+                merged.update(class_rules.get("#" + element_id.lower(), {}))
             merged.update(decls)
             decls = merged
-        if "style" in attrs:
-            doc.css_urls.extend(_CSS_URL.findall(attrs.get("style") or ""))
+        if style is not None:
+            doc.css_urls.extend(_CSS_URL.findall(style))
         hidden = state.hidden
         if hidden is not None and _reveals(hidden, decls):
             hidden = None  # a child may undo font-size:0 or visibility:hidden (CSS inheritance)
@@ -471,19 +517,16 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
         # Text colour for the hidden-text test comes from the element itself (inline style or
         # <font color>): class rules in templates recolour blocks for dark mode and mobile, and
         # reading them as "white on white" flags legitimate layouts.
-        color = _normalize_color(
+        color = normalize_color(
             inline.get("color") or (attrs.get("color") if tag == "font" else None)
         )
-        bg = _normalize_color(
+        bg = normalize_color(
             decls.get("background-color")
             or _first_color(decls.get("background"))
             or attrs.get("bgcolor")
         )
-        skip = state.skip or tag in _SKIP_TEXT_TAGS
+        skip = state.skip or tag in skip_text_tags
         link = state.link
-        for value in attrs.values():
-            if value and value[:5].lower() == "data:":
-                doc.data_uris += 1
         if tag in ("a", "area") and attrs.get("href") is not None:
             link = HtmlLink(href=(attrs.get("href") or "").strip(), hidden=hidden is not None)
             doc.links.append(link)
@@ -523,17 +566,25 @@ def parse_html(html: str, *, max_nodes: int) -> HtmlDoc:
         # Quirks mode (most mail has no doctype): tables do not inherit the surrounding font
         # colour, so a <font color> around a table does not colour the table's text.
         inherited_color = None if tag == "table" else state.color
-        child_state = _State(
-            hidden,
-            color or inherited_color,
-            bg or state.bg,
-            link,
-            skip,
-        )
-        if tag in _BLOCK_TAGS:
-            visible.append("\n")
-            stack.append((node, None))
-        _push_children(stack, node, child_state)
+        color = color or inherited_color
+        bg = bg or state.bg
+        if (
+            hidden is state.hidden
+            and color is state.color
+            and bg is state.bg
+            and link is state.link
+            and skip is state.skip
+        ):
+            child_state = state  # nothing changes for the children: share the state
+        else:
+            child_state = _State(hidden, color, bg, link, skip)
+        if tag in block_tags:
+            add_visible("\n")
+            push((node, None))
+        child = node.last_child  # type: ignore[attr-defined]
+        while child is not None:
+            push((child, child_state))
+            child = child.prev
     doc.node_count = nodes
     doc.visible_text = _squeeze("".join(visible))
     doc.hidden = _merge_hidden(hidden_parts)
@@ -580,16 +631,6 @@ def _attributes(node: object) -> dict[str, str | None]:
         return node.attributes  # type: ignore[attr-defined,no-any-return]
     except Exception:  # lexbor can fail on attribute bytes that are not valid UTF-8
         return {}
-
-
-def _push_children(stack: list, node: object, state: _State) -> None:
-    children = []
-    child = node.child  # type: ignore[attr-defined]
-    while child is not None:
-        children.append(child)
-        child = child.next
-    for child in reversed(children):
-        stack.append((child, state))
 
 
 def _squeeze(text: str) -> str:

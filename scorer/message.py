@@ -77,6 +77,8 @@ class Part:
     is_multipart: bool = False
     eight_bit_in_7bit: bool = False
     base64_ascii_text: bool = False
+    content_id: str = ""
+    """The Content-ID without its angle brackets (inline images are referred to by it)."""
 
     @property
     def is_attachment(self) -> bool:
@@ -146,19 +148,28 @@ class Message:
     # --- headers -------------------------------------------------------------------------
     def header(self, name: str) -> str | None:
         """The first decoded value of header `name` (case-insensitive), or None."""
-        lname = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lname:
-                return value
-        return None
+        values = self._header_index().get(name.lower())
+        return values[0] if values else None
 
     def header_all(self, name: str) -> list[str]:
-        lname = name.lower()
-        return [value for key, value in self.headers if key.lower() == lname]
+        return list(self._header_index().get(name.lower(), ()))
 
     def header_count(self, name: str) -> int:
-        lname = name.lower()
-        return sum(1 for key, _ in self.headers if key.lower() == lname)
+        return len(self._header_index().get(name.lower(), ()))
+
+    def _header_index(self) -> dict[str, list[str]]:
+        """Decoded values by lower-cased name, in order: checks ask for headers by name some
+        70 times a message, and each ask scanned (and lower-cased) every header. Made again if
+        `headers` was replaced or grew since."""
+        stamp = (id(self.headers), len(self.headers))
+        cached = self.memo.get("header_index")
+        if cached is not None and cached[0] == stamp:  # type: ignore[index]
+            return cached[1]  # type: ignore[index,return-value]
+        index: dict[str, list[str]] = {}
+        for key, value in self.headers:
+            index.setdefault(key.lower(), []).append(value)
+        self.memo["header_index"] = (stamp, index)
+        return index
 
     @cached_property
     def subject(self) -> str | None:
@@ -610,6 +621,10 @@ def _describe_part(part: EmailMessage, depth: int, path: str) -> Part:
     except Exception:
         info.content_id = None
     info.defects = [type(d).__name__ for d in getattr(part, "defects", [])]
+    try:
+        info.content_id = str(part.get("Content-ID") or "").strip().strip("<>")
+    except Exception:
+        info.content_id = ""
     return info
 
 

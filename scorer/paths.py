@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 
 
 def _data_dir(name: str, env: str) -> Path:
-    override = os.environ.get(env) if env else None
+    return _resolved(name, (os.environ.get(env) if env else None) or None)
+
+
+@lru_cache(maxsize=16)
+def _resolved(name: str, override: str | None) -> Path:
+    """Cached: the report asks for the rules folder a few times per message, and each ask
+    looked at the file system (the folders do not move while we run; the override is part of
+    the key, so a changed environment variable is still seen)."""
     if override:
         return Path(override)
     # A checkout (or an editable install) keeps rules/ and models/ beside the package;

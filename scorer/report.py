@@ -16,6 +16,7 @@ from scorer.i18n import T
 from scorer.kind import Kind
 
 if TYPE_CHECKING:
+    from scorer.message import Message
     from scorer.rules import RuleSet
 
 REPORT_VERSION = 1
@@ -26,7 +27,7 @@ VERDICT_NOT_SPAM = "not_spam"
 VERDICT_INCONCLUSIVE = "inconclusive"
 FLOOR_FINDING_ID = "LIMIT_INCOMPLETE"
 """The score floor of an inconclusive report: a consequence of the other findings, never one
-the classifier reads (scorer.pipeline._floor)."""
+the classifier reads (scorer.finish._floor)."""
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,11 @@ class Report:
     scored."""
     incomplete: dict[str, Any] | None = None
     """What was not read or not checked (`limits`, `checks`, `score_before_floor`), when
-    anything was: the verdict is then `inconclusive`, never clean (scorer.pipeline._floor)."""
+    anything was: the verdict is then `inconclusive`, never clean (scorer.finish._floor)."""
+
+    parsed: Message | None = field(default=None, repr=False, compare=False)
+    """The parsed message the report was made from (never serialised): whoever stores the
+    report keeps what its pages show from it (web.render) without parsing the message again."""
 
     @property
     def verdict(self) -> str:

@@ -83,16 +83,14 @@ class Run:
         self.statuses["kind"] = status
 
     def execute(self) -> None:
-        offline_checks = [c for c in self.engine.checks if not c.network and not c.late]
-        late_checks = [c for c in self.engine.checks if not c.network and c.late]
-        network_checks = [c for c in self.engine.checks if c.network]
-        for spec in offline_checks:
+        engine = self.engine
+        for spec in engine.offline_checks:
             self._run_guarded(spec)
         self._run_patterns()
         self.ctx.offline_hits = tuple(self.hits)
-        for spec in late_checks:
+        for spec in engine.late_checks:
             self._run_guarded(spec)
-        self._run_network(network_checks)
+        self._run_network(engine.network_checks)
 
     def _past_budget(self, name: str) -> bool:
         if self.ctx.time_left() <= 0:
@@ -132,7 +130,7 @@ class Run:
                 self.skipped.append(skipped)
 
     def _run_patterns(self) -> None:
-        rules = self.engine.rules.pattern_rules()
+        rules = self.engine.pattern_rules
         if not rules:
             return
         started = time.perf_counter()

@@ -246,6 +246,10 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
         "limit_request_line": 8190,
         # gunicorn >= 24 opens a control socket in $HOME; we have no use for it.
         "control_socket_disable": True,
+        # Each worker's heartbeat touches a file on every turn of its event loop (several times
+        # per request); on a disk file system that is a journalled metadata write. gunicorn's
+        # own advice: keep that file in memory.
+        "worker_tmp_dir": _memory_tmp_dir(),
         "post_fork": lambda _server, _worker: store.dispose(),
         "pre_request": _close_after(keepalive_requests),
         "child_exit": lambda _server, worker: mark_process_dead(worker.pid),
@@ -267,6 +271,12 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
             return app
 
     _Gunicorn().run()
+
+
+def _memory_tmp_dir() -> str | None:
+    """/dev/shm when this machine has it (Linux), else gunicorn's default temporary folder."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _close_after(limit: int) -> Callable[[Any, Any], None]:

@@ -19,12 +19,19 @@ from scorer.i18n import T
 _DATA = Markup('<span class="v" translate="no">{}</span>')
 
 
+_OPEN, _CLOSE = str(_DATA).split("{}")
+
+
 def pieces(parts: Iterable[tuple[str, bool]]) -> Markup:
-    """(text, is_data) pairs as HTML: data in translate="no" spans, our words as they are."""
-    out = Markup("")
+    """(text, is_data) pairs as HTML: data in translate="no" spans, our words as they are.
+    (Joined once: adding Markup to Markup, and Markup.format, were a fifth of a report page.)"""
+    out: list[str] = []
     for text, is_data in parts:
-        out += _DATA.format(text) if is_data else escape(text)
-    return out
+        if is_data:
+            out += (_OPEN, escape(format(text, "")), _CLOSE)
+        else:
+            out.append(escape(text))
+    return Markup("".join(out))
 
 
 def rule_text(rule: Any, name: str, lang: str, params: Mapping[str, Any]) -> Markup:

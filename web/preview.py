@@ -72,13 +72,13 @@ def preview_csp(remote_images: bool) -> str:
 
 def preview_document(raw: bytes, limits: Limits | None = None) -> str:
     """A complete, inert HTML document showing the message body (HTML, else its text)."""
-    return preview_of(parse(raw, limits))
+    return document_for(parse(raw, limits))
 
 
-def preview_of(msg: Message) -> str:
-    """`preview_document` for a message the engine has parsed already (no second parse)."""
+def document_for(msg: Message) -> str:
+    """`preview_document` of a message already parsed (at check time: web.render)."""
     if msg.html.strip():
-        images = inline_images_of(msg) if "cid:" in msg.html.lower() else {}
+        images = inline_images(msg) if "cid:" in msg.html.lower() else {}
         body = sanitize(msg.html, images)
     else:
         body = (
@@ -145,23 +145,22 @@ def _inert_css(markup: str) -> str:
     return f"<style>{css}</style>" if css.strip() else ""
 
 
-def inline_images(raw: bytes, limits: Limits | None = None) -> dict[str, str]:
-    """Content-ID → data: URL for the message's inline images (bounded in size)."""
-    return inline_images_of(parse(raw, limits))
-
-
-def inline_images_of(msg: Message) -> dict[str, str]:
-    """`inline_images` from the parts the engine decoded (within the message's limits)."""
+def inline_images(msg: Message | bytes) -> dict[str, str]:
+    """Content-ID → data: URL for the message's inline images (bounded in size), from the MIME
+    parts the parser decoded (their first 250, as the parser's own part limit)."""
+    if isinstance(msg, bytes):
+        msg = parse(msg)
     found: dict[str, str] = {}
     total = 0
     for part in msg.parts:
         if not part.content_id or part.content_type not in _IMAGE_TYPES:
             continue
-        if len(part.payload) > _MAX_INLINE_IMAGE_BYTES:
+        payload = part.payload
+        if len(payload) > _MAX_INLINE_IMAGE_BYTES:
             continue
-        total += len(part.payload)
+        total += len(payload)
         if total > _MAX_INLINE_IMAGES_BYTES:
             break
-        encoded = base64.b64encode(part.payload).decode("ascii")
+        encoded = base64.b64encode(payload).decode("ascii")
         found[part.content_id] = f"data:{part.content_type};base64,{encoded}"
     return found

@@ -1,7 +1,9 @@
-"""Check a submission and keep it: store the raw message, analyse, store the report.
+"""Check a submission and keep it: analyse, then store the message with its report.
 
-The API and the form both call `Checker`, so a message is analysed and stored one way. The raw
-message is written first; if the analyzer fails on it the row stays (status `failed`) and the
+The API and the form both call `Checker`, so a message is analysed and stored one way. The
+message, its report and what the report's pages show of it (web.render) are written in one
+transaction after the analysis, before the answer: an id given out is always a stored row. If
+the analyzer fails on a message, the row is stored with status `failed` and the error, and the
 report is made again from the raw message the next time it is fetched.
 """
 
@@ -9,13 +11,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scorer.dnsbudget import DnsAllowance
 from scorer.errors import MessageTooLargeError
 from scorer.pipeline import Engine
 from scorer.report import Report
+from web import render
 from web.store import DONE, NewReport, ReportStore, StoredReport
 from web.submission import Submission
 
@@ -100,37 +103,82 @@ class Checker:
             stored["fields"] = dict(submission.fields)
         if submission.kind is not None:
             stored["kind"] = submission.kind
-        new = (
-            self.store.add_raw(submission.raw, source=source, options=stored, owner=owner)
-            if options.store
-            else None
-        )
+        raw = submission.raw
         allowance = self.dns_budget(owner) if self.dns_budget and owner else None
-        report = self._analyze(
-            new.id if new else None, submission.raw, stored, options.lang, allowance
-        )
+        try:
+            report = self._analyze(raw, stored, options.lang, allowance)
+        except AnalysisFailedError as exc:
+            if options.store:
+                failed = self.store.add_checked(
+                    raw, source=source, options=stored, owner=owner, error=exc.detail
+                )
+                exc.report_id = failed.id
+            raise
+        new = None
+        if options.store:
+            new = self.store.add_checked(
+                raw,
+                source=source,
+                options=stored,
+                owner=owner,
+                report=report.to_storage(),
+                render=self._artefacts(report, raw),
+            )
+        self._analysed(report)
         return Checked(report, new)
 
     def load(self, report_id: str) -> tuple[StoredReport, Report] | None:
-        """A stored report (re-made from its raw message if the first analysis did not finish)."""
+        """A stored report (re-made from its raw message if the first analysis did not finish:
+        the row returned then carries the new report and page artefacts)."""
         row = self.store.get(report_id)
         if row is None:
             return None
         if row.status == DONE and row.report is not None:
             return row, Report.from_storage(row.report, self.engine.rules)
-        report = self._analyze(row.id, row.raw, row.options, None)
-        return row, report
+        try:
+            report = self._analyze(row.raw, row.options, None)
+        except AnalysisFailedError as exc:
+            exc.report_id = row.id
+            self.store.set_failed(row.id, exc.detail)
+            raise
+        storage = report.to_storage()
+        pages = self._artefacts(report, row.raw)
+        self.store.set_report(row.id, storage, pages)
+        self._analysed(report)
+        return replace(row, status=DONE, report=storage, render=pages, error=None), report
+
+    def render_of(self, row: StoredReport) -> dict[str, Any]:
+        """What the report's pages show of the message (web.render), as stored at check time;
+        made from the raw message, and kept, for a row stored without it."""
+        if render.usable(row.render):
+            return row.render  # type: ignore[return-value]
+        made = render.from_raw(
+            row.raw, self.engine.settings.limits, render.top_features(row.report)
+        )
+        self.store.set_render(row.id, made)
+        return made
+
+    def _artefacts(self, report: Report, raw: bytes) -> dict[str, Any] | None:
+        """The pages' artefacts from the message the engine parsed for this report."""
+        msg = report.parsed
+        features = render.top_features({"classifier": report.classifier})
+        if msg is None:  # an engine that does not hand its message over: parse it here
+            try:
+                return render.from_raw(raw, self.engine.settings.limits, features)
+            except Exception:
+                log.exception("could not make the report's page artefacts")
+                return None
+        return render.artefacts_or_none(msg, features)
 
     def _analyze(
         self,
-        report_id: str | None,
         raw: bytes,
         stored: dict[str, Any],
         lang: str | None,
         dns_allowance: DnsAllowance | None = None,
     ) -> Report:
         try:
-            report = self.engine.analyze(
+            return self.engine.analyze(
                 raw,
                 lang=lang,
                 offline=stored.get("offline"),
@@ -143,13 +191,9 @@ class Checker:
         except MessageTooLargeError:
             raise
         except Exception as exc:  # the analyzer promises never to raise; keep the raw if it does
-            log.exception("analysis failed (report %s)", report_id)
-            detail = f"{type(exc).__name__}: {exc}"
-            if report_id is not None:
-                self.store.set_failed(report_id, detail)
-            raise AnalysisFailedError(report_id, detail) from exc
-        if report_id is not None:
-            self.store.set_report(report_id, report.to_storage())
+            log.exception("analysis failed")
+            raise AnalysisFailedError(None, f"{type(exc).__name__}: {exc}") from exc
+
+    def _analysed(self, report: Report) -> None:
         if self.on_report is not None:
             self.on_report(report)
-        return report

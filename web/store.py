@@ -67,6 +67,10 @@ reports = sa.Table(
     # the raw message's bytes: per-owner quotas and a size cap are sums over these.
     sa.Column("owner", sa.String(64), nullable=True, index=True),
     sa.Column("size", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+    # What the report's pages show of the message (web.render: the text the report page
+    # highlights and the sanitised preview), as JSON, kept at check time so that viewing a
+    # report never parses the message again.
+    sa.Column("render", sa.Text, nullable=True),
 )
 
 tests = sa.Table(
@@ -90,7 +94,7 @@ shared_values = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
 )
-# The two writes of every check, built once: SQLAlchemy then compiles each a single time and
+# The writes of the request path, built once: SQLAlchemy then compiles each a single time and
 # reuses it, instead of building and cache-keying a new statement per request.
 _INSERT_REPORT = reports.insert()
 _SET_REPORT = (
@@ -101,8 +105,19 @@ _SET_REPORT = (
         report=sa.bindparam("report"),
         error=sa.bindparam("error"),
         score=sa.bindparam("score"),
+        render=sa.bindparam("render"),
     )
 )
+_SET_RENDER = (
+    reports.update()
+    .where(reports.c.id == sa.bindparam("report_id"))
+    .values(render=sa.bindparam("render"))
+)
+_GET_REPORT = sa.select(reports).where(
+    reports.c.id == sa.bindparam("report_id"), reports.c.expires_at > sa.bindparam("now")
+)
+"""Built once: every view of a report reads its row, and building the statement each time
+was a tenth of viewing the preview."""
 
 WAITING = "waiting"
 RECEIVED = "received"
@@ -154,6 +169,8 @@ class StoredReport:
     options: dict[str, Any]
     report: dict[str, Any] | None
     error: str | None
+    render: dict[str, Any] | None = None
+    """What the report's pages show of the message (web.render), or None if not kept."""
 
 
 @dataclass(frozen=True)
@@ -550,7 +567,48 @@ class ReportStore:
         return None
 
     @_faults("written")
-    def set_report(self, report_id: str, storage: dict[str, Any]) -> None:
+    def add_checked(
+        self,
+        raw: bytes,
+        *,
+        source: str,
+        options: dict[str, Any],
+        owner: str | None = None,
+        report: dict[str, Any] | None = None,
+        render: dict[str, Any] | None = None,
+        error: str | None = None,
+    ) -> NewReport:
+        """Store a message that was just analysed, with its report (status done) or with the
+        analyzer's error (status failed: the report is made again when it is fetched), in one
+        transaction. Once this returns, the id may be given out: the row is committed."""
+        self._make_room(owner, len(raw))
+        now = datetime.now(UTC)
+        report_id = new_id()
+        row = {  # encoded before the write lock is taken: the other writers wait on it
+            "id": report_id,
+            "created_at": now,
+            "expires_at": now + self.retention,
+            "source": source,
+            "status": DONE if report is not None else FAILED,
+            "raw": raw,
+            "options": json.dumps(options),
+            "owner": owner,
+            "size": len(raw),
+            "report": jsonfast.dumps(report) if report is not None else None,
+            "score": float(report.get("score", 0.0)) if report is not None else None,
+            "error": error[:2000] if error is not None else None,
+            "render": jsonfast.dumps(render) if render is not None else None,
+        }
+        with self._writing() as conn:
+            conn.execute(_INSERT_REPORT, row)
+        self._count_stored(owner, len(raw))
+        self.maybe_purge()
+        return NewReport(report_id, now, now + self.retention)
+
+    @_faults("written")
+    def set_report(
+        self, report_id: str, storage: dict[str, Any], render: dict[str, Any] | None = None
+    ) -> None:
         report = jsonfast.dumps(storage)
         with self._writing() as conn:
             conn.execute(
@@ -561,8 +619,15 @@ class ReportStore:
                     "report": report,
                     "error": None,
                     "score": float(storage.get("score", 0.0)),
+                    "render": jsonfast.dumps(render) if render is not None else None,
                 },
             )
+
+    @_faults("written")
+    def set_render(self, report_id: str, render: dict[str, Any]) -> None:
+        """Keep the pages' artefacts of a report stored without them (web.render)."""
+        with self._writing() as conn:
+            conn.execute(_SET_RENDER, {"report_id": report_id, "render": jsonfast.dumps(render)})
 
     @_faults("written")
     def set_failed(self, report_id: str, error: str) -> None:
@@ -589,9 +654,7 @@ class ReportStore:
             return None
         with self.db.connect() as conn:
             row = conn.execute(
-                sa.select(reports).where(
-                    reports.c.id == report_id, reports.c.expires_at > datetime.now(UTC)
-                )
+                _GET_REPORT, {"report_id": report_id, "now": datetime.now(UTC)}
             ).first()
         if row is None:
             return None
@@ -605,6 +668,7 @@ class ReportStore:
             options=json.loads(row.options or "{}"),
             report=jsonfast.loads(row.report) if row.report else None,
             error=row.error,
+            render=jsonfast.loads(row.render) if row.render else None,
         )
 
     @_faults("read")

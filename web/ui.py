@@ -17,17 +17,17 @@ from flask import (
     request,
     url_for,
 )
+from markupsafe import Markup
 
 from scorer.errors import MessageTooLargeError
 from scorer.report import Report
 from web import caller, reportview, services
 from web.gauge import gauge
-from web.highlight import highlight
 from web.inbox import state as inbox_state
 from web.inbox.addresses import address_for
 from web.inbox.state import state_of
 from web.inboxstatus import inbox_running
-from web.preview import preview_csp, preview_document
+from web.preview import preview_csp
 from web.service import AnalysisFailedError, CheckOptions
 from web.store import StoredReport
 from web.submission import (
@@ -325,10 +325,11 @@ def report_view(row: StoredReport, report: Report, lang: str) -> dict[str, Any]:
     text_cut = False
     reportview.chips(classifier, findings, lang)
     if classifier and classifier.get("top_features"):
-        from scorer.message import parse
-
-        msg = parse(row.raw, services().engine.settings.limits)
-        highlighted, text_cut = highlight(msg.visible_text, classifier["top_features"])
+        # From what was kept at check time (web.render): the message is not parsed again.
+        # The words were marked then too (safe markup: web.highlight escapes the text).
+        pages = services().checker.render_of(row)
+        highlighted = Markup(pages["highlighted"])
+        text_cut = pages["text_cut"]
     images = request.args.get("images") == "1"
     return {
         "engines": _engines(data),
@@ -463,7 +464,7 @@ def preview(report_id: str) -> Any:
     if row is None:
         abort(404)
     remote = request.args.get("images") == "1"
-    document = preview_document(row.raw, services().engine.settings.limits)
+    document = services().checker.render_of(row)["preview"]
     response = Response(document, mimetype="text/html")
     response.headers["Content-Security-Policy"] = preview_csp(remote)
     response.headers["X-Frame-Options"] = "SAMEORIGIN"

@@ -7,7 +7,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scorer.prefilter import has_wide_char, needs_wide_char
+from scorer.prefilter import CJK_RANGES, has_wide_char, needs_wide_char
 from scorer.rules import load_rules
 
 
@@ -40,6 +40,8 @@ def test_patterns_whose_every_match_holds_cjk_are_prefiltered(pattern):
         "[a-zぁ]",  # a set with narrow members
         r"\p{Han}",  # regex-module syntax the stdlib parser rejects: no prefilter
         r"\w+",
+        "🎉+",  # emoji are not CJK: a newsletter's 🎉 must not count as Japanese
+        "[\u3000-\U0001f600]",  # a range that reaches past the CJK blocks
         "(",  # not a pattern at all
     ],
 )
@@ -52,6 +54,8 @@ def test_has_wide_char_answers_each_text_not_the_last_one():
     assert not has_wide_char("plain English text")
     assert has_wide_char("mixed テキスト")
     assert not has_wide_char("")
+    assert not has_wide_char("Our summer sale 🎉 starts now ☀️ – don’t miss it")
+    assert has_wide_char("full-width ＳＡＬＥ")
 
 
 _PREFILTERED = [r for r in load_rules().rules.values() if r.needs_wide]
@@ -66,6 +70,20 @@ def test_the_japanese_pattern_rules_are_prefiltered():
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(max_codepoint=0x2FFF), max_size=200))
 def test_no_prefiltered_rule_matches_text_without_cjk(text):
+    for rule in _PREFILTERED:
+        assert rule.pattern.search(text) is None
+        assert rule.search(text) is None
+
+
+_NOT_CJK = st.characters(blacklist_categories=("Cs",)).filter(
+    lambda c: not any(low <= ord(c) <= high for low, high in CJK_RANGES)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_NOT_CJK, max_size=200))
+def test_no_prefiltered_rule_matches_text_with_emoji_but_no_cjk(text):
+    assert not has_wide_char(text)
     for rule in _PREFILTERED:
         assert rule.pattern.search(text) is None
         assert rule.search(text) is None

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from web import store
 
-ADDED_SINCE = ("owner", "size")
+ADDED_SINCE = ("owner", "size", "render")
 
 
 def create_release_tables(url: str, names: tuple[str, ...] = ("reports", "tests")) -> str:

@@ -147,7 +147,7 @@ class Receiver:
         row, report = loaded
         storage = report.to_storage()
         for report_id in report_ids[1:]:
-            self.store.set_report(report_id, storage)
+            self.store.set_report(report_id, storage, row.render)
         delivery = row.options.get("delivery", {})
         log.info(
             "report %s: %s bytes from %s (%s), score %.2f, analysed in %.0f ms",
