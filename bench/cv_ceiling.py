@@ -4,6 +4,8 @@
     spamscore eval --cv 5 --scores-out cv.tsv
     python bench/cv_ceiling.py cv.tsv                 # budgets 0.25%, 0.5% and 1%
     python bench/cv_ceiling.py cv.tsv --fpr 0.005
+    spamscore eval --per-source --scores-out sources.tsv
+    python bench/cv_ceiling.py sources.tsv --unit spamassassin-2003   # its grouped-CV rows
 
 The whole pipeline flags a message when its rule score plus the classifier's band score reaches
 the threshold. Band scores are a non-decreasing step function of p(spam), so whatever the band
@@ -31,12 +33,20 @@ import numpy as np
 DEFAULT_BUDGETS = (0.0025, 0.005, 0.01)
 
 
-def read_scores(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Labels, probabilities, pipeline scores and rule scores from `eval --scores-out`."""
+def read_scores(
+    path: str | Path, unit: str | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Labels, probabilities, pipeline scores and rule scores from `eval --scores-out`: the
+    file of `eval --cv`, or of `eval --per-source` (its grouped-CV columns, the training
+    messages only, or those of one `unit`)."""
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     if not rows or not rows[0].get("rules_score"):
         raise SystemExit(f"{path}: needs the rules_score column of `spamscore eval --cv`")
+    if "cv_p" in rows[0]:
+        rows = [r for r in rows if r["cv_p"] and (unit is None or r["unit"] == unit)]
+        for r in rows:
+            r["probability"], r["score"] = r["cv_p"], r["cv_score"]
     labels = np.array([int(r["label"]) for r in rows])
     probability = np.array([float(r["probability"]) for r in rows])
     score = np.array([float(r["score"]) for r in rows])
@@ -95,8 +105,8 @@ def best_staircase(
     return float(per_fp[used]) / int((labels == 1).sum()), used
 
 
-def report(path: str, budgets: tuple[float, ...], threshold: float) -> str:
-    labels, probability, score, rules = read_scores(path)
+def report(path: str, budgets: tuple[float, ...], threshold: float, unit: str | None = None) -> str:
+    labels, probability, score, rules = read_scores(path, unit)
     n_ham = int((labels == 0).sum())
     lines = [
         f"{path}: {len(labels)} messages ({int(labels.sum())} spam, {n_ham} ham)",
@@ -124,8 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scores", help="a --scores-out file of `spamscore eval --cv`")
     parser.add_argument("--fpr", type=float, action="append", help="budget, e.g. 0.005")
     parser.add_argument("--threshold", type=float, default=5.0)
+    parser.add_argument(
+        "--unit", help="with an `eval --per-source` file: only this source's messages"
+    )
     args = parser.parse_args(argv)
-    print(report(args.scores, tuple(args.fpr or DEFAULT_BUDGETS), args.threshold))
+    print(report(args.scores, tuple(args.fpr or DEFAULT_BUDGETS), args.threshold, args.unit))
     return 0
 
 

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from bench.cv_ceiling import recall_at_budget  # noqa: E402
 from scorer.message import Message  # noqa: E402
 from scorer.ml import corpus, evaluate, features, train  # noqa: E402
+from scorer.ml.evidence import collect  # noqa: E402
 from scorer.rules import load_rules  # noqa: E402
 from scorer.settings import Settings  # noqa: E402
 
@@ -167,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     rules = load_rules()
     recipe = evaluate.model_recipe(None, settings)
     started = time.monotonic()
-    dataset = train.prepare(recipe["ham"], recipe["spam"], n_features=recipe["n_features"])
+    dataset = train.prepare(
+        recipe["ham"], recipe["spam"], n_features=recipe["n_features"], exclude=recipe["exclude"]
+    )
     weights = train.sample_weights(dataset.samples, recipe["weights"])
     fit = train.Recipe(
         c=recipe["c"],
@@ -180,12 +183,16 @@ def main(argv: list[str] | None = None) -> int:
     held = {}
     for key, (ham, spam) in HELD_OUT.items():
         samples = corpus.load(ham, spam)
-        scores, ids, _ = train.rule_evidence(samples)
+        found = collect(samples, n_text, settings=settings)
         held[key] = dict(
             samples=samples,
             text=train.featurize(samples, n_text),
-            rules=train.rule_matrix(ids, dataset.rule_features, dataset.rule_value),
-            scores=scores,
+            rules=train.rule_matrix(
+                [e.rule_ids for e in found], dataset.rule_features, dataset.rule_value
+            ),
+            scores=np.asarray([e.rules_score for e in found]),
+            words=[e.words for e in found],
+            others=evaluate.corroboration(found),
         )
     print(f"data ready in {time.monotonic() - started:.0f}s", file=sys.stderr)
     n_ham = int((dataset.labels == 0).sum())
@@ -213,7 +220,14 @@ def main(argv: list[str] | None = None) -> int:
         for key, part in held.items():
             x = with_columns(part["text"], family_matrix(part["samples"], name), part["rules"])
             probability = 1 / (1 + np.exp(-(x @ coef.astype(np.float64) + intercept)))
-            total = part["scores"] + evaluate.bucket_scores(probability, rules)
+            total = part["scores"] + evaluate.bucket_scores(
+                probability,
+                rules,
+                part["words"],
+                part["others"],
+                part["scores"],
+                settings.threshold,
+            )
             rates[key] = float((total >= settings.threshold).mean())
         print(
             f"{name:10} {recall:>10.2%} {pipe['recall']:>7.2%} @{pipe['fpr']:>6.2%} "

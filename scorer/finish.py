@@ -52,7 +52,7 @@ def build_report(run: Run, started: float) -> Report:
         )
     kind = run.ctx.kind
     findings, not_applicable = findings_of(hits, rules, kind.value if kind else None)
-    categories, capped = category_totals(findings, rules)
+    categories, capped = category_totals(findings, rules, run.ctx.settings.threshold)
     score = round(sum(categories.values()), 2)
     threshold = run.ctx.settings.threshold
     incomplete = _incomplete(run.msg, over_budget, unfinished, score)

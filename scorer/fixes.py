@@ -48,7 +48,7 @@ def build_fixes(
         cause = causes.of_finding(finding.id)
         if cause in groups and finding.id not in groups[cause]["ids"]:
             groups[cause]["ids"].append(finding.id)
-    whatif = WhatIf(findings, rules)
+    whatif = WhatIf(findings, rules, threshold)
     score = whatif.score_without(())
     items = []
     for cause, group in groups.items():

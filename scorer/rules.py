@@ -92,7 +92,7 @@ _RULE_KEYS = {
     "applies_to",
     "contract",
 }
-_FILE_KEYS = {"category", "cap", "floor", "description", "rules"}
+_FILE_KEYS = {"category", "cap", "floor", "corroboration", "params", "description", "rules"}
 _EXAMPLE_KEYS = {
     "expect",
     "message",
@@ -225,12 +225,63 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Corroboration:
+    """A category that may not decide a verdict alone: unless the positive totals of the
+    categories in `sources` reach `needs` points, it adds at most `cap`."""
+
+    needs: float
+    cap: float
+    sources: tuple[str, ...] = ()
+    """The categories whose findings can corroborate (empty: every other category)."""
+
+    def support(self, totals: Mapping[str, float], own: str) -> float:
+        """How many points the corroborating categories give (their positive totals)."""
+        return sum(
+            max(0.0, value)
+            for name, value in totals.items()
+            if name != own and (not self.sources or name in self.sources)
+        )
+
+
+@dataclass(frozen=True)
 class Category:
     name: str
     cap: float | None
     floor: float | None
     description: Mapping[str, str]
     rule_ids: tuple[str, ...]
+    corroboration: Corroboration | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    """Settings of the category's own check (data, like a rule's params)."""
+
+    def total(
+        self, raw: float, others: float = 0.0, headroom: float | None = None
+    ) -> tuple[float, dict[str, float] | None]:
+        """The category's contribution to the score from the sum of its findings (`raw`), the
+        support of the categories that can corroborate it (`others`) and how far the rest of
+        the score is below the threshold (`headroom`), and how it was limited (None: not at
+        all). Uncorroborated, a category adds at most its corroboration cap and never enough
+        to cross the threshold by itself. The one place where caps, floors and corroboration
+        are applied: the pipeline and `spamscore eval` both call it."""
+        total = raw
+        limited: dict[str, float] | None = None
+        cap = self.cap
+        corroboration = self.corroboration
+        if corroboration is not None and others < corroboration.needs:
+            cap = corroboration.cap if cap is None else min(cap, corroboration.cap)
+            if headroom is not None:
+                # Below the threshold by the smallest step a report shows (scores are
+                # rounded to 0.01); never below zero: it does not take points from the rules.
+                cap = min(cap, max(0.0, round(headroom - 0.01, 2)))
+        if cap is not None and total > cap:
+            limited = {"raw": round(raw, 2), "cap": cap}
+            if cap != self.cap:
+                limited["uncorroborated"] = round(others, 2)
+            total = cap
+        if self.floor is not None and total < self.floor:
+            limited = {"raw": round(raw, 2), "floor": self.floor}
+            total = self.floor
+        return total, limited
 
 
 @dataclass
@@ -279,7 +330,13 @@ class RuleSet:
         keep = {i: self.rules[i] for i in ids}
         cats = {
             name: Category(
-                c.name, c.cap, c.floor, c.description, tuple(i for i in c.rule_ids if i in keep)
+                c.name,
+                c.cap,
+                c.floor,
+                c.description,
+                tuple(i for i in c.rule_ids if i in keep),
+                c.corroboration,
+                c.params,
             )
             for name, c in self.categories.items()
         }
@@ -572,6 +629,10 @@ def _load_cached(directory: str) -> RuleSet:
         for name, value in (("cap", cap), ("floor", floor)):
             if value is not None and not isinstance(value, int | float):
                 raise RuleError(f"{source}: {name} must be a number")
+        corroboration = _corroboration(data.get("corroboration"), source)
+        params = data.get("params") or {}
+        if not isinstance(params, dict):
+            raise RuleError(f"{source}: params must be a mapping")
         ids = []
         for raw in data.get("rules") or []:
             rule = _rule(raw, category, source)
@@ -587,6 +648,8 @@ def _load_cached(directory: str) -> RuleSet:
             float(floor) if floor is not None else None,
             _texts(data.get("description"), f"{source}: description"),
             tuple(ids),
+            corroboration,
+            params,
         )
     for rule in rules.values():
         for other in rule.replaces:
@@ -602,6 +665,22 @@ def _load_cached(directory: str) -> RuleSet:
         source_hash = hashlib.sha256(f"{source_hash}+{directory_hash(lists_dir)}".encode())
         source_hash = source_hash.hexdigest()
     return RuleSet(rules, categories, aliases, load_lists(lists_dir), source_hash)
+
+
+def _corroboration(raw: Any, source: str) -> Corroboration | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not {"needs", "cap"} <= set(raw) <= {"needs", "cap", "from"}:
+        raise RuleError(f"{source}: corroboration must be a mapping with needs, cap and from")
+    needs, cap = raw["needs"], raw["cap"]
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (needs, cap)):
+        raise RuleError(f"{source}: corroboration needs and cap must be numbers")
+    if needs <= 0:
+        raise RuleError(f"{source}: corroboration needs must be above 0")
+    sources = raw.get("from") or []
+    if not isinstance(sources, list) or not all(isinstance(c, str) for c in sources):
+        raise RuleError(f"{source}: corroboration from must be a list of categories")
+    return Corroboration(float(needs), float(cap), tuple(sources))
 
 
 def directory_hash(path: Path) -> str:

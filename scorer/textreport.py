@@ -109,6 +109,16 @@ def format_text(data: dict[str, Any], lang: str) -> str:
             f"{t('report.classifier', lang)}: p(spam) = {classifier['probability']:.2f}"
             + (f"  [{words}]" if words else "")
         )
+        if classifier.get("inconclusive"):
+            lines.append(
+                "  "
+                + t(
+                    "report.too_little_text",
+                    lang,
+                    words=classifier.get("words", 0),
+                    min_words=classifier["inconclusive"].get("min_words", 0),
+                )
+            )
     if data.get("skipped"):
         lines.append("")
         lines.append(f"{t('report.skipped', lang)}:")
@@ -194,7 +204,11 @@ def _categories(lines: list[str], data: dict[str, Any], lang: str) -> None:
     for name, value in sorted(nonzero.items(), key=lambda kv: -kv[1]):
         line = f"  {pad(labels[name], column)} {value:+.2f}"
         bound = capped.get(name)
-        if bound and "cap" in bound:
+        if bound and "uncorroborated" in bound:
+            line += "  " + t(
+                "report.uncorroborated", lang, raw=f"{bound['raw']:.2f}", cap=bound["cap"]
+            )
+        elif bound and "cap" in bound:
             line += "  " + t("report.capped_at", lang, raw=f"{bound['raw']:.2f}", cap=bound["cap"])
         elif bound and "floor" in bound:
             line += "  " + t(

@@ -6,11 +6,15 @@ classifier also learns from these short messages, written by the spamscore devel
 purpose (our own text, released with the project under its licence). Every name, shop, domain
 and number is invented. Deterministic: the same script writes the same bytes.
 
-    python scripts/make_seed_corpus.py      # rewrites models/seed/{en,ja}-{ham,spam}/
+    python scripts/make_seed_corpus.py      # rewrites every folder of models/seed/
+
+The notices and the phishing that imitates them (the `*-notice-ham` and `*-phish-spam` sets)
+are in scripts/seed_modern.py.
 """
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import sys
@@ -20,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scorer.compose import compose_message
+from scripts.seed_modern import EN_NOTICE_HAM, EN_PHISH_SPAM, JA_NOTICE_HAM, JA_PHISH_SPAM
 
 ROOT = Path(__file__).resolve().parents[1] / "models" / "seed"
 
@@ -1407,6 +1412,8 @@ def write(folder: Path, default_lang: str, items: list, html_only_every: int) ->
             footer_text += "\n" + _TAG.sub("", unsubscribe) + f": https://{domain}/unsubscribe"
         text = "\n\n".join(paragraphs) + f"\n\n{link}: https://{domain}/\n\n{footer_text}\n"
         html_only = html_only_every and index % html_only_every == 0
+        # The MIME boundary comes from the random module: seeded, the bytes are reproducible.
+        random.seed(f"{folder.name}/{index}")
         raw = compose_message(
             from_=sender,
             to="reader@mail.example.com",
@@ -1420,16 +1427,24 @@ def write(folder: Path, default_lang: str, items: list, html_only_every: int) ->
 
 
 def main() -> None:
-    for name in ("en-ham", "en-spam", "ja-ham", "ja-spam", "intl-ham", "intl-spam"):
+    sets = {
+        "en-ham": (EN_HAM, "en"),
+        "en-spam": (EN_SPAM, "en"),
+        "ja-ham": (JA_HAM, "ja"),
+        "ja-spam": (JA_SPAM, "ja"),
+        "intl-ham": (INTL_HAM, "en"),
+        "intl-spam": (INTL_SPAM, "en"),
+        "ja-notice-ham": (JA_NOTICE_HAM, "ja"),
+        "ja-phish-spam": (JA_PHISH_SPAM, "ja"),
+        "en-notice-ham": (EN_NOTICE_HAM, "en"),
+        "en-phish-spam": (EN_PHISH_SPAM, "en"),
+    }
+    for name in sets:
         shutil.rmtree(ROOT / name, ignore_errors=True)
     # Both classes get the same layouts and a share of HTML-only messages, so the layout says
     # nothing about the label.
-    write(ROOT / "en-ham", "en", EN_HAM, 3)
-    write(ROOT / "en-spam", "en", EN_SPAM, 3)
-    write(ROOT / "ja-ham", "ja", JA_HAM, 3)
-    write(ROOT / "ja-spam", "ja", JA_SPAM, 3)
-    write(ROOT / "intl-ham", "en", INTL_HAM, 3)
-    write(ROOT / "intl-spam", "en", INTL_SPAM, 3)
+    for name, (items, lang) in sets.items():
+        write(ROOT / name, lang, items, 3)
 
 
 if __name__ == "__main__":

@@ -414,8 +414,11 @@ def _categories(data: dict[str, Any], report: Report) -> list[dict[str, Any]]:
                 "value": value,
                 "count": counts.get(name, 0),
                 "width": round(min(abs(value) / scale, 1.0) * 100, 1),
-                "cap": category.cap if category is not None else None,
+                "cap": data.get("capped", {})
+                .get(name, {})
+                .get("cap", category.cap if category is not None else None),
                 "capped": name in data.get("capped", {}),
+                "uncorroborated": "uncorroborated" in data.get("capped", {}).get(name, {}),
                 "raw": (data.get("capped", {}).get(name) or {}).get("raw", value),
             }
         )

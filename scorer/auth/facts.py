@@ -228,8 +228,11 @@ def skip_if_from_missing(msg: Message, ctx: Context, domain: str | None = None) 
 
 
 def is_sent(msg: Message, ctx: Context) -> bool:
-    """A message that went through SMTP (has Received lines) rather than a draft."""
-    return msg.header_count("Received") > 0
+    """A message we know went through SMTP rather than a draft: the delivery facts say so (the
+    SMTP test inbox, or a caller giving --sender-ip / --helo). Received lines are not read:
+    they are transit headers, which a pasted draft lacks and a pasted received message carries,
+    and the score must not depend on them (tests/scorer/test_transit_headers.py)."""
+    return bool(ctx.delivery.sender_ip or ctx.delivery.helo)
 
 
 def rdns_status(msg: Message, ctx: Context) -> dict[str, object] | None:

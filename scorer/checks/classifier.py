@@ -87,6 +87,41 @@ def buckets_for(probability: float, rules: RuleSet) -> list[Rule]:
     return ([main] if main is not None else []) + extra
 
 
+DEFAULT_MIN_WORDS = 0
+
+
+def min_words(rules: RuleSet) -> int:
+    """Fewer distinct words than this and the classifier gives no verdict (classifier.yaml's
+    `params.min_words`): a two-word note is not evidence either way."""
+    category = rules.categories.get("classifier")
+    return int(category.params.get("min_words", DEFAULT_MIN_WORDS)) if category else 0
+
+
+def bands_for(probability: float, words: int | None, rules: RuleSet) -> list[Rule]:
+    """The ML_ rules the check emits: none when the text is too short to judge, else
+    `buckets_for`."""
+    if words is not None and words < min_words(rules):
+        return []
+    return buckets_for(probability, rules)
+
+
+def category_score(
+    probability: float,
+    words: int | None,
+    others: float,
+    rules: RuleSet,
+    headroom: float | None = None,
+) -> float:
+    """The classifier category's total as the engine scores it, from p(spam), the words read,
+    the support of the corroborating categories and how far the rest of the score is below
+    the threshold: what `spamscore eval` adds to a classifier-off run's score."""
+    raw = sum(rule.score for rule in bands_for(probability, words, rules))
+    category = rules.categories.get("classifier")
+    if category is None:
+        return raw
+    return category.total(raw, others, headroom)[0]
+
+
 def _title_rule_features(features: list[dict[str, Any]], ctx: Context) -> None:
     """Give each rule finding among the top features its title in every language, filled from
     the finding's own parameters (the section is stored language-neutral)."""
@@ -113,11 +148,15 @@ def classifier_bucket(msg: Message, ctx: Context) -> list[Hit] | None:
         raise Skip("no classifier model installed", code="no_model")
     prediction = model.analyze(msg, offline_finding_ids(ctx.offline_hits, ctx.rules))
     probability = prediction.probability
-    fired = buckets_for(probability, ctx.rules)
+    fired = bands_for(probability, prediction.words, ctx.rules)
     rule = fired[0] if fired else None
     section = prediction.to_section()
     _title_rule_features(section["top_features"], ctx)
     section["bucket"] = rule.id if rule is not None else None
+    needed = min_words(ctx.rules)
+    if prediction.words is not None and prediction.words < needed:
+        # Too little text for any verdict: the probability is shown, no band is scored.
+        section["inconclusive"] = {"reason": "too_little_text", "min_words": needed}
     section["model"] = {
         "created": model.meta.get("created"),
         "feature_version": model.meta.get("feature_version"),
@@ -129,14 +168,11 @@ def classifier_bucket(msg: Message, ctx: Context) -> list[Hit] | None:
     pushing = [
         f for f in prediction.top_features if (f["weight"] > 0) == spammy and f["weight"] != 0
     ][:_EVIDENCE_FEATURES]
-    # The advice asks the author to look at highlighted words; rule findings have their own.
+    # The advice asks the author to look at highlighted words, in the message's own language;
+    # rule findings have their own advice, and an attachment type is not a word to rephrase.
     # A word can push from the subject and the body: name it once.
     words = list(
-        dict.fromkeys(
-            structure_text(f["key"]) if f.get("key") else f["feature"]
-            for f in pushing
-            if f["source"] != "rule"
-        )
+        dict.fromkeys(f["feature"] for f in pushing if f["source"] in ("subject", "body", "link"))
     )
     evidence: list[str | T] = [f"p(spam) = {probability:.3f}"] + [
         T(

@@ -40,7 +40,7 @@ import numpy as np
 
 from scorer.errors import ModelError
 from scorer.message import Message
-from scorer.ml.features import FEATURE_VERSION, Unit, extract, rule_feature_ids
+from scorer.ml.features import FEATURE_VERSION, Unit, extract, rule_feature_ids, word_count
 from scorer.paths import models_dir
 from scorer.settings import Settings
 
@@ -61,7 +61,7 @@ _SLOT_CACHE = 500_000
 def slot(key: str, n_features: int) -> int:
     """The hashed feature slot of a key (the same function at training and prediction):
     MurmurHash3 x86 32-bit, seed 0, unsigned, as scikit-learn's murmurhash3_32(positive=True)
-    (tests/scorer/test_classifier.py checks they agree). mmh3 rather than scikit-learn, so that
+    (tests/scorer/ml/test_classifier.py checks they agree). mmh3 rather than scikit-learn, so that
     scoring a message does not import scikit-learn and SciPy (0.7 s and ~60 MB per process)."""
     return mmh3.hash(key, 0, signed=False) % n_features
 
@@ -129,9 +129,17 @@ class Prediction:
 
     probability: float
     top_features: list[dict[str, Any]] = field(default_factory=list)
+    words: int | None = None
+    """Distinct words and segments the model read (`scorer.ml.features.word_count`)."""
 
     def to_section(self) -> dict[str, Any]:
-        return {"probability": round(self.probability, 6), "top_features": self.top_features}
+        section: dict[str, Any] = {
+            "probability": round(self.probability, 6),
+            "top_features": self.top_features,
+        }
+        if self.words is not None:
+            section["words"] = self.words
+        return section
 
 
 class Model:
@@ -214,7 +222,7 @@ class Model:
             units = units + [Unit(f"r:{r}", r, "rule", ()) for r, _ in rules]
             rule_shares = [self.rule_value * float(self.rule_coef[i]) for _, i in rules]
             shares = np.concatenate((shares, rule_shares))
-        return Prediction(probability, _explain(units, shares, top))
+        return Prediction(probability, _explain(units, shares, top), word_count(units))
 
     def shares(self, vector: Vector) -> np.ndarray:
         """Each unit's exact share of the log-odds: its slots' weights times the value, a slot

@@ -2,8 +2,8 @@
 
 They are plugins of the `spamscore.commands` entry-point group, loaded only when asked for, so
 checking a message never imports training code. Training (scorer.ml.train) and evaluation
-(scorer.ml.evaluate) are libraries: evaluation reads training's recipe, training never reads
-evaluation, and both meet only here.
+(scorer.ml.evaluate, scorer.ml.source_eval) are libraries: evaluation reads training's recipe,
+training never reads evaluation, and the commands are the only face of either.
 """
 
 from __future__ import annotations
@@ -25,6 +25,18 @@ from scorer.ml.features import FEATURE_VERSION
 from scorer.settings import Settings
 
 
+def _add_corpus_paths(parser: argparse.ArgumentParser) -> None:
+    """--ham and --spam, as train and eval both take them."""
+    for label in ("ham", "spam"):
+        parser.add_argument(
+            f"--{label}",
+            action="append",
+            default=[],
+            metavar="PATH",
+            help=f"{label} messages: folder, .tar.gz, or corpus source folder (repeatable)",
+        )
+
+
 def command_line(args: argparse.Namespace) -> str:
     """The train command that reproduces this model (paths as given)."""
     parts = ["spamscore", "train"]
@@ -32,6 +44,8 @@ def command_line(args: argparse.Namespace) -> str:
         parts += ["--ham", path]
     for path in args.spam:
         parts += ["--spam", path]
+    for pattern in args.exclude:
+        parts += ["--exclude", pattern]
     parts += ["--seed", str(args.seed), "--c", f"{args.c:g}"]
     if args.nb_weight:
         parts += ["--nb-weight", f"{args.nb_weight:g}"]
@@ -54,7 +68,9 @@ def run_train(args: argparse.Namespace) -> int:
 
     if not args.ham or not args.spam:
         raise UsageError("train needs at least one --ham and one --spam path")
-    dataset = train.prepare(args.ham, args.spam, n_features=args.n_features, log=say)
+    dataset = train.prepare(
+        args.ham, args.spam, n_features=args.n_features, exclude=args.exclude, log=say
+    )
     counts: dict[str, dict[str, int]] = {}
     for sample in dataset.samples:
         entry = counts.setdefault(sample.source, {"ham": 0, "spam": 0})
@@ -77,6 +93,7 @@ def run_train(args: argparse.Namespace) -> int:
         "deduplication": vars(dataset.dedup) if dataset.dedup else None,
         "sources": train.sources_meta(args.ham, dataset.samples, 0)
         + train.sources_meta(args.spam, dataset.samples, 1),
+        "exclude": list(args.exclude),
     }
     weights = train.sample_weights(dataset.samples, args.weight)
     if weights is not None:
@@ -101,22 +118,18 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_corpus_paths(parser: argparse.ArgumentParser) -> None:
-    """--ham and --spam, as train and eval both take them."""
-    for label in ("ham", "spam"):
-        parser.add_argument(
-            f"--{label}",
-            action="append",
-            default=[],
-            metavar="PATH",
-            help=f"{label} messages: folder, .tar.gz, or corpus source folder (repeatable)",
-        )
-
-
 def register_train(sub: Any) -> None:
     """Add `spamscore train` (entry point of the `spamscore.commands` group)."""
     parser = sub.add_parser("train", help="train the classifier from labelled corpora")
     _add_corpus_paths(parser)
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out messages whose source/member matches (repeatable), e.g. "
+        "'legit-templates/mailchimp_*'",
+    )
     parser.add_argument(
         "--out",
         metavar="DIR",
@@ -194,6 +207,7 @@ def _cv_recipe(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         "c": train.DEFAULT_C,
         "seed": 0,
         "weights": [],
+        "exclude": [],
         "n_features": DEFAULT_N_FEATURES,
         "nb_weight": 0.0,
         "calibrate": 0,
@@ -208,11 +222,24 @@ def _cv_recipe(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         recipe["seed"] = args.seed
     if args.weight:
         recipe["weights"] = list(args.weight)
+    if args.exclude:
+        recipe["exclude"] = list(args.exclude)
     if args.nb_weight is not None:
         recipe["nb_weight"] = args.nb_weight
     if args.calibrate is not None:
         recipe["calibrate"] = args.calibrate
     return recipe
+
+
+def _recipe_text(recipe: dict[str, Any]) -> str:
+    return (
+        " ".join([f"--ham {p}" for p in recipe["ham"]] + [f"--spam {p}" for p in recipe["spam"]])
+        + "".join(f" --exclude {p}" for p in recipe["exclude"])
+        + f" --c {recipe['c']:g} --seed {recipe['seed']}"
+        + (f" --nb-weight {recipe['nb_weight']:g}" if recipe["nb_weight"] else "")
+        + (f" --calibrate {recipe['calibrate']}" if recipe["calibrate"] else "")
+        + "".join(f" --weight {w}" for w in recipe["weights"])
+    )
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -223,22 +250,35 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.threshold is not None:
         settings = settings.replace(threshold=args.threshold)
     settings = settings.replace(offline=True)
+    if args.per_source:
+        from scorer.ml import source_eval
+
+        recipe = _cv_recipe(args, settings)
+        say("per-source evaluation of: " + _recipe_text(recipe))
+        root = Path(args.corpus or "../shared/corpus")
+        if not root.is_dir():
+            raise UsageError(f"no corpus folder {root} (give --corpus DIR)")
+        rows, table = source_eval.run(
+            recipe,
+            root,
+            folds=args.cv or 5,
+            settings=settings,
+            scores_out=args.scores_out,
+            use_cache=not args.no_cache,
+            loso_seeds=args.loso_seeds,
+            rescore=args.rescore,
+            log=say,
+        )
+        print(json.dumps({"recipe": recipe, "sources": rows}, indent=2) if args.json else table)
+        return 0
     if args.cv:
         recipe = _cv_recipe(args, settings)
-        say(
-            "cross-validating: "
-            + " ".join(
-                [f"--ham {p}" for p in recipe["ham"]] + [f"--spam {p}" for p in recipe["spam"]]
-            )
-            + f" --c {recipe['c']:g} --seed {recipe['seed']}"
-            + (f" --nb-weight {recipe['nb_weight']:g}" if recipe["nb_weight"] else "")
-            + (f" --calibrate {recipe['calibrate']}" if recipe["calibrate"] else "")
-            + "".join(f" --weight {w}" for w in recipe["weights"])
-        )
+        say("cross-validating: " + _recipe_text(recipe))
         dataset = train.prepare(
             recipe["ham"],
             recipe["spam"],
             n_features=recipe["n_features"],
+            exclude=recipe["exclude"],
             settings=settings,
             log=say,
         )
@@ -317,6 +357,42 @@ def register_eval(sub: Any) -> None:
         default=None,
         metavar="K",
         help="inner calibration folds for the CV fold models (default: the recipe's)",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="training messages to leave out, as in `train` (default: the recipe's)",
+    )
+    parser.add_argument(
+        "--per-source",
+        action="store_true",
+        help="per-source table: every source of --corpus (and every seed set) scored by a model "
+        "trained without it (leave-one-source-out) and by grouped CV within the training data "
+        "(--cv K folds, default 5); the training recipe is the model's own unless --ham/--spam",
+    )
+    parser.add_argument(
+        "--corpus",
+        metavar="DIR",
+        default=None,
+        help="corpus folder whose sources --per-source measures (default ../shared/corpus)",
+    )
+    parser.add_argument(
+        "--loso-seeds",
+        action="store_true",
+        help="with --per-source, also leave out each seed set in turn (default: CV only)",
+    )
+    parser.add_argument(
+        "--rescore",
+        metavar="FILE",
+        help="with --per-source, take the probabilities from an earlier --scores-out file "
+        "instead of refitting (valid when only rules/classifier.yaml changed)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not read or write the evidence cache (scorer/ml/evidence.py)",
     )
     parser.add_argument("--threshold", type=float, help="pipeline spam threshold (default 5.0)")
     parser.add_argument(

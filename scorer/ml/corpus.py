@@ -10,20 +10,37 @@ works too. Every message is normalised the same way before anything learns from 
   Received chains, X-Spam-*/X-Microsoft-Antispam*/Authentication-Results and every other transit
   or verdict-bearing header, and the List-*/Precedence headers that list servers add, are dropped.
 
-Near-duplicates (one spam campaign, one list thread) share a group, so cross-validation never
-puts copies of the same text on both sides of a split.
+Mailing-list delivery leaves artefacts inside the message too: a Mailman 3 footer ("X mailing
+list -- ... To unsubscribe send an email to ...") appended to the text or as its own part, and a
+verdict tag such as `[spam]` in front of the subject. Neither was written by the author, so both
+are removed (`strip_list_artifacts`).
+
+A source's MANIFEST.tsv may say more about its members: a `note` that marks a file as hand-made
+(not received mail: dropped with `drop_hand_made`), and a `source` column naming the upstream
+repository, in which case each repository (the first path component of the member) is its own
+evaluation unit (`Sample.unit`).
+
+Near-duplicates (one spam campaign, one list thread, one sender) share a group, so
+cross-validation never puts copies of the same text on both sides of a split.
 """
 
 from __future__ import annotations
 
+import csv
+import email
+import email.header
+import email.message
+import email.policy
+import fnmatch
 import hashlib
 import os
 import re
 import tarfile
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -60,6 +77,17 @@ AUTHOR_HEADERS = frozenset(
 In-Reply-To, References and Thread-Index are written by the author's mail client when replying:
 without them every genuine reply in the list ham would look like a fake `Re:` (SUBJ_FAKE_REPLY)."""
 
+TRANSIT_HEADER = re.compile(
+    rb"(?:received|x-received|received-spf|return-path|delivered-to|x-original-to|envelope-to"
+    rb"|authentication-results|arc-[a-z-]+|x-spam[a-z-]*|x-microsoft-antispam[a-z-]*"
+    rb"|x-ms-[a-z0-9-]+|x-forefront-[a-z-]+|x-virus-[a-z-]+|x-greylist|dkim-filter"
+    rb"|x-foff-[a-z-]+|x-originating-ip|x-google-smtp-source|x-gm-message-state"
+    rb"|x-rspamd-[a-z-]+|x-proofpoint-[a-z-]+|x-mimecast-[a-z-]+|x-barracuda-[a-z-]+)",
+    re.IGNORECASE,
+)
+"""Headers the wire and the receiving filters add (transit and verdicts): what a draft lacks.
+`strip_transit_headers` removes them; the score must not change when it does
+(tests/scorer/test_transit_headers.py)."""
 _MBOX_FROM = re.compile(rb"\AFrom [^\n]*\n")
 _HEADER_NAME = re.compile(rb"^([!-9;-~]+)[ \t]*:")
 _SKELETON_DROP = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[\d_]+|[^\w\s]+")
@@ -68,6 +96,22 @@ _SPACES = re.compile(r"\s+")
 
 class CorpusError(SpamscoreError):
     """A corpus path that cannot be read, or holds no messages."""
+
+
+@dataclass(frozen=True)
+class MessageKeys:
+    """What de-duplication and grouping compare, computed once per message (and cacheable)."""
+
+    subject: str
+    """Normalised subject (no prefixes, tags, digits or punctuation; lower case)."""
+    body: str
+    """sha1 of the body skeleton ("" when the body has no words)."""
+    body_simhash: int
+    text: str
+    """sha1 of subject + body skeleton: equal for exact duplicates."""
+    text_simhash: int
+    sender: str
+    """Registrable domain of the From address, "" for freemail, placeholders and none."""
 
 
 @dataclass
@@ -80,7 +124,27 @@ class Sample:
     raw: bytes
     group: str = ""
     """Near-duplicate group key (set by `assign_groups`)."""
+    unit: str = ""
+    """Evaluation unit: the source, or `source/repo` for a source whose MANIFEST names
+    upstream repositories (each template repo of legit-templates is its own unit)."""
+    note: str = ""
+    """The MANIFEST's note on this member, if any."""
     _msg: Message | None = field(default=None, repr=False)
+    _keys: MessageKeys | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.unit:
+            self.unit = self.source
+
+    @property
+    def member(self) -> str:
+        """The path inside its archive or folder (no archive name)."""
+        return self.name.split(":", 1)[1] if ":" in self.name else self.name
+
+    @property
+    def origin(self) -> str:
+        """`source/member`: what --exclude and --weight patterns match."""
+        return f"{self.source}/{self.member}"
 
     @property
     def message(self) -> Message:
@@ -89,11 +153,24 @@ class Sample:
             self._msg = parse(self.raw)
         return self._msg
 
+    @property
+    def keys(self) -> MessageKeys:
+        if self._keys is None:
+            self._keys = message_keys(self.message)
+        return self._keys
+
+    def release(self) -> None:
+        """Forget the parsed message (its keys stay): corpora of thousands of parsed
+        messages would hold gigabytes."""
+        self._msg = None
+
 
 def normalise(raw: bytes) -> bytes:
-    """LF line endings, no mbox `From ` line, only author headers (see AUTHOR_HEADERS)."""
+    """LF line endings, no mbox `From ` line, no list artefacts, only author headers (see
+    AUTHOR_HEADERS)."""
     data = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     data = _MBOX_FROM.sub(b"", data, count=1)
+    data = strip_list_artifacts(data)
     head, sep, body = data.partition(b"\n\n")
     if not sep:
         head, body = data, b""
@@ -109,6 +186,107 @@ def normalise(raw: bytes) -> bytes:
         if keep:
             kept.append(line)
     return b"\n".join(kept) + b"\n\n" + body
+
+
+# Mailman 3 appends "____ / <List> mailing list -- <address> / To unsubscribe send an email to
+# <address>" to the text part, or as a part of its own when the message is multipart.
+_MAILMAN3_FOOTER = re.compile(
+    r"\n*_{20,}\n[^\n]* mailing list -- [^\n]+\nTo unsubscribe send an email to [^\n]+\s*\Z"
+)
+# A verdict tag a filter on the way put in front of the subject ("[spam] ...", "***SPAM***").
+_VERDICT_TAG = re.compile(r"^\s*(?:\[\s*spam\s*\]|\*{2,3}\s*spam\s*\*{2,3}|\{spam\??\})\s*", re.I)
+_LIST_HEADER = re.compile(rb"^(?:list-id|list-unsubscribe|x-mailman-version)\s*:", re.I | re.M)
+
+
+def strip_list_artifacts(data: bytes) -> bytes:
+    """`data` (LF line endings) without a list server's footer and a filter's subject tag.
+
+    Only mail that came through a list (List-Id or Mailman headers) is rewritten, and only
+    when the footer or tag is there; everything else is returned unchanged, byte for byte.
+    """
+    head = data.partition(b"\n\n")[0]
+    if not _LIST_HEADER.search(head):
+        return data
+    msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    changed = False
+    subject = msg.get("Subject")
+    if subject is not None:
+        decoded = _decode_header(str(subject))
+        untagged = _VERDICT_TAG.sub("", decoded, count=1)
+        if untagged != decoded:
+            del msg["Subject"]
+            msg["Subject"] = email.header.Header(untagged, "utf-8").encode()
+            changed = True
+    for part in list(msg.walk()):
+        if part.is_multipart() or part.get_content_type() != "text/plain":
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        charset = part.get_content_charset() or "us-ascii"
+        try:
+            text = payload.decode(charset, "replace").replace("\r\n", "\n")
+        except LookupError:
+            continue
+        stripped = _MAILMAN3_FOOTER.sub("", text)
+        if stripped == text:
+            continue
+        changed = True
+        parent = _parent_of(msg, part)
+        if not stripped.strip() and parent is not None:
+            parent.get_payload().remove(part)
+            continue
+        del part["Content-Transfer-Encoding"]
+        part.set_payload(stripped + "\n", "utf-8")
+    if not changed:
+        return data
+    out = msg.as_bytes(policy=email.policy.compat32.clone(linesep="\n"))
+    return out.replace(b"\r\n", b"\n")
+
+
+def _decode_header(value: str) -> str:
+    """An encoded-word header value as text; undecodable bytes become U+FFFD."""
+    parts = []
+    try:
+        chunks = email.header.decode_header(value)
+    except (ValueError, LookupError):
+        return value
+    for chunk, charset in chunks:
+        if isinstance(chunk, str):
+            parts.append(chunk)
+            continue
+        try:
+            parts.append(chunk.decode(charset or "ascii", "replace"))
+        except LookupError:
+            parts.append(chunk.decode("latin-1"))
+    return "".join(parts)
+
+
+def _parent_of(root: email.message.Message, child: email.message.Message) -> Any:
+    for part in root.walk():
+        if part.is_multipart() and any(p is child for p in part.get_payload()):
+            return part
+    return None
+
+
+def strip_transit_headers(raw: bytes) -> bytes:
+    """`raw` without its transit and verdict headers (TRANSIT_HEADER), the rest unchanged."""
+    newline = b"\r\n" if b"\r\n" in raw[:4096] else b"\n"
+    head, sep, body = raw.partition(newline + newline)
+    if not sep:
+        return raw
+    kept: list[bytes] = []
+    keep = True
+    for line in head.split(newline):
+        if line[:1] in (b" ", b"\t"):
+            if keep:
+                kept.append(line)
+            continue
+        match = _HEADER_NAME.match(line)
+        keep = not (match and TRANSIT_HEADER.fullmatch(match.group(1)))
+        if keep:
+            kept.append(line)
+    return newline.join(kept) + sep + body
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -149,12 +327,33 @@ def _is_archive(path: Path) -> bool:
     return path.name.endswith((".tar.gz", ".tgz", ".tar"))
 
 
-def read_messages(path: str | os.PathLike[str], label: int) -> list[Sample]:
-    """Messages under `path` (a folder, a .tar.gz, or a source folder with ham/spam archives)."""
+HAND_MADE = re.compile(r"hand-?made", re.I)
+"""A MANIFEST note matching this marks a file that is not received mail."""
+
+
+def read_manifest(root: Path) -> tuple[dict[str, str], bool]:
+    """(member path -> note, whether the MANIFEST names upstream repositories) of a source
+    folder; empty when it has no MANIFEST.tsv."""
+    path = root / "MANIFEST.tsv"
+    if not root.is_dir() or not path.is_file():
+        return {}, False
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    notes = {row["path"]: (row.get("note") or "").strip() for row in rows if row.get("path")}
+    return notes, bool(rows) and "source" in rows[0]
+
+
+def read_messages(
+    path: str | os.PathLike[str], label: int, *, drop_hand_made: bool = True
+) -> list[Sample]:
+    """Messages under `path` (a folder, a .tar.gz, or a source folder with ham/spam archives).
+
+    Members the MANIFEST notes as hand-made are left out unless `drop_hand_made` is False."""
     root = Path(path)
     if not root.exists():
         raise CorpusError(f"no such corpus path: {root}")
     source = root.name if root.is_dir() else root.parent.name or root.name
+    notes, by_repo = read_manifest(root)
     if root.is_dir():
         archive = root / ("spam.tar.gz" if label else "ham.tar.gz")
         other = root / ("ham.tar.gz" if label else "spam.tar.gz")
@@ -168,20 +367,41 @@ def read_messages(path: str | os.PathLike[str], label: int) -> list[Sample]:
         items = _read_tar(root)
     else:
         items = [(root.name, root.read_bytes())]
-    samples = [Sample(source, name, label, normalise(raw)) for name, raw in items]
+    samples = []
+    for name, raw in items:
+        member = name.split(":", 1)[1] if ":" in name else name
+        note = notes.get(member, "")
+        if drop_hand_made and HAND_MADE.search(note):
+            continue
+        unit = f"{source}/{member.split('/')[0]}" if by_repo and "/" in member else source
+        samples.append(Sample(source, name, label, normalise(raw), unit=unit, note=note))
     if not samples:
         raise CorpusError(f"no messages found in {root}")
     return samples
 
 
-def load(ham: Iterable[str], spam: Iterable[str]) -> list[Sample]:
-    """Every message of the ham and spam paths, in a stable order."""
+def load(
+    ham: Iterable[str],
+    spam: Iterable[str],
+    *,
+    exclude: Sequence[str] = (),
+    drop_hand_made: bool = True,
+) -> list[Sample]:
+    """Every message of the ham and spam paths, in a stable order, minus those whose
+    `source/member` matches an `exclude` glob."""
     samples: list[Sample] = []
     for path in ham:
-        samples.extend(read_messages(path, 0))
+        samples.extend(read_messages(path, 0, drop_hand_made=drop_hand_made))
     for path in spam:
-        samples.extend(read_messages(path, 1))
-    return samples
+        samples.extend(read_messages(path, 1, drop_hand_made=drop_hand_made))
+    return excluding(samples, exclude)
+
+
+def excluding(samples: list[Sample], patterns: Sequence[str]) -> list[Sample]:
+    """`samples` without those whose `origin` (source/member) matches one of the globs."""
+    if not patterns:
+        return samples
+    return [s for s in samples if not any(fnmatch.fnmatchcase(s.origin, p) for p in patterns)]
 
 
 # --- duplicates and groups ---------------------------------------------------------------------
@@ -208,6 +428,45 @@ def _simhash(words: list[str]) -> int:
     bits = np.unpackbits(np.frombuffer(digest, dtype=np.uint8).reshape(len(shingles), 8), axis=1)
     votes = bits.sum(axis=0, dtype=np.int64) * 2 > len(shingles)
     return int.from_bytes(np.packbits(votes).tobytes(), "big")
+
+
+# Senders that say nothing about who wrote a message: freemail, the reserved example domains
+# and the corpora's anonymised placeholders.
+_SHARED_SENDERS = frozenset(
+    {"example.com", "example.org", "example.net", "baddomain.com", "taint.org", "pot"}
+)
+
+
+def _sender_domain(msg: Message) -> str:
+    from scorer.rules import load_rules
+    from scorer.urls import registrable_domain
+
+    domain = (msg.from_domain or "").lower().strip(".")
+    if not domain or "." not in domain:
+        return ""
+    org = registrable_domain(domain) or domain
+    if org in _SHARED_SENDERS or org in load_rules().lists.domains["freemail"]:
+        return ""
+    return org
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def message_keys(msg: Message) -> MessageKeys:
+    """The de-duplication and grouping keys of one parsed message."""
+    subject = _norm_subject(msg)
+    skeleton = _skeleton(msg)
+    text = subject + "\n" + skeleton
+    return MessageKeys(
+        subject=subject,
+        body=_sha1(skeleton) if skeleton else "",
+        body_simhash=_simhash(skeleton.split()),
+        text=_sha1(text),
+        text_simhash=_simhash(text.split()),
+        sender=_sender_domain(msg),
+    )
 
 
 class _UnionFind:
@@ -261,25 +520,25 @@ def deduplicate(samples: list[Sample]) -> tuple[list[Sample], Dedup]:
     from both sides: its label is noise.
     """
     stats = Dedup()
-    skeletons = [_norm_subject(s.message) + "\n" + _skeleton(s.message) for s in samples]
+    keys = [s.keys for s in samples]
     first: dict[str, int] = {}
     keep: list[int] = []
     labels_of: dict[str, set[int]] = {}
-    for index, skeleton in enumerate(skeletons):
-        labels_of.setdefault(skeleton, set()).add(samples[index].label)
-        if skeleton in first:
+    for index, key in enumerate(keys):
+        labels_of.setdefault(key.text, set()).add(samples[index].label)
+        if key.text in first:
             stats.exact += 1
             continue
-        first[skeleton] = index
+        first[key.text] = index
         keep.append(index)
     keep_set = set()
     for index in keep:
-        if len(labels_of[skeletons[index]]) > 1:
+        if len(labels_of[keys[index].text]) > 1:
             stats.conflicting += 1
             continue
         keep_set.add(index)
     ordered = sorted(keep_set)
-    hashes = [_simhash(skeletons[i].split()) for i in ordered]
+    hashes = [keys[i].text_simhash for i in ordered]
     drop: set[int] = set()
     for a, b in _near_pairs(hashes):
         if ordered[a] in drop or ordered[b] in drop:
@@ -292,23 +551,25 @@ def deduplicate(samples: list[Sample]) -> tuple[list[Sample], Dedup]:
 
 
 def assign_groups(samples: list[Sample]) -> None:
-    """Give near-duplicate campaigns one group: same normalised subject, or body skeleton hash,
-    or SimHash within NEAR_BITS bits. Sets `Sample.group`."""
+    """Give near-duplicate campaigns and senders one group: the same normalised subject, body
+    skeleton, sender domain (freemail and placeholders aside), or a SimHash within NEAR_BITS
+    bits. Sets `Sample.group`."""
     finder = _UnionFind(len(samples))
     by_key: dict[str, int] = {}
     hashes = []
     for index, sample in enumerate(samples):
-        subject = _norm_subject(sample.message)
-        skeleton = _skeleton(sample.message)
-        keys = [f"b:{hashlib.sha1(skeleton.encode()).hexdigest()}"] if skeleton else []
-        if len(subject) >= 4:
-            keys.append(f"s:{subject}")
-        for key in keys:
-            if key in by_key:
-                finder.union(by_key[key], index)
+        key = sample.keys
+        found = [f"b:{key.body}"] if key.body else []
+        if len(key.subject) >= 4:
+            found.append(f"s:{key.subject}")
+        if key.sender:
+            found.append(f"d:{key.sender}")
+        for item in found:
+            if item in by_key:
+                finder.union(by_key[item], index)
             else:
-                by_key[key] = index
-        hashes.append(_simhash(skeleton.split()))
+                by_key[item] = index
+        hashes.append(key.body_simhash)
     for a, b in _near_pairs(hashes):
         finder.union(a, b)
     for index, sample in enumerate(samples):

@@ -16,6 +16,7 @@ makes, without re-analysing every message five times.
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
 import time
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from scorer.ml import corpus
-from scorer.ml.classifier import Model, default_model_dir
+from scorer.ml.classifier import META_FILE, Model, default_model_dir
 from scorer.rules import RuleSet, load_rules
 from scorer.settings import Settings
 
@@ -74,20 +75,44 @@ def confusion(labels: Sequence[int] | np.ndarray, flagged: Sequence[bool] | np.n
     }
 
 
-def bucket_scores(probabilities: np.ndarray, rules: RuleSet) -> np.ndarray:
-    """The classifier category's total for each probability, as the engine would score it."""
-    from scorer.checks.classifier import buckets_for
+def bucket_scores(
+    probabilities: np.ndarray,
+    rules: RuleSet,
+    words: Sequence[int | None] | None = None,
+    others: Sequence[float] | None = None,
+    rules_scores: Sequence[float] | None = None,
+    threshold: float = 5.0,
+) -> np.ndarray:
+    """The classifier category's total for each probability, as the engine would score it
+    (`scorer.checks.classifier.category_score`): `words` are the words the model read (None:
+    enough), `others` the corroborating categories' support (None: corroborated), and
+    `rules_scores` the classifier-off scores (the rest of the score, for the threshold)."""
+    from scorer.checks.classifier import category_score
 
-    category = rules.categories.get("classifier")
     scores = np.zeros(len(probabilities))
     for index, probability in enumerate(probabilities.tolist()):
-        total = sum(rule.score for rule in buckets_for(probability, rules))
-        if category is not None and category.cap is not None:
-            total = min(total, category.cap)
-        if category is not None and category.floor is not None:
-            total = max(total, category.floor)
-        scores[index] = total
+        scores[index] = category_score(
+            probability,
+            None if words is None else words[index],
+            float("inf") if others is None else others[index],
+            rules,
+            None if rules_scores is None else threshold - rules_scores[index],
+        )
     return scores
+
+
+def corroboration(
+    evidence: Sequence[Any], category: str = "classifier", rules: RuleSet | None = None
+) -> np.ndarray:
+    """What corroborates `category` in each message's classifier-off run: the positive totals
+    of the categories its `corroboration.from` names (`scorer.rules.Corroboration.support`);
+    infinite when the category needs no corroboration."""
+    rules = rules or load_rules()
+    found = rules.categories.get(category)
+    if found is None or found.corroboration is None:
+        return np.full(len(evidence), np.inf)
+    support = found.corroboration.support
+    return np.asarray([support(dict(e.categories), category) for e in evidence])
 
 
 def threshold_table(labels: np.ndarray, probabilities: np.ndarray, rules: RuleSet) -> list[dict]:
@@ -183,7 +208,15 @@ def cross_validate(
         base = dataset.rules_scores
         if base is None:
             base, _rate = rules_scores(dataset.samples, settings, log)
-        total = base + bucket_scores(probabilities, rules)
+        evidence = getattr(dataset, "evidence", None) or None
+        total = base + bucket_scores(
+            probabilities,
+            rules,
+            None if evidence is None else [e.words for e in evidence],
+            None if evidence is None else corroboration(evidence),
+            base,
+            settings.threshold,
+        )
         result["pipeline"] = {
             "threshold": settings.threshold,
             **confusion(labels, total >= settings.threshold),
@@ -314,10 +347,18 @@ def format_eval(result: dict[str, Any]) -> str:
 def model_recipe(model_dir: Path | None, settings: Settings) -> dict[str, Any]:
     """How a saved model was trained, from its metadata: data paths, C, seed, sample weights,
     slots, Naive Bayes share and calibration folds (the keys `_cv_recipe` fills)."""
-    from scorer.ml.classifier import DEFAULT_N_FEATURES
+    from scorer.ml.classifier import DEFAULT_N_FEATURES, DEFAULT_RULE_VALUE
     from scorer.ml.train import DEFAULT_C
 
-    meta = Model.load(model_dir or default_model_dir(settings)).meta
+    # The recipe only: read the metadata without loading the weights, so that a model made
+    # for another feature version can still be re-made from its own recipe.
+    meta_path = Path(model_dir or default_model_dir(settings)) / META_FILE
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        from scorer.errors import ModelError
+
+        raise ModelError(f"{meta_path}: cannot read the model's recipe: {exc}") from None
     sources = meta.get("sources") or []
     return {
         "ham": [s["path"] for s in sources if s.get("label") == "ham"],
@@ -325,7 +366,9 @@ def model_recipe(model_dir: Path | None, settings: Settings) -> dict[str, Any]:
         "c": float(meta.get("C", DEFAULT_C)),
         "seed": int(meta.get("seed", 0)),
         "weights": list(meta.get("weights") or []),
+        "exclude": list(meta.get("exclude") or []),
         "n_features": int(meta.get("n_features", DEFAULT_N_FEATURES)),
+        "rule_value": float(meta.get("rule_value", DEFAULT_RULE_VALUE)),
         "nb_weight": float(meta.get("nb_weight", 0.0)),
         "calibrate": int(meta.get("calibrate", 0)),
     }

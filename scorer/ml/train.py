@@ -5,8 +5,8 @@
 
 Each PATH is a folder of raw messages, a .tar.gz of them, or a source folder of shared/corpus/
 (its ham.tar.gz / spam.tar.gz is picked by the option). Messages are normalised and
-de-duplicated by `scorer.ml.corpus`; tokens come from `scorer.ml.features`; the offline rules
-run once per message (classifier off) and the ids of their findings become rule features
+de-duplicated by `scorer.ml.corpus`; tokens come from `scorer.ml.features`; the offline rules run
+once per message (classifier off) and the ids of their findings become rule features
 (`rule_evidence`); the model is L2-regularised logistic regression (liblinear, seeded) over the
 hashed tokens and the rule features, optionally plus a share of Naive Bayes log-count ratios
 (`--nb-weight`) and Platt-calibrated on inner grouped folds (`--calibrate`): `fit_recipe`.
@@ -33,6 +33,7 @@ from scorer.ml.classifier import (
     unit_slots,
     vectorize,
 )
+from scorer.ml.evidence import Evidence, collect
 from scorer.ml.features import extract, rule_feature_ids
 from scorer.rules import RuleSet, load_rules
 from scorer.settings import Settings
@@ -60,6 +61,8 @@ class Dataset:
     rule_value: float = DEFAULT_RULE_VALUE
     rules_scores: np.ndarray | None = None
     """Each message's whole offline-pipeline score with the classifier off."""
+    evidence: list[Evidence] = field(default_factory=list)
+    """Each message's cached evidence (`scorer.ml.evidence`): words read, findings, categories."""
 
     @property
     def groups(self) -> np.ndarray:
@@ -139,6 +142,23 @@ def featurize(samples: Sequence[corpus.Sample], n_features: int) -> sp.csr_matri
     )
 
 
+def evidence_matrix(
+    evidence: Sequence[Evidence], n_features: int, vocabulary: Sequence[str], rule_value: float
+) -> sp.csr_matrix:
+    """The feature matrix (hashed text slots, then the rule columns) of cached evidence."""
+    import scipy.sparse as sp
+
+    lengths = np.fromiter((len(e.slots) for e in evidence), np.int64, len(evidence))
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    indices = (
+        np.concatenate([e.slots for e in evidence]) if len(evidence) else np.zeros(0, np.int64)
+    )
+    values = np.repeat(1.0 / np.sqrt(np.maximum(lengths, 1)), lengths)
+    text = sp.csr_matrix((values, indices, indptr), shape=(len(evidence), n_features))
+    rules = rule_matrix([e.rule_ids for e in evidence], vocabulary, rule_value)
+    return sp.hstack([text, rules], format="csr")
+
+
 def prepare(
     ham: Sequence[str],
     spam: Sequence[str],
@@ -146,23 +166,26 @@ def prepare(
     n_features: int = DEFAULT_N_FEATURES,
     rule_value: float = DEFAULT_RULE_VALUE,
     dedupe: bool = True,
+    exclude: Sequence[str] = (),
     settings: Settings | None = None,
+    use_cache: bool = True,
     log: Any = None,
 ) -> Dataset:
-    """Load, normalise, de-duplicate, group and featurize the corpora (text and rule findings)."""
-    import scipy.sparse as sp
-
+    """Load, normalise, de-duplicate, group and featurize the corpora (text and rule findings).
+    The per-message work is cached (`scorer.ml.evidence`)."""
     started = time.monotonic()
-    samples = corpus.load(ham, spam)
+    samples = corpus.load(ham, spam, exclude=exclude)
+    found = collect(samples, n_features, settings=settings, use_cache=use_cache, log=log)
+    by_sample = {id(s): e for s, e in zip(samples, found, strict=True)}
     stats = None
     if dedupe:
         samples, stats = corpus.deduplicate(samples)
     corpus.assign_groups(samples)
-    text = featurize(samples, n_features)
+    evidence = [by_sample[id(s)] for s in samples]
     vocabulary = rule_vocabulary(load_rules())
-    scores, ids, _rate = rule_evidence(samples, settings, log)
-    matrix = sp.hstack([text, rule_matrix(ids, vocabulary, rule_value)], format="csr")
+    matrix = evidence_matrix(evidence, n_features, vocabulary, rule_value)
     labels = np.asarray([s.label for s in samples], dtype=np.int64)
+    scores = np.asarray([e.rules_score for e in evidence])
     if log:
         removed = (
             f"; removed {stats.exact} exact and {stats.near} near duplicates, "
@@ -175,7 +198,7 @@ def prepare(
             f"in {len({s.group for s in samples})} groups{removed} "
             f"[{time.monotonic() - started:.1f}s]"
         )
-    return Dataset(samples, matrix, labels, stats, vocabulary, rule_value, scores)
+    return Dataset(samples, matrix, labels, stats, vocabulary, rule_value, scores, evidence)
 
 
 _MAX_RULE_PASSES = 10
@@ -189,6 +212,7 @@ def fit(
     seed: int = DEFAULT_SEED,
     sample_weight: np.ndarray | None = None,
     n_rules: int = 0,
+    dropped: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
     """Weights and intercept of an L2 logistic regression on the feature matrix.
 
@@ -197,7 +221,9 @@ def fit(
     (In the 2002 corpus shorteners, frames and many link domains were commoner in newsletters
     than in spam, and an unconstrained fit learned to reward them, which would let any author
     lower the score by adding a shortener.) A rule whose weight comes out negative is taken out
-    and the model refitted, until none is negative.
+    and the model refitted, until none is negative. `dropped` (a boolean mask over the rule
+    columns, updated in place) starts the loop from rules already known to go: the calibration
+    folds start from the full fit's, which saves most of their refits.
     """
     import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
@@ -205,19 +231,27 @@ def fit(
     if len(set(labels.tolist())) != 2:
         raise corpus.CorpusError("training needs both ham and spam messages")
     n_text = matrix.shape[1] - n_rules
-    dropped = np.zeros(n_rules, dtype=bool)
+    # Only the columns some message has take part (the rest of the 2^20 hashed slots would get
+    # weight 0 anyway): the same solution, found about a quarter faster.
+    used = np.union1d(np.unique(matrix.indices), np.arange(n_text, matrix.shape[1]))
+    compact = matrix[:, used].tocsr()
+    n_compact_text = len(used) - n_rules
+    if dropped is None:
+        dropped = np.zeros(n_rules, dtype=bool)
     for _ in range(_MAX_RULE_PASSES):
-        keep = np.ones(matrix.shape[1])
-        keep[n_text:][dropped] = 0.0
-        design = (matrix @ sp.diags(keep)).tocsr() if dropped.any() else matrix
+        keep = np.ones(compact.shape[1])
+        keep[n_compact_text:][dropped] = 0.0
+        design = (compact @ sp.diags(keep)).tocsr() if dropped.any() else compact
         model = LogisticRegression(C=c, solver="liblinear", random_state=seed, max_iter=1000)
         model.fit(design, labels, sample_weight=sample_weight)
-        coef = model.coef_[0].astype(np.float32)
-        negative = (coef[n_text:] < 0) & ~dropped
+        found = model.coef_[0].astype(np.float32)
+        negative = (found[n_compact_text:] < 0) & ~dropped
         if not negative.any():
             break
         dropped |= negative
-    coef[n_text:][dropped] = 0.0
+    found[n_compact_text:][dropped] = 0.0
+    coef = np.zeros(matrix.shape[1], dtype=np.float32)
+    coef[used] = found
     return coef, float(model.intercept_[0])
 
 
@@ -262,9 +296,16 @@ def _fit_uncalibrated(
     recipe: Recipe,
     sample_weight: np.ndarray | None,
     n_rules: int,
+    dropped: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
     coef, intercept = fit(
-        matrix, labels, c=recipe.c, seed=recipe.seed, sample_weight=sample_weight, n_rules=n_rules
+        matrix,
+        labels,
+        c=recipe.c,
+        seed=recipe.seed,
+        sample_weight=sample_weight,
+        n_rules=n_rules,
+        dropped=dropped,
     )
     coef = coef.astype(np.float64)
     if recipe.nb_weight:
@@ -294,13 +335,14 @@ def fit_recipe(
     probability bands in rules/classifier.yaml mean what their names say. Calibration is
     skipped when a class has fewer groups than K (tiny corpora).
     """
-    coef, intercept = _fit_uncalibrated(matrix, labels, recipe, sample_weight, n_rules)
+    dropped = np.zeros(n_rules, dtype=bool)
+    coef, intercept = _fit_uncalibrated(matrix, labels, recipe, sample_weight, n_rules, dropped)
     folds = recipe.calibrate
     if folds >= 2 and groups is not None:
         groups = np.asarray(groups)
         smallest = min(len(set(groups[labels == label].tolist())) for label in (0, 1))
         if smallest >= folds:
-            scale, offset = _platt(matrix, labels, recipe, groups, sample_weight, n_rules)
+            scale, offset = _platt(matrix, labels, recipe, groups, sample_weight, n_rules, dropped)
             if scale > 0:  # a positive rescaling keeps every weight's sign (rules stay >= 0)
                 coef = coef * scale
                 intercept = intercept * scale + offset
@@ -314,6 +356,7 @@ def _platt(
     groups: np.ndarray,
     sample_weight: np.ndarray | None,
     n_rules: int,
+    dropped: np.ndarray,
 ) -> tuple[float, float]:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedGroupKFold
@@ -329,6 +372,7 @@ def _platt(
             recipe,
             None if sample_weight is None else sample_weight[train],
             n_rules,
+            dropped.copy(),
         )
         logits[test] = matrix[test] @ coef + intercept
     # Nearly unregularised: two parameters, thousands of messages.
@@ -338,8 +382,8 @@ def _platt(
 
 
 def sample_weights(samples: Sequence[corpus.Sample], rules: Sequence[str]) -> np.ndarray | None:
-    """Per-sample weights from `PATTERN=WEIGHT` rules, PATTERN a glob over `source/name`
-    (the last matching rule wins); None when no rule is given."""
+    """Per-sample weights from `PATTERN=WEIGHT` rules, PATTERN a glob over `source/member`
+    (`Sample.origin`; the last matching rule wins); None when no rule is given."""
     if not rules:
         return None
     parsed = []
@@ -356,7 +400,7 @@ def sample_weights(samples: Sequence[corpus.Sample], rules: Sequence[str]) -> np
         parsed.append((pattern, weight))
     weights = np.ones(len(samples))
     for index, sample in enumerate(samples):
-        where = f"{sample.source}/{sample.name}"
+        where = sample.origin
         for pattern, weight in parsed:
             if fnmatch.fnmatchcase(where, pattern):
                 weights[index] = weight

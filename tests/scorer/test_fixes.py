@@ -22,19 +22,41 @@ FIXTURES = sorted(
 
 def rescore(report: Report, without: set[str], rules: RuleSet) -> float:
     """The report's score without the findings `without`: per-category sums, then each
-    category's cap and floor, as the rule files declare them."""
+    category's cap and floor, as the rule files declare them; a category that needs
+    corroboration (the classifier) and lacks it adds at most its corroboration cap, and never
+    enough to reach the threshold on its own."""
     sums: dict[str, float] = {}
     for finding in report.findings:
         if finding.id not in without:
             sums[finding.category] = sums.get(finding.category, 0.0) + finding.score
-    total = 0.0
-    for name, value in sums.items():
+
+    def bounded(name: str, value: float, cap: float | None) -> float:
         category = rules.categories[name]
         if category.cap is not None:
-            value = min(value, category.cap)
+            cap = category.cap if cap is None else min(cap, category.cap)
+        if cap is not None:
+            value = min(value, cap)
         if category.floor is not None:
             value = max(value, category.floor)
-        total += round(value, 2)
+        return round(value, 2)
+
+    plain = {name: bounded(name, value, None) for name, value in sums.items()}
+    total = 0.0
+    for name, value in sums.items():
+        needs = rules.categories[name].corroboration
+        if needs is None:
+            total += plain[name]
+            continue
+        support = sum(
+            max(0.0, v)
+            for other, v in plain.items()
+            if other != name and (not needs.sources or other in needs.sources)
+        )
+        rest = sum(v for other, v in plain.items() if other != name)
+        cap = None
+        if support < needs.needs:
+            cap = min(needs.cap, max(0.0, round(report.threshold - rest - 0.01, 2)))
+        total += bounded(name, value, cap)
     return round(total, 2)
 
 

@@ -69,6 +69,15 @@ def _workers_alive(serve: ServeProcess) -> set[int]:
     return {int(pid) for pid in children.split()}
 
 
+def _all_workers_up(serve: ServeProcess, count: int = 2) -> set[int]:
+    """The workers once all `count` have forked (healthz answers as soon as the first one is
+    up; under load the second may come a moment later and would look like a replacement)."""
+    deadline = time.monotonic() + 20
+    while len(alive := _workers_alive(serve)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return alive
+
+
 @pytest.fixture
 def serve_on(tmp_path):
     started = []
@@ -97,7 +106,7 @@ def test_a_full_disk_is_a_503_then_the_service_recovers_by_itself(serve_on, tmp_
     with tmpfs(tmp_path / "disk", "48m") as disk:
         serve = serve_on(disk / "data")
         assert _request(serve.base, "/api/v1/check", RAW)[0] == 200
-        workers = _workers_alive(serve)
+        workers = _all_workers_up(serve)
         filler = disk / "filler"
         with filler.open("wb") as handle, contextlib.suppress(OSError):
             while True:
@@ -130,7 +139,7 @@ def test_a_store_made_read_only_under_the_service_is_a_503_and_recovers(serve_on
         serve = serve_on(data)
         status, before = _request(serve.base, "/api/v1/check", RAW)
         assert status == 200
-        workers = _workers_alive(serve)
+        workers = _all_workers_up(serve)
         with read_only(data):
             for _ in range(3):
                 status, body = _request(serve.base, "/api/v1/check", RAW)

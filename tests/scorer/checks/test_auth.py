@@ -212,4 +212,6 @@ def test_dkim_none_scores_only_where_a_signature_was_due(network_engine):
     assert none_score() == 0  # a draft: the ESP signs when it sends
     assert none_score(delivery={"dkim_selector": "nokey"}) == due
     assert none_score(delivery={"dkim_selector": "s2048"}) is None
-    assert none_score(headers={"Received": "from a by b; Thu, 15 Jan 2026 09:30:00 +0000"}) == due
+    assert none_score(delivery={"sender_ip": "203.0.113.5"}) == due  # it came over SMTP
+    # Received lines are transit headers: they do not make a draft a sent message.
+    assert none_score(headers={"Received": "from a by b; Thu, 15 Jan 2026 09:30:00 +0000"}) == 0

@@ -148,3 +148,99 @@ def test_advice_names_a_word_once_even_when_subject_and_body_both_push(offline_e
     assert sources == {"subject", "body"}  # the case this test is about
     words = finding.params["features"].split(", ")
     assert "money" in words and len(words) == len(set(words))
+
+
+class _Fixed:
+    """A stand-in model with a fixed probability and word count (the check's logic alone)."""
+
+    def __init__(self, probability: float, words: int) -> None:
+        self.meta: dict = {}
+        self.probability = probability
+        self.words = words
+
+    def analyze(self, msg, rule_ids=()):
+        from scorer.ml.classifier import Prediction
+
+        return Prediction(self.probability, [], self.words)
+
+
+def test_too_little_text_gives_no_verdict_either_way():
+    from scorer.checks.classifier import min_words
+
+    rules = load_rules()
+    needed = min_words(rules)
+    assert needed >= 5
+    raw = b"From: a@b.test\nSubject: Hi\n\nHi\n"
+    for probability in (0.999, 0.01):
+        engine = Engine(Settings(offline=True), classifier=_Fixed(probability, needed - 1))
+        report = engine.analyze(raw)
+        assert not [f for f in report.findings if f.category == "classifier"]
+        assert report.classifier["inconclusive"] == {
+            "reason": "too_little_text",
+            "min_words": needed,
+        }
+        assert report.classifier["probability"] == pytest.approx(probability)
+    enough = Engine(Settings(offline=True), classifier=_Fixed(0.999, needed)).analyze(raw)
+    assert enough.get("ML_SPAM_90_100") is not None
+    assert "inconclusive" not in enough.classifier
+
+
+def test_the_classifier_alone_cannot_reach_the_threshold():
+    """Without `needs` points from other categories the classifier adds at most the
+    corroboration cap, which keeps a message with nothing else wrong under 5.0."""
+    rules = load_rules()
+    category = rules.categories["classifier"]
+    corroboration = category.corroboration
+    assert corroboration is not None and corroboration.cap < 5.0
+    from scorer.compose import compose_message
+
+    clean = compose_message(
+        from_="Mara Lind <mara@harbourline.com>",
+        subject="Minutes from Tuesday",
+        text="The budget review moves to Thursday; the draft is on the shared drive.\n",
+    )
+    engine = Engine(Settings(offline=True), classifier=_Fixed(0.999, 200))
+    report = engine.analyze(clean)
+    others = corroboration.support(report.categories, "classifier")
+    assert others < corroboration.needs  # the case this test is about
+    assert report.categories["classifier"] == corroboration.cap
+    assert report.capped["classifier"]["uncorroborated"] == round(others, 2)
+    assert report.score < 5.0 and not report.is_spam
+    # A message whose rules already add `needs` points: the full category counts.
+    spammy = (MESSAGES / "body_spam_phrases.eml").read_bytes()
+    corroborated = engine.analyze(spammy)
+    others = corroboration.support(corroborated.categories, "classifier")
+    assert others >= corroboration.needs
+    assert corroborated.categories["classifier"] == category.cap
+    assert "classifier" not in corroborated.capped
+
+
+def test_bulk_sender_obligations_do_not_corroborate_the_classifier():
+    """A missing unsubscribe header or 特定電子メール法 display says the mail breaks a bulk
+    sender's duty, not that its text is spam: those findings never let the classifier alone
+    reach the threshold."""
+    corroboration = load_rules().categories["classifier"].corroboration
+    assert corroboration.sources and "compliance" not in corroboration.sources
+    assert {"content", "links", "headers"} <= set(corroboration.sources)
+    assert corroboration.support({"compliance": 3.0, "classifier": 5.0}, "classifier") == 0
+    assert corroboration.support({"content": 1.5, "links": -1.0}, "classifier") == 1.5
+
+
+def test_category_total_is_the_one_decider():
+    from scorer.rules import Category, Corroboration
+
+    category = Category("c", 5.0, -1.5, {}, (), Corroboration(needs=1.0, cap=4.0))
+    assert category.total(5.0, 0.5) == (4.0, {"raw": 5.0, "cap": 4.0, "uncorroborated": 0.5})
+    assert category.total(5.0, 1.0) == (5.0, None)
+    assert category.total(6.0, 3.0) == (5.0, {"raw": 6.0, "cap": 5.0})
+    assert category.total(-3.0, 0.0) == (-1.5, {"raw": -3.0, "floor": -1.5})
+    assert category.total(3.0, 0.0) == (3.0, None)
+    # Uncorroborated, it never takes the rest of the score over the threshold either: with
+    # 1.9 points elsewhere (a compliance finding, say) it adds at most 5.0 - 1.9 - 0.01.
+    assert category.total(5.0, 0.9, headroom=3.1) == (
+        3.09,
+        {"raw": 5.0, "cap": 3.09, "uncorroborated": 0.9},
+    )
+    assert category.total(5.0, 0.0, headroom=-2.0)[0] == 0.0, "never takes points away"
+    assert category.total(5.0, 1.0, headroom=0.5) == (5.0, None), "corroborated: no limit"
+    assert category.total(-1.5, 0.0, headroom=0.5) == (-1.5, None)

@@ -187,14 +187,13 @@ def test_header_requirements(offline_engine, headers, message_id, single_from):
     assert status["gmail.single_from"].status == single_from
 
 
-def test_unsigned_draft_dkim_is_unknown_but_a_received_message_fails(network_engine):
+def test_unsigned_draft_dkim_is_unknown_but_a_sent_message_fails(network_engine):
     draft = network_engine.analyze(compose_message(from_="Good <news@good.example>"))
     assert _status(draft)["gmail.dkim"].status == "unknown"
+    # Sent: the delivery facts (the test inbox, or --sender-ip) say it came over SMTP.
     received = network_engine.analyze(
-        compose_message(
-            from_="Good <news@good.example>",
-            headers={"Received": "from a by b; Thu, 15 Jan 2026 09:30:00 +0000"},
-        )
+        compose_message(from_="Good <news@good.example>"),
+        delivery={"sender_ip": "192.0.2.1", "helo": "mail.good.example"},
     )
     assert _status(received)["gmail.dkim"].status == "fail"
     keyed = network_engine.analyze(

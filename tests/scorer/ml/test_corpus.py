@@ -71,8 +71,8 @@ def _tar(path, members):
             archive.addfile(info, io.BytesIO(data))
 
 
-def _msg(subject, body):
-    return f"From: a@b.test\nSubject: {subject}\n\n{body}\n".encode()
+def _msg(subject, body, domain="b.test"):
+    return f"From: a@{domain}\nSubject: {subject}\n\n{body}\n".encode()
 
 
 def test_reads_source_folders_archives_and_plain_folders(tmp_path):
@@ -108,9 +108,71 @@ def test_exact_and_near_duplicates_are_dropped_and_campaigns_grouped():
     assert [s.name for s in kept] == ["1"]
     assert (stats.exact, stats.near, stats.conflicting) == (2, 1, 1)
     grouped = [
-        corpus.Sample("s", "a", 1, _msg("Re: [list] Hot deal 1", "alpha beta gamma")),
-        corpus.Sample("s", "b", 1, _msg("Hot deal 22", "completely different words here")),
-        corpus.Sample("s", "c", 0, _msg("Unrelated", "nothing in common at all")),
+        corpus.Sample("s", "a", 1, _msg("Re: [list] Hot deal 1", "alpha beta gamma", "a.test")),
+        corpus.Sample("s", "b", 1, _msg("Hot deal 22", "completely different words", "b.test")),
+        corpus.Sample("s", "c", 0, _msg("Unrelated", "nothing in common at all", "c.test")),
+        # The same sender domain joins a group; freemail and placeholders do not.
+        corpus.Sample("s", "d", 0, _msg("Invoice May", "your invoice is ready", "c.test")),
+        corpus.Sample("s", "e", 1, _msg("Cheap meds", "pills here", "gmail.com")),
+        corpus.Sample("s", "f", 1, _msg("Lottery win", "claim it", "gmail.com")),
+        corpus.Sample("s", "g", 1, _msg("Prize", "yours now", "example.com")),
+        corpus.Sample("s", "h", 1, _msg("Gift card", "take it", "example.com")),
     ]
     corpus.assign_groups(grouped)
-    assert grouped[0].group == grouped[1].group != grouped[2].group
+    group = {s.name: s.group for s in grouped}
+    assert group["a"] == group["b"] != group["c"]
+    assert group["c"] == group["d"]
+    assert len({group["e"], group["f"], group["g"], group["h"]}) == 4
+
+
+def test_manifest_notes_drop_hand_made_files_and_repos_are_units(tmp_path):
+    source = tmp_path / "templates"
+    source.mkdir()
+    _tar(
+        source / "ham.tar.gz",
+        {
+            "acme_repo/a.eml": _msg("one", "hello"),
+            "acme_repo/b.eml": _msg("two", "there"),
+            "other_repo/c.eml": _msg("three", "again"),
+        },
+    )
+    (source / "MANIFEST.tsv").write_text(
+        "label\tpath\tsize\tsha256\tsource\tnote\n"
+        "ham\tacme_repo/a.eml\t1\tx\tacme/repo/a.html\t\n"
+        "ham\tacme_repo/b.eml\t1\tx\tacme/repo/b.html\ttiny: likely hand-made\n"
+        "ham\tother_repo/c.eml\t1\tx\tother/repo/c.html\t\n",
+        "utf-8",
+    )
+    samples = corpus.read_messages(source, 0)
+    assert [(s.member, s.unit) for s in samples] == [
+        ("acme_repo/a.eml", "templates/acme_repo"),
+        ("other_repo/c.eml", "templates/other_repo"),
+    ]
+    assert len(corpus.read_messages(source, 0, drop_hand_made=False)) == 3
+    assert [s.origin for s in corpus.load([str(source)], [], exclude=["templates/other_*"])] == [
+        "templates/acme_repo/a.eml"
+    ]
+
+
+def test_mailman_footer_and_verdict_tag_are_list_artefacts():
+    import base64
+
+    body = (
+        "本文です。\n_______________________________________________\n"
+        "Linux-nvdimm mailing list -- l@lists.01.org\n"
+        "To unsubscribe send an email to l-leave@lists.01.org\n"
+    )
+    raw = (
+        b"List-Id: <l.lists.01.org>\nFrom: a@b.test\nSubject: =?utf-8?b?"
+        + base64.b64encode("[spam] 重要なお知らせ".encode())
+        + b"?=\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+        + base64.b64encode(body.encode())
+        + b"\n"
+    )
+    from scorer.message import parse
+
+    msg = parse(corpus.normalise(raw))
+    assert msg.subject == "重要なお知らせ"
+    assert "本文です" in msg.all_text and "mailing list" not in msg.all_text
+    plain = b"From: a@b.test\nSubject: [spam] hi\n\nbody\n"
+    assert corpus.strip_list_artifacts(plain) == plain, "only list mail is rewritten"

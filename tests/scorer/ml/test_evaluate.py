@@ -11,7 +11,8 @@ import pytest
 from scorer.cli import main
 from scorer.ml import corpus
 from scorer.ml.classifier import Model
-from scorer.ml.evaluate import bucket_scores, confusion, rules_scores
+from scorer.ml.evaluate import bucket_scores, confusion, corroboration, rules_scores
+from scorer.ml.evidence import collect
 from scorer.ml.train import rule_evidence
 from scorer.paths import models_dir
 from scorer.pipeline import Engine
@@ -45,11 +46,48 @@ def test_rules_once_plus_bucket_equals_the_whole_pipeline():
     probabilities = np.asarray(
         [model.predict_proba(s.message, found) for s, found in zip(samples, ids, strict=True)]
     )
-    shortcut = base + bucket_scores(probabilities, load_rules())
+    # The evidence cache gives the words read and the other categories' totals, so the
+    # shortcut applies the short-text gate and the corroboration cap as the engine does.
+    evidence = collect(samples, model.n_features, settings=settings, use_cache=False)
+    assert [e.rules_score for e in evidence] == pytest.approx(base.tolist())
+    assert [e.rule_ids for e in evidence] == ids, "the cache reads what training reads"
+    shortcut = base + bucket_scores(
+        probabilities, load_rules(), [e.words for e in evidence], corroboration(evidence), base
+    )
     engine = Engine(settings)
     full = [engine.analyze(s.raw).score for s in samples]
     assert shortcut == pytest.approx(full, abs=0.011)
     assert len(set(np.round(shortcut, 2))) >= 4, "the fixtures cover several buckets"
+
+
+def test_the_shortcut_holds_where_the_gate_and_the_cap_bite():
+    """Short texts and uncorroborated spam-like texts: the cases where the classifier's
+    category is not simply its band score."""
+    from scorer.compose import compose_message
+
+    raws = [
+        compose_message(from_="Ann <ann@harbourline.com>", subject="Hi", text="Hi\n"),
+        compose_message(
+            from_="Deals <deals@shop-harbour.com>",
+            subject="Act now: cash bonus",
+            text="Act now to claim your cash bonus. Limited time offer, guaranteed winner, "
+            "risk free income, no obligation, order today and double your money.\n",
+        ),
+        *[p.read_bytes() for p in CLASSIFIER_FIXTURES],
+    ]
+    samples = [corpus.Sample("t", str(i), 1, raw) for i, raw in enumerate(raws)]
+    settings = Settings(offline=True)
+    model = Model.load(models_dir())
+    evidence = collect(samples, model.n_features, settings=settings, use_cache=False)
+    probabilities = np.asarray(
+        [model.predict_proba(s.message, e.rule_ids) for s, e in zip(samples, evidence, strict=True)]
+    )
+    base = np.asarray([e.rules_score for e in evidence])
+    shortcut = base + bucket_scores(
+        probabilities, load_rules(), [e.words for e in evidence], corroboration(evidence), base
+    )
+    engine = Engine(settings)
+    assert shortcut == pytest.approx([engine.analyze(r).score for r in raws], abs=0.011)
 
 
 def test_eval_command_reports_classifier_pipeline_and_speed(tmp_path, capsys):

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from scorer.compose import compose_message
 from scorer.message import parse
-from scorer.ml.features import cjk_segments, clean_subject, clean_text, extract, strip_list_footer
+from scorer.ml.features import (
+    cjk_segments,
+    clean_subject,
+    clean_text,
+    extract,
+    strip_list_footer,
+    word_count,
+)
+
+MESSAGES = Path(__file__).resolve().parents[2] / "data" / "messages"
 
 
 def _units(**fields):
@@ -65,10 +76,52 @@ def test_urls_are_domains_not_words():
     assert next(u for u in units if u.display == "example-store.test").source == "link"
 
 
-def test_structure_units_are_described_in_words():
+def test_structure_is_one_fact_per_feature():
+    """No counts ("0 links" beside "0 link domains"), no layout flags: every shape fact the
+    rules judge is read as their finding, so the model reads only attachment types here."""
+    assert not [u for u in _units(subject="Hi", text="Hi") if u.source == "structure"]
     units = _units(html="<p>Hi</p><form action='https://evil.test/x'><input></form>")
-    names = {u.display for u in units if u.source == "structure"}
-    assert "HTML form" in names
+    assert not [u for u in units if u.source == "structure"]
+    raw = (MESSAGES / "mime_risky_attachment.eml").read_bytes()
+    names = [u.display for u in extract(parse(raw)) if u.source == "structure"]
+    assert names and all(name.startswith("attachment type .") for name in names)
+    assert len(names) == len(set(names))
+
+
+def test_a_two_word_note_has_almost_nothing_to_read():
+    units = _units(subject="Hi", text="Hi")
+    assert word_count(units) == 0
+    assert word_count(_units(subject="Lunch", text="Shall we meet at noon on Friday?")) == 4
+
+
+def test_lawful_footer_words_are_not_features():
+    """An opt-out, a privacy notice and a web version are what every bulk sender must carry:
+    in 2002 they were commoner in spam, today they say nothing."""
+    footer = (
+        "View in browser. You are receiving this because you subscribed. Unsubscribe or "
+        "update your preferences. Privacy Policy."
+    )
+    displays = {u.display.lower() for u in _units(text="Our spring catalogue. " + footer)}
+    assert "catalogue" in displays
+    assert not displays & {"unsubscribe", "privacy", "policy", "browser", "preferences"}
+    ja = {
+        u.display for u in _units(text="新商品のご案内です。配信停止はこちら。プライバシーポリシー")
+    }
+    assert "新商品" in ja and not ja & {"配信停止", "プライバシーポリシー"}
+
+
+def test_corpus_anonymisation_tokens_are_not_features():
+    text = (
+        "Hello user@example.com, reply to bounces+1234-mstowe=baddomain.com or see "
+        "juliett.baddomain.com and hotel.baddomain.com. Dear <name>, your <email> at <domain>; "
+        "phishing@pot zzzz@spamassassin.taint.org"
+    )
+    keys = " ".join(k for u in _units(text=text) for k in u.keys).lower()
+    for token in ("baddomain", "mstowe", "juliett", "hotel", "example", "taint", "zzzz", "pot"):
+        assert token not in keys, token
+    assert not {u.display for u in _units(html='<a href="https://hotel.baddomain.com/x">x</a>')} & {
+        "baddomain.com"
+    }
 
 
 def test_hostile_input_gives_units_without_error():

@@ -1,6 +1,6 @@
 """The ML wing is one package with no import cycle: evaluation reads training, training never
-reads evaluation, and only the commands module reads both (every import counts, also those
-inside functions)."""
+reads evaluation, and only the commands and the per-source evaluation read both (every import
+counts, also those inside functions)."""
 
 from __future__ import annotations
 

@@ -104,12 +104,13 @@ def send(milter, raw: bytes, name: str) -> dict[str, str]:
     return seen
 
 
-def test_spam_under_the_reject_score_gets_our_headers(milter):
+def test_spam_under_the_reject_score_gets_our_headers(milter, offline_engine):
+    band = next(i for i in offline_engine.analyze(SPAM.read_bytes()).finding_ids() if "ML_" in i)
     seen = send(milter, SPAM.read_bytes(), "spam")
     assert seen["reply"] == "c"  # SMFIR_CONTINUE: delivered, marked
     assert seen["X-Spam-Flag"] == "YES"
     assert seen["X-Spam-Status"].startswith("Yes, score=")
-    assert "tests=ML_SPAM_90_100,BODY_SPAM_PHRASES" in seen["output"]
+    assert f"tests={band},BODY_SPAM_PHRASES" in seen["output"]
     assert seen["X-Spam-Checker-Version"].startswith("spamscore ")
 
 
