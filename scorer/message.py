@@ -307,7 +307,7 @@ def parse(
             )
         )
     try:
-        parsed = email.message_from_bytes(data, policy=_STRUCTURE_POLICY)
+        parsed = _parse_structure(data)
     except RecursionError:
         msg.parse_failed = "MIME structure too deeply nested for the parser"
         msg.limit_notes.append(
@@ -370,6 +370,31 @@ def _bound_mime_nesting(data: bytes, max_depth: int) -> tuple[bytes, int | None]
     return data, None
 
 
+_NAMES_PARTS = re.compile(rb"multipart|message/", re.IGNORECASE)
+
+
+def _parse_structure(data: bytes) -> EmailMessage:
+    """The stdlib's parse of `data`, without its per-line cost where it buys nothing.
+
+    The feed parser reads a body line by line (1-2 µs a line: 0.2-0.4 s for a 9 MB text part)
+    only to join the lines again when the message is not multipart/* or message/*. So the
+    header block is parsed alone, and if it was all headers (nothing left over for a body)
+    and the type has no parts, the rest is set as the payload exactly as the parser would
+    (the same text: bytes as ASCII with surrogate escapes). Anything else is parsed whole. A
+    header block that names a multipart or message/ type anywhere goes straight to the whole
+    parse, so a multipart message's headers are not parsed twice."""
+    end = _header_block_end(data)
+    if end < len(data) and not _NAMES_PARTS.search(data, 0, end):
+        head = email.message_from_bytes(data[:end], policy=_STRUCTURE_POLICY)
+        if head.get_payload() == "" and head.get_content_maintype() not in (
+            "multipart",
+            "message",
+        ):
+            head.set_payload(data[end:].decode("ascii", "surrogateescape"))
+            return head
+    return email.message_from_bytes(data, policy=_STRUCTURE_POLICY)
+
+
 def _headers_only(data: bytes) -> EmailMessage:
     end = _header_block_end(data)
     try:
@@ -397,13 +422,17 @@ def _out_of_time(msg: Message, deadline: float | None, what: str) -> bool:
 
 def _bound_lines(msg: Message, data: bytes, max_lines: int) -> bytes:
     """The message up to its `max_lines`-th line: the MIME parser's cost is per line. Counted
-    in C first; the cut is looked for only when there are too many."""
+    in C first; the cut is looked for only when there are too many, by counting 64 KB at a
+    time and then finding the line in that piece (a find per line took 150 ms for 250,000)."""
     lines = data.count(b"\n")
     if lines <= max_lines:
         return data
-    cut = -1
-    for _ in range(max_lines):
-        cut = data.find(b"\n", cut + 1)
+    start, seen, step = 0, 0, 1 << 16
+    while seen + (here := data.count(b"\n", start, start + step)) < max_lines:
+        seen += here
+        start += step
+    piece = np.frombuffer(data, dtype=np.uint8, count=min(step, len(data) - start), offset=start)
+    cut = start + int(np.flatnonzero(piece == 10)[max_lines - seen - 1])
     msg.limit_notes.append(
         LimitNote(
             "LIMIT_LINES",

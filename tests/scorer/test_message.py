@@ -103,3 +103,81 @@ def test_raw_headers_keep_encoded_words_and_decoding_facts_every_header():
     assert dict(msg.raw_headers)["From"].startswith("=?UTF-8?B?")
     assert [name for name, _ in msg.header_decoding].count("Subject") == 2
     assert msg.header_decoding[1][1].unknown_charsets == ("x-bad",)
+
+
+def _same_structure(a, b) -> bool:
+    if isinstance(a.get_payload(), list) or isinstance(b.get_payload(), list):
+        pa, pb = a.get_payload(), b.get_payload()
+        if not (isinstance(pa, list) and isinstance(pb, list) and len(pa) == len(pb)):
+            return False
+        if not all(_same_structure(x, y) for x, y in zip(pa, pb, strict=True)):
+            return False
+    elif a.get_payload() != b.get_payload():
+        return False
+    return (
+        a._headers == b._headers
+        and a.get_unixfrom() == b.get_unixfrom()
+        and [type(d) for d in a.defects] == [type(d) for d in b.defects]
+        and (a.preamble, a.epilogue) == (b.preamble, b.epilogue)
+    )
+
+
+def test_the_single_part_shortcut_parses_as_the_stdlib_does():
+    """message._parse_structure skips the feed parser's line loop for single-part bodies; on
+    every shape of header block, separator and line ending it must build what the stdlib
+    builds (headers, payload, defects), and parse multipart and message/* whole."""
+    import email
+    import random
+
+    from scorer.message import _STRUCTURE_POLICY, _parse_structure
+
+    pieces = [
+        b"Subject: x",
+        b"From: a@b",
+        b"Content-Type: text/plain",
+        b"Content-Type: multipart/mixed; boundary=z",
+        b"Content-Type: message/rfc822",
+        b" folded",
+        b"\tfold",
+        b"not a header",
+        b"",
+        b"body",
+        b"--z",
+        b"From x",
+        b"X:",
+        b":bad",
+        b"\xff\xfe: y",
+        b"Content-Type: text/html; charset=\xe9",
+    ]
+    endings = [b"\r\n", b"\n", b"\r"]
+    rng = random.Random(7)
+    shortcut = 0
+    for _ in range(3000):
+        lines = [rng.choice(pieces) + rng.choice(endings) for _ in range(rng.randint(0, 12))]
+        data = b"".join(lines)
+        ours = _parse_structure(data)
+        theirs = email.message_from_bytes(data, policy=_STRUCTURE_POLICY)
+        assert _same_structure(ours, theirs), data
+        shortcut += isinstance(ours.get_payload(), str) and bool(ours.get_payload())
+    assert shortcut > 300  # the shortcut was taken, not only the fallback
+
+
+def test_the_line_cut_is_at_the_limit_line():
+    """The line limit's cut (found by counting 64 KB pieces) ends on the max_lines-th line
+    break, on short lines, long lines and pieces that end inside a line."""
+    import random
+
+    from scorer.message import Message, _bound_lines
+
+    rng = random.Random(3)
+    for _ in range(200):
+        chunks = [b"\n", b"ab\n", b"\r\n", b"q", b"x" * rng.randint(0, 70_000) + b"\n"]
+        data = b"".join(rng.choice(chunks) for _ in range(rng.randint(2, 3000)))
+        lines = data.count(b"\n")
+        if lines < 2:
+            continue
+        limit = rng.randint(1, lines - 1)
+        msg = Message(raw=data, size=len(data))
+        cut = _bound_lines(msg, data, limit)
+        assert cut.count(b"\n") == limit and cut.endswith(b"\n") and data.startswith(cut)
+        assert [note.id for note in msg.limit_notes] == ["LIMIT_LINES"]

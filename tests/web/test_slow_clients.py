@@ -60,7 +60,7 @@ def _slow_loris(port: int, stop: threading.Event, opened: list[socket.socket]) -
 
 
 def test_slow_clients_and_parallel_page_views_never_stall_healthz(spamscore_server):
-    server = spamscore_server(SPAMSCORE_RATE_LIMIT="off")
+    server = spamscore_server(SPAMSCORE_RATE_LIMIT="off", SPAMSCORE_PAGE_RATE_LIMIT="off")
     raw = newsletter_340k()
     assert 330_000 < len(raw) < 360_000, len(raw)
     status, made = _post(server.base, "/api/v1/check", raw)
@@ -119,10 +119,7 @@ def test_slow_clients_and_parallel_page_views_never_stall_healthz(spamscore_serv
     assert not failures, failures
     assert max(health) < 1.0, f"slowest healthz {max(health):.2f} s"
     assert len(health) > 40
-    # views are answered, or refused by the page allowance (SPAMSCORE_PAGE_RATE_LIMIT) once
-    # eight tight loops pass it: never a 5xx and never a stall
-    assert page_statuses and 200 in page_statuses, set(page_statuses)
-    assert set(page_statuses) <= {200, 429}, set(page_statuses)
+    assert page_statuses and set(page_statuses) == {200}, set(page_statuses)
     print(
         f"healthz max {max(health) * 1000:.0f} ms over {len(health)}; "
         f"{len(page_statuses)} page views, slowest {max(page_times):.2f} s"
