@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scorer import corpus
-from scorer.classifier import Model
+from scorer.ml import corpus
+from scorer.ml.classifier import Model
 from scorer.paths import models_dir
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"

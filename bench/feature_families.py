@@ -12,7 +12,7 @@ budget (how well it ranks; bench/cv_ceiling.py shows how far band designs can go
 whole pipeline at 5.0, and, from a model fitted on all the training data, phishing-pot-2020s
 recall and legit-templates flagged at 5.0. The families are header and markup facts an
 author's software writes (and that the shipped features leave out); they live here, not in
-scorer/features.py, because none of them earned a place there.
+scorer/ml/features.py, because none of them earned a place there.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.cv_ceiling import recall_at_budget  # noqa: E402
-from scorer import corpus, evaluate, features, train  # noqa: E402
-from scorer.evidence import collect  # noqa: E402
 from scorer.message import Message  # noqa: E402
+from scorer.ml import corpus, evaluate, features, train  # noqa: E402
+from scorer.ml.evidence import collect  # noqa: E402
 from scorer.rules import load_rules  # noqa: E402
 from scorer.settings import Settings  # noqa: E402
 

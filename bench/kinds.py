@@ -7,7 +7,7 @@
 
 Reads ../shared/corpus at run time. By default each message is decided as received (the decider
 reads no transit header anyway); `--author-headers` first strips every header a draft would not
-have, as `spamscore eval` does (scorer.corpus.normalise), which also drops List-Unsubscribe.
+have, as `spamscore eval` does (scorer.ml.corpus.normalise), which also drops List-Unsubscribe.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scorer.corpus import normalise  # noqa: E402
 from scorer.kind import KINDS, decide  # noqa: E402
 from scorer.message import parse  # noqa: E402
+from scorer.ml.corpus import normalise  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 SETS = (

@@ -7,9 +7,10 @@
 Every message of every archive under ../shared/corpus (8,259 messages; `--corpus` to pick) is
 analysed offline at one fixed "now", with the shipped rules and model, and the v1 report in
 English and in Japanese, and its stored form, are hashed without what may differ between
-runs: elapsed_ms and each check's ms. One line per message: `archive:member<TAB>sha256`.
-`--compare` lists the messages whose hash changed (and exits 1 if any did), so a commit that
-says "reports identical" can be checked on the whole corpus.
+runs (elapsed_ms and each check's ms) and without the rules version (a hash of rules/).
+One line per message: `archive:member<TAB>sha256`. `--compare` lists the messages whose hash
+changed (and exits 1 if any did), so a commit that says "reports identical" can be checked on
+the whole corpus.
 """
 
 from __future__ import annotations
@@ -41,9 +42,12 @@ def _init() -> None:
 
 
 def canonical(data: dict) -> dict:
-    """The report without its timings."""
+    """The report without its timings and without the rules version: that is a hash of the rule
+    files, so a change that edits rule data (even to leave every report as it was) changes it."""
     data = dict(data)
     data.pop("elapsed_ms", None)
+    if isinstance(data.get("versions"), dict):
+        data["versions"] = {k: v for k, v in data["versions"].items() if k != "rules"}
     data["checks"] = {
         name: {k: v for k, v in status.items() if k != "ms"}
         for name, status in (data.get("checks") or {}).items()

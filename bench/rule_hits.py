@@ -8,7 +8,7 @@
     python bench/rule_hits.py --only legit --hits HTML_HIDDEN_TEXT   # list the messages a rule hits
     python bench/rule_hits.py --over 5 --only sa-easy_ham            # list ham at or over 5.0
 
-Messages are read the way `spamscore eval` reads them (scorer.corpus: LF line endings, no mbox
+Messages are read the way `spamscore eval` reads them (scorer.ml.corpus: LF line endings, no mbox
 line, only the headers an author writes), then run through the offline pipeline
 (`Engine(Settings(offline=True, use_classifier=False))`, or the shipped model with
 --classifier), so what it prints is what users get. Groups: spamassassin-2003 ham splits into
@@ -66,7 +66,7 @@ def group_of(prefix: str, name: str) -> str:
 def load(only: set[str] | None, eval_only: bool) -> list[tuple[str, int, str, bytes]]:
     """(group, label, message name, normalised bytes) for every message of the sources."""
     sys.path.insert(0, str(ROOT))
-    from scorer.corpus import read_messages
+    from scorer.ml.corpus import read_messages
 
     out = []
     for prefix, path, label in SOURCES + (EVAL_ONLY if eval_only else []):

@@ -1,22 +1,19 @@
 """Root causes: which findings and failing provider requirements one change fixes.
 
-Data in rules/lists/causes.yaml, validated on load. A finding listed under no cause is its own
-cause (`finding:<ID>`), so every finding belongs to exactly one.
+Data in rules/lists/causes.yaml, part of the rule set (`RuleSet.lists.causes`, validated when
+the rules load). A finding listed under no cause is its own cause (`finding:<ID>`), so every
+finding belongs to exactly one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
+from typing import Any
 
 from scorer.errors import RuleError
-from scorer.paths import rules_dir
+from scorer.ruledata import bilingual, known_keys
 
-LANGS = ("en", "ja")
 FINDING_PREFIX = "finding:"
 
 
@@ -54,39 +51,40 @@ class Causes:
             raise RuleError(f"causes.yaml names unknown finding ids or outcomes: {bad}")
 
 
-def load_causes(path: str | None = None) -> Causes:
-    return _load(path or str(rules_dir() / "lists" / "causes.yaml"))
-
-
-@lru_cache(maxsize=4)
-def _load(path: str) -> Causes:
-    file = Path(path)
-    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    if set(data) != {"causes"} or not isinstance(data["causes"], dict):
-        raise RuleError(f"{file.name}: needs one key, causes")
+def parse_causes(data: Any, where: str = "causes.yaml") -> Causes:
+    """Validate the causes data strictly: each cause has findings, requirement outcomes and a
+    bilingual title; a finding or an outcome belongs to one cause at most."""
+    known_keys(data, where, ("causes",), ("causes",))
+    if not isinstance(data["causes"], dict):
+        raise RuleError(f"{where}: causes must be a mapping")
     by_id: dict[str, Cause] = {}
     by_finding: dict[str, str] = {}
     by_outcome: dict[str, str] = {}
     for cause_id, raw in data["causes"].items():
-        where = f"{file.name}: {cause_id}"
-        if not isinstance(raw, dict) or set(raw) != {"findings", "requirements", "title"}:
-            raise RuleError(f"{where}: needs findings, requirements and title")
-        title = raw["title"]
-        if not isinstance(title, dict) or set(title) != set(LANGS) or not all(title.values()):
-            raise RuleError(f"{where}: title needs en and ja")
+        here = f"{where}: {cause_id}"
+        keys = ("findings", "requirements", "title")
+        known_keys(raw, here, keys, keys)
         cause = Cause(
-            cause_id,
-            tuple(raw["findings"] or ()),
-            tuple(raw["requirements"] or ()),
-            {k: str(v) for k, v in title.items()},
+            str(cause_id),
+            tuple(str(i) for i in raw["findings"] or ()),
+            tuple(str(o) for o in raw["requirements"] or ()),
+            bilingual(raw["title"], f"{here}.title"),
         )
         for finding_id in cause.findings:
             if finding_id in by_finding:
-                raise RuleError(f"{where}: {finding_id} is already under {by_finding[finding_id]}")
-            by_finding[finding_id] = cause_id
+                raise RuleError(f"{here}: {finding_id} is already under {by_finding[finding_id]}")
+            by_finding[finding_id] = cause.id
         for outcome in cause.requirements:
             if outcome in by_outcome:
-                raise RuleError(f"{where}: {outcome} is already under {by_outcome[outcome]}")
-            by_outcome[outcome] = cause_id
-        by_id[cause_id] = cause
+                raise RuleError(f"{here}: {outcome} is already under {by_outcome[outcome]}")
+            by_outcome[outcome] = cause.id
+        by_id[cause.id] = cause
     return Causes(by_id, by_finding, by_outcome)
+
+
+def load_causes() -> Causes:
+    """The shipped (or SPAMSCORE_RULES_DIR) rule set's causes; an engine reads its own rule
+    set's (`engine.rules.lists.causes`)."""
+    from scorer.rules import load_rules
+
+    return load_rules().lists.causes

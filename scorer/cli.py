@@ -1,6 +1,8 @@
 """The `spamscore` command. `check` lives here; other subcommands (serve, train, eval, inbox,
-send-test) are registered through the `spamscore.commands` entry-point group, so the engine
-package never imports the web package.
+send-test, spamd, db) are registered through the `spamscore.commands` entry-point group, so the
+engine package never imports the web package. Their parsers are built lazily: `spamscore check`
+loads no plugin at all (and so neither Flask nor SQLAlchemy), another command loads only its
+own, and only help or an unknown command loads them all.
 
 Exit codes: 0 under the threshold, 1 at or over it, 2 on an error of use.
 """
@@ -13,30 +15,35 @@ from collections.abc import Sequence
 from importlib.metadata import entry_points
 from typing import Any, NoReturn, TextIO
 
-from scorer.errors import MessageTooLargeError, SpamscoreError
+from scorer.commands import (
+    ENTRY_POINT_GROUP,
+    EXIT_INCONCLUSIVE,
+    EXIT_OK,
+    EXIT_SPAM,
+    EXIT_USAGE,
+    add_analysis_options,
+    read_input,
+)
+from scorer.errors import MessageTooLargeError, SpamscoreError, UsageError
 from scorer.kind import AUTO, CHOICES
+from scorer.textreport import format_text
 
-EXIT_OK = 0
-EXIT_SPAM = 1
-EXIT_USAGE = 2
-EXIT_INCONCLUSIVE = 3
-"""A limit or the time budget stopped the analysis: the message was not read completely."""
-
-
-class UsageError(SpamscoreError):
-    """An error of use: bad flag, unreadable file. Exit code 2, one line on stderr."""
+__all__ = [
+    "EXIT_INCONCLUSIVE",
+    "EXIT_OK",
+    "EXIT_SPAM",
+    "EXIT_USAGE",
+    "UsageError",
+    "format_text",
+    "main",
+    "read_input",
+]
+BUILTIN_COMMANDS = ("check", "diff")
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
-
-
-def add_analysis_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by every command that runs an analysis (check, send-test)."""
-    parser.add_argument("--json", action="store_true", help="print the v1 JSON report")
-    parser.add_argument("--lang", choices=("en", "ja"), help="language of the report texts")
-    parser.add_argument("--threshold", type=float, help="spam threshold (default 5.0)")
 
 
 def _add_check(sub: Any) -> None:
@@ -188,17 +195,6 @@ def _analyse_file(engine: Any, path: str, data: bytes, lang: str) -> dict[str, A
         raise UsageError(str(exc)) from None
 
 
-def read_input(path: str) -> bytes:
-    """Bytes of `path`, or of stdin for `-`; unreadable input is an error of use."""
-    if path == "-":
-        return sys.stdin.buffer.read()
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
 def run_check(args: argparse.Namespace) -> int:
     from scorer.context import Delivery
     from scorer.lint import FailPolicy, Input, collect_inputs, format_results, lint
@@ -287,14 +283,9 @@ def print_report(report: Any, *, as_json: bool, lang: str, out: TextIO | None = 
         out.write(format_text(report.to_dict(lang), lang))
 
 
-def format_text(data: dict[str, Any], lang: str) -> str:
-    """The readable report (scorer.textreport)."""
-    from scorer.textreport import format_text as text_report
-
-    return text_report(data, lang)
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with the built-in commands and `command`'s plugin; every plugin when
+    `command` is None or names none of them (help, or an error that lists the choices)."""
     parser = _Parser(prog="spamscore", description="Pre-send spam-score analyzer for email.")
     from scorer import __version__
 
@@ -302,8 +293,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_check(sub)
     _add_diff(sub)
-    for entry in sorted(entry_points(group="spamscore.commands"), key=lambda e: e.name):
-        if entry.name == "check":
+    if command in BUILTIN_COMMANDS:
+        return parser  # `spamscore check` reads no entry point and imports no plugin
+    entries = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+    if any(entry.name == command for entry in entries):
+        entries = [entry for entry in entries if entry.name == command]
+    for entry in entries:
+        if entry.name in BUILTIN_COMMANDS:
             continue
         try:
             register = entry.load()
@@ -313,8 +309,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` asks for (its first word that is not an option), if any."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(command_of(argv))
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):

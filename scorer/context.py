@@ -94,7 +94,7 @@ class Context:
     fetcher: Any = None
     """The guarded HTTPS fetcher (scorer.fetch) for opt-in fetches."""
     mark_roots: Any = None
-    """Trust anchors for mark certificates; None means the shipped Mark Verifying Authorities."""
+    """Trust anchors for mark certificates; None means the rule set's (`rules.lists.mark_roots`)."""
     memo: Memo = field(default_factory=Memo)
     sections: dict[str, Any] = field(default_factory=dict)
     """Extra report sections a check contributes (`classifier`, `engines`, ...)."""

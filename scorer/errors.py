@@ -27,5 +27,9 @@ class ModelError(SpamscoreError):
     """The classifier model is missing, corrupt, or built for another version."""
 
 
+class UsageError(SpamscoreError):
+    """An error of use: bad flag, unreadable file. Exit code 2, one line on stderr."""
+
+
 class SettingsError(SpamscoreError):
     """A setting (environment variable or argument) has an invalid value."""

@@ -1,4 +1,9 @@
-"""Turn a rule's hit/miss examples into messages and run them (the rule tests and docs use this)."""
+"""Turn a rule's hit/miss examples into messages and run them (the rule tests use this).
+
+An example is inline text, composed fields, or a `file:` naming a fixture message in a folder the
+caller gives: the library does not know where a project keeps its fixtures (this one keeps them
+in tests/data/messages).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,8 @@ from scorer.dnsbudget import FixedAllowance
 from scorer.report import Finding, Report
 from scorer.rules import Example
 
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "messages"
 
-
-def example_bytes(example: Example, fixtures_dir: Path = FIXTURES_DIR) -> bytes:
+def example_bytes(example: Example, fixtures_dir: Path) -> bytes:
     """The raw message an example describes (inline text, a fixture file, or composed fields)."""
     if example.file is not None:
         return (fixtures_dir / example.file).read_bytes()
@@ -30,7 +33,7 @@ def example_bytes(example: Example, fixtures_dir: Path = FIXTURES_DIR) -> bytes:
 
 
 def run_example(
-    engine: Any, rule_id: str, example: Example, fixtures_dir: Path = FIXTURES_DIR
+    engine: Any, rule_id: str, example: Example, fixtures_dir: Path
 ) -> tuple[Report, Finding | None]:
     """Analyse the example's message; return the report and the rule's finding (or None)."""
     raw = example_bytes(example, fixtures_dir)

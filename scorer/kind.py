@@ -21,16 +21,13 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import getaddresses
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
 from typing import Any
 
-import yaml
-
-from scorer.checks._lists import PhraseMatcher, normalize
 from scorer.errors import RuleError, SpamscoreError
 from scorer.message import Message
-from scorer.paths import rules_dir
+from scorer.phrases import PhraseMatcher, normalize
+from scorer.ruledata import bilingual, known_keys
 from scorer.unsubscribe import has_visible_unsubscribe
 
 log = logging.getLogger(__name__)
@@ -50,7 +47,6 @@ _TAIL_LINES = 40
 _EDGE_CHARS = 4000
 """A greeting is looked for in the first lines of the text, a sign-off or "Sent from my iPhone"
 in the last ones only: a personal note puts them there, and the cost stays flat."""
-_SHIPPED = Path(__file__).resolve().parent.parent / "rules" / "lists" / "kinds.yaml"
 
 
 class KindError(SpamscoreError):
@@ -146,24 +142,6 @@ def _pick(texts: Mapping[str, str], lang: str) -> str:
     return texts.get(lang) or texts.get("en") or ""
 
 
-def _texts(value: Any, where: str) -> dict[str, str]:
-    if not isinstance(value, dict) or set(value) != set(LANGS):
-        raise RuleError(f"{where}: needs exactly en and ja texts")
-    if not all(isinstance(v, str) and v.strip() for v in value.values()):
-        raise RuleError(f"{where}: texts must be non-empty")
-    return {lang: value[lang] for lang in LANGS}
-
-
-def _keys(raw: Any, allowed: set[str], required: set[str], where: str) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise RuleError(f"{where}: must be a mapping")
-    unknown = set(raw) - allowed
-    missing = required - set(raw)
-    if unknown or missing:
-        raise RuleError(f"{where}: unknown keys {sorted(unknown)}, missing {sorted(missing)}")
-    return raw
-
-
 def _kind_of(value: Any, where: str) -> str:
     if value not in KINDS:
         raise RuleError(f"{where}: kind must be one of {KINDS}")
@@ -190,7 +168,7 @@ def _compile(pattern: Any, where: str) -> re.Pattern[str]:
 def _signal(raw: Any, where: str, seen: set[str], *, shape: bool) -> _Signal:
     allowed = {"id", "kind", "weight", "label"} | ({"params"} if shape else {"names", "pattern"})
     required = {"id", "kind", "weight", "label"} | (set() if shape else {"names"})
-    raw = _keys(raw, allowed, required, where)
+    raw = known_keys(raw, where, allowed, required)
     sid = raw["id"]
     where = f"{where} {sid}"
     if not isinstance(sid, str) or sid in seen:
@@ -205,7 +183,7 @@ def _signal(raw: Any, where: str, seen: set[str], *, shape: bool) -> _Signal:
         params = {k: _shape_param(k, v, where) for k, v in params.items()}
         return _Signal(
             sid, _kind_of(raw["kind"], where), _weight(raw["weight"], where),
-            _texts(raw["label"], f"{where}.label"), params=params,
+            bilingual(raw["label"], f"{where}.label"), params=params,
         )  # fmt: skip
     names = raw["names"]
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
@@ -216,7 +194,7 @@ def _signal(raw: Any, where: str, seen: set[str], *, shape: bool) -> _Signal:
     pattern = _compile(raw["pattern"], where) if "pattern" in raw else None
     return _Signal(
         sid, _kind_of(raw["kind"], where), _weight(raw["weight"], where),
-        _texts(raw["label"], f"{where}.label"), names=tuple(names), pattern=pattern,
+        bilingual(raw["label"], f"{where}.label"), names=tuple(names), pattern=pattern,
     )  # fmt: skip
 
 
@@ -244,7 +222,7 @@ def _shape_param(name: str, value: Any, where: str) -> Any:
 
 def _wording(raw: Any, where: str, seen: set[str]) -> _Wording:
     keys = {"id", "kind", "subject", "body", "label", "phrases"}
-    raw = _keys(raw, keys, keys, where)
+    raw = known_keys(raw, where, keys, keys)
     wid = raw["id"]
     where = f"{where} {wid}"
     if not isinstance(wid, str) or not wid.isidentifier() or wid in seen:
@@ -262,7 +240,7 @@ def _wording(raw: Any, where: str, seen: set[str]) -> _Wording:
         _kind_of(raw["kind"], where),
         _weight(raw["subject"], where),
         _weight(raw["body"], where),
-        _texts(raw["label"], f"{where}.label"),
+        bilingual(raw["label"], f"{where}.label"),
         tuple(phrases),
     )
 
@@ -277,22 +255,20 @@ def _matcher(wording: tuple[_Wording, ...], where: str) -> PhraseMatcher:
     return PhraseMatcher([(p, 0.0, g.id) for g in wording for p in g.phrases])
 
 
+_SPEC_KEYS = ("kinds", "default", "minimum", "notes", "where", "headers", "wording", "shapes")
+
+
 def parse_spec(data: Any, source: str = "kinds.yaml") -> KindSpec:
     """Validate the kinds data strictly (unknown keys, kinds and bad regexes are errors)."""
-    data = _keys(
-        data,
-        {"kinds", "default", "minimum", "notes", "where", "headers", "wording", "shapes"},
-        {"kinds", "default", "minimum", "notes", "where", "headers", "wording", "shapes"},
-        source,
-    )
+    data = known_keys(data, source, _SPEC_KEYS, _SPEC_KEYS)
     kinds = data["kinds"]
     if not isinstance(kinds, dict) or set(kinds) != set(KINDS):
         raise RuleError(f"{source}: kinds must describe exactly {KINDS}")
     labels, not_required = {}, {}
     for name, entry in kinds.items():
-        entry = _keys(entry, {"label", "not_required"}, {"label", "not_required"}, name)
-        labels[name] = _texts(entry["label"], f"{source}: {name}.label")
-        not_required[name] = _texts(entry["not_required"], f"{source}: {name}.not_required")
+        entry = known_keys(entry, name, {"label", "not_required"}, {"label", "not_required"})
+        labels[name] = bilingual(entry["label"], f"{source}: {name}.label")
+        not_required[name] = bilingual(entry["not_required"], f"{source}: {name}.not_required")
     notes = data["notes"]
     if not isinstance(notes, dict) or set(notes) != {"default", "stated"}:
         raise RuleError(f"{source}: notes needs default and stated texts")
@@ -311,8 +287,8 @@ def parse_spec(data: Any, source: str = "kinds.yaml") -> KindSpec:
         not_required=not_required,
         default=_kind_of(data["default"], f"{source}: default"),
         minimum=_weight(data["minimum"], f"{source}: minimum"),
-        notes={k: _texts(v, f"{source}: notes.{k}") for k, v in notes.items()},
-        where={k: _texts(v, f"{source}: where.{k}") for k, v in where.items()},
+        notes={k: bilingual(v, f"{source}: notes.{k}") for k, v in notes.items()},
+        where={k: bilingual(v, f"{source}: where.{k}") for k, v in where.items()},
         headers=tuple(
             _signal(r, f"{source}: headers", seen, shape=False) for r in lists["headers"]
         ),
@@ -323,24 +299,12 @@ def parse_spec(data: Any, source: str = "kinds.yaml") -> KindSpec:
     )
 
 
-def _spec_path() -> Path:
-    candidate = rules_dir() / "lists" / "kinds.yaml"
-    return candidate if candidate.is_file() else _SHIPPED
-
-
-@lru_cache(maxsize=4)
-def _load(path: str) -> KindSpec:
-    file = Path(path)
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise RuleError(f"{file.name}: not valid YAML: {exc}") from None
-    return parse_spec(data, file.name)
-
-
 def load_spec() -> KindSpec:
-    """The kinds data of the rule directory in use (the shipped one when it has none)."""
-    return _load(str(_spec_path()))
+    """The kinds data of the shipped rule set (rules/lists/kinds.yaml); an engine reads its own
+    rule set's (`engine.rules.lists.kinds`)."""
+    from scorer.rules import load_rules
+
+    return load_rules().lists.kinds
 
 
 # --- layout and shape signals (one small function per id; parameters from the data) ------------
@@ -568,7 +532,8 @@ class Kind:
         }
 
     @classmethod
-    def from_storage(cls, data: Mapping[str, Any]) -> Kind:
+    def from_storage(cls, data: Mapping[str, Any], spec: KindSpec | None = None) -> Kind:
+        """A stored kind; its texts come from `spec` (default: the shipped rule set's)."""
         return cls(
             value=str(data["value"]),
             source=str(data.get("source", "auto")),
@@ -579,6 +544,7 @@ class Kind:
                 for e in data.get("evidence") or ()
             ),
             defaulted=bool(data.get("defaulted", False)),
+            spec=spec,
         )
 
 
@@ -613,7 +579,7 @@ def _header_evidence(msg: Message, spec: KindSpec) -> list[Evidence]:
 
 
 def _normalize(text: str) -> str:
-    """The form phrases are matched in (scorer.checks._lists.normalize: NFKC, case-folded, one
+    """The form phrases are matched in (scorer.phrases.normalize: NFKC, case-folded, one
     space for each whitespace run), by str.split, which is several times faster on long text."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 

@@ -239,7 +239,7 @@ def _json(results: list[FileResult], lang: str) -> dict[str, Any]:
 
 
 def _text(results: list[FileResult], lang: str) -> str:
-    from scorer.cli import format_text
+    from scorer.textreport import format_text
 
     out = []
     for r in results:
@@ -353,7 +353,7 @@ def _location(name: str, line: int) -> dict[str, Any]:
 def junit(results: list[FileResult], lang: str) -> str:
     """JUnit XML: one test case per file, failed when the fail policy says so, with the
     findings as the failure's text and the whole report as system-out."""
-    from scorer.cli import format_text
+    from scorer.textreport import format_text
 
     failures = sum(r.failed for r in results)
     seconds = sum(r.report.elapsed_ms for r in results) / 1000

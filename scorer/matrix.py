@@ -112,10 +112,11 @@ def _row_title(key: str, req: Mapping[str, Any], lang: str) -> str:
 
 
 def provider_name(provider: str, lang: str) -> str:
-    """The provider's name from the requirements catalogue (Yahoo メール, ドコモ)."""
-    from scorer.checks.requirements import load_catalogue
+    """The provider's name from the requirements catalogue (Yahoo メール, ドコモ) of the shipped
+    (or SPAMSCORE_RULES_DIR) rule set."""
+    from scorer.rules import load_rules
 
-    known = load_catalogue().providers.get(provider)
+    known = load_rules().lists.requirements.providers.get(provider)
     if known is None:
         return provider
     return known.name.get(lang) or known.name["en"]

@@ -10,7 +10,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def _data_dir(name: str, env: str) -> Path:
-    return _resolved(name, os.environ.get(env) or None)
+    return _resolved(name, (os.environ.get(env) if env else None) or None)
 
 
 @lru_cache(maxsize=16)
@@ -31,6 +31,11 @@ def _resolved(name: str, override: str | None) -> Path:
 def rules_dir() -> Path:
     """Directory of the rule YAML files (`SPAMSCORE_RULES_DIR` overrides)."""
     return _data_dir("rules", "SPAMSCORE_RULES_DIR")
+
+
+def shipped_rules_dir() -> Path:
+    """The rules/ shipped with the package (whatever `SPAMSCORE_RULES_DIR` says)."""
+    return _data_dir("rules", "")
 
 
 def models_dir() -> Path:

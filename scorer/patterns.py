@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scorer.phrases import normalize
 from scorer.registry import Hit
 
 if TYPE_CHECKING:
@@ -49,23 +50,20 @@ def evaluate(rule: Rule, msg: Message) -> Hit | None:
                 return Hit(rule.id, [match.group(0)[:200]])
         return None
     if rule.check == "phrases":
-        found: dict[int, str] = {}
+        found: dict[str, float] = {}
         for target in rule.target:
             text = _target_text(msg, target)
-            if not text:
-                continue
-            for match in rule.phrase_pattern.finditer(text, timeout=0.2):
-                index = int(match.lastgroup[1:])
-                found.setdefault(index, match.group(0))
+            if text:
+                for key, hit in rule.phrase_matcher.find(normalize(text)).items():
+                    found.setdefault(key, hit.weight)
         if not found:
             return None
-        weight = sum(rule.phrases[i].weight for i in found)
-        evidence = [found[i] for i in sorted(found, key=lambda i: -rule.phrases[i].weight)]
+        evidence = sorted(found, key=lambda key: -found[key])
         return Hit(
             rule.id,
             evidence[:_MAX_EVIDENCE],
             {"count": len(found), "phrases": evidence[:5]},
-            value=weight,
+            value=sum(found.values()),
         )
     raise ValueError(f"{rule.id}: not a pattern rule")
 

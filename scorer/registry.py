@@ -26,6 +26,9 @@ class Hit:
     params: Mapping[str, Any] = field(default_factory=dict)
     value: float | None = None
     """The measured quantity for graded rules (count, ratio, ...); the rule maps it to a score."""
+    level: str | None = None
+    """What was observed, by name, for rules with `levels` (`+all`, `no_text`); the rule's data
+    gives each level its score."""
 
 
 class Skip(Exception):
@@ -62,6 +65,7 @@ class CheckSpec:
 
 _CHECKS: dict[str, CheckSpec] = {}
 _REQUIREMENTS: list[RequirementsFunc] = []
+_REQUIREMENT_TESTS: dict[str, Callable[..., Any]] = {}
 
 
 def check(
@@ -100,6 +104,19 @@ def requirements(func: RequirementsFunc) -> RequirementsFunc:
     return func
 
 
+def requirement_test(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the test a provider requirement names with `test: <name>` in its data."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        existing = _REQUIREMENT_TESTS.get(name)
+        if existing is not None and existing is not func:
+            raise ValueError(f"requirement test {name!r} registered twice")
+        _REQUIREMENT_TESTS[name] = func
+        return func
+
+    return decorate
+
+
 def registered_checks() -> list[CheckSpec]:
     """Every registered check, in module order then definition order."""
     load_check_modules()
@@ -109,6 +126,12 @@ def registered_checks() -> list[CheckSpec]:
 def requirement_builders() -> list[RequirementsFunc]:
     load_check_modules()
     return list(_REQUIREMENTS)
+
+
+def requirement_tests() -> dict[str, Callable[..., Any]]:
+    """Every registered requirement test by name."""
+    load_check_modules()
+    return dict(_REQUIREMENT_TESTS)
 
 
 _LOADED = False
@@ -134,7 +157,7 @@ def load_check_modules() -> None:
         "auth",
         "blocklists",
         "classifier",
-        "engines",
+        "opinions",
     )
     found = sorted(
         (

@@ -27,7 +27,7 @@ VERDICT_NOT_SPAM = "not_spam"
 VERDICT_INCONCLUSIVE = "inconclusive"
 FLOOR_FINDING_ID = "LIMIT_INCOMPLETE"
 """The score floor of an inconclusive report: a consequence of the other findings, never one
-the classifier reads (scorer.pipeline._floor)."""
+the classifier reads (scorer.finish._floor)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class Finding:
     """Each item is a quote (a header line, a URL, a DNS record: shown as it is) or a `T`, our
     words with their data, shown in the reader's language."""
     params: dict[str, Any] = field(default_factory=dict)
+    refined_by: tuple[str, ...] = ()
+    """A contract id another finding refines (scorer.findings): listed with score 0, counted
+    under the refinements named here."""
 
     def to_dict(self, rules: RuleSet | None, lang: str) -> dict[str, Any]:
         rule = rules.get(self.id) if rules is not None else None
@@ -55,12 +58,14 @@ class Finding:
             "references": list(rule.references) if rule else [],
             "params": i18n.render(dict(self.params), lang),
         }
+        if self.refined_by:
+            data["refined_by"] = list(self.refined_by)
         return data
 
     def not_applicable_dict(self, rules: RuleSet | None, lang: str, kind: Kind) -> dict[str, Any]:
         """A finding of a rule that does not bind this kind of message: listed, not scored."""
         rule = rules.get(self.id) if rules is not None else None
-        return {
+        data = {
             "id": self.id,
             "category": self.category,
             "title": rule.text("description", lang, self.params) if rule else self.id,
@@ -68,9 +73,12 @@ class Finding:
             "score_if_applicable": self.score,
             "evidence": [i18n.render(e, lang) for e in self.evidence],
         }
+        if self.refined_by:
+            data["refined_by"] = list(self.refined_by)
+        return data
 
     def to_storage(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "category": self.category,
             "score": self.score,
@@ -78,6 +86,9 @@ class Finding:
             "evidence": i18n.to_json(list(self.evidence)),
             "params": i18n.to_json(dict(self.params)),
         }
+        if self.refined_by:
+            data["refined_by"] = list(self.refined_by)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
@@ -88,6 +99,7 @@ class Finding:
             severity=data["severity"],
             evidence=tuple(i18n.from_json(list(data.get("evidence", ())))),
             params=dict(i18n.from_json(dict(data.get("params", {})))),
+            refined_by=tuple(data.get("refined_by", ())),
         )
 
 
@@ -249,7 +261,7 @@ class Report:
     scored."""
     incomplete: dict[str, Any] | None = None
     """What was not read or not checked (`limits`, `checks`, `score_before_floor`), when
-    anything was: the verdict is then `inconclusive`, never clean (scorer.pipeline._floor)."""
+    anything was: the verdict is then `inconclusive`, never clean (scorer.finish._floor)."""
 
     parsed: Message | None = field(default=None, repr=False, compare=False)
     """The parsed message the report was made from (never serialised): whoever stores the
@@ -269,8 +281,10 @@ class Report:
     def fired_ids(self) -> list[str]:
         """Every rule that fired, scored or not applicable to this kind of message, sorted: what
         the classifier reads. The kind decides which obligations are scored, never a model input,
-        so a message that claims to be a receipt reads to the model as it would otherwise."""
-        return sorted({f.id for f in (*self.findings, *self.not_applicable)} - {FLOOR_FINDING_ID})
+        so a message that claims to be a receipt reads to the model as it would otherwise. A
+        refined contract id is left out: it only repeats its refinement (scorer.findings)."""
+        listed = (*self.findings, *self.not_applicable)
+        return sorted({f.id for f in listed if not f.refined_by} - {FLOOR_FINDING_ID})
 
     def get(self, finding_id: str) -> Finding | None:
         for finding in self.findings:
@@ -385,7 +399,12 @@ class Report:
             capped=dict(data.get("capped", {})),
             extra={k: i18n.from_json(v) for k, v in data.items() if k not in known},
             rules=rules,
-            kind=Kind.from_storage(kind) if kind else None,
+            kind=Kind.from_storage(kind, _kinds_of(rules)) if kind else None,
             not_applicable=[Finding.from_dict(f) for f in data.get("not_applicable", [])],
             incomplete=dict(data["incomplete"]) if data.get("incomplete") else None,
         )
+
+
+def _kinds_of(rules: RuleSet | None) -> Any:
+    lists = getattr(rules, "lists", None)
+    return lists.kinds if lists is not None else None

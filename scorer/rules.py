@@ -1,16 +1,16 @@
-"""Load the rule data in rules/*.yaml and validate it strictly.
+"""Load the rule set, everything under rules/, and validate it strictly.
 
-A rule file holds one category: its score cap and its rules. Every rule carries its id, score
-(or graded scores), texts in English and Japanese, advice, references, how it is checked, and
-hit/miss examples. Unknown keys, regexes that do not compile, texts missing a language, and ids
-no check can emit are all errors at load time, so bad rule data never reaches a report.
+A rule file (rules/*.yaml) holds one category: its score cap and its rules. Every rule carries
+its id, score (or graded scores), texts in English and Japanese, advice, references, how it is
+checked, and hit/miss examples. The data lists in rules/lists/ (scorer.lists) are the other half
+of the rule set: `RuleSet.lists`. Unknown keys, regexes that do not compile, texts missing a
+language, and ids no check can emit are all errors at load time, so bad rule data never reaches
+a report.
 """
 
 from __future__ import annotations
 
 import hashlib
-import string
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,15 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
 from scorer import i18n
 from scorer.errors import RuleError
 from scorer.kind import KINDS, parse_applies_to
-from scorer.paths import rules_dir
+from scorer.lists import Lists, load_lists
+from scorer.paths import rules_dir, shipped_rules_dir
+from scorer.phrases import PhraseMatcher, normalize
 from scorer.prefilter import has_wide_char, needs_wide_char
+from scorer.ruledata import bilingual, load_yaml
 
-LANGS = ("en", "ja")
 ID_PREFIXES = (
     "HDR_",
     "SUBJ_",
@@ -48,7 +49,6 @@ ID_PREFIXES = (
     "ML_",
     "LEGAL_",
     "LIMIT_",
-    "ENGINE_",
 )
 CHECK_TYPES = ("code", "header", "body", "uri", "phrases")
 TEXT_TARGETS = ("subject", "body", "visible", "plain", "html", "headers")
@@ -70,6 +70,7 @@ _RULE_KEYS = {
     "id",
     "score",
     "grades",
+    "levels",
     "severity",
     "check",
     "network",
@@ -89,6 +90,7 @@ _RULE_KEYS = {
     "old_names",
     "written_from",
     "applies_to",
+    "contract",
 }
 _FILE_KEYS = {"category", "cap", "floor", "corroboration", "params", "description", "rules"}
 _EXAMPLE_KEYS = {
@@ -151,13 +153,16 @@ class Rule:
     severity: str | None = None
     network: bool = False
     grades: tuple[Grade, ...] = ()
+    levels: Mapping[str, float] = field(default_factory=dict)
+    """Named levels a check reports (`Hit.level`: `+all`, `no_text`) and the score of each."""
     references: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     header: tuple[str, ...] = ()
     target: tuple[str, ...] = ()
     pattern: Any = None
     phrases: tuple[Phrase, ...] = ()
-    phrase_pattern: Any = None
+    phrase_matcher: PhraseMatcher | None = None
+    """`check: phrases` rules: the phrase engine (scorer.phrases) over `phrases`."""
     params: Mapping[str, Any] = field(default_factory=dict)
     replaces: tuple[str, ...] = ()
     status: str = "stable"
@@ -170,9 +175,15 @@ class Rule:
     """Every match of `pattern` holds a CJK-range character (scorer.prefilter)."""
     applies_to: tuple[str, ...] = ()
     """The kinds of message the rule binds (scorer.kind); empty: every kind."""
+    contract: bool = False
+    """A public contract id (API users filter on it): it keeps firing with its meaning, and a
+    rule that `replaces` it refines it instead of hiding it (scorer.findings)."""
 
-    def score_for(self, value: float | None) -> float | None:
-        """The score of a hit: the fixed score, or the grade `value` reaches (None: no grade)."""
+    def score_for(self, value: float | None, level: str | None = None) -> float | None:
+        """The score of a hit: the fixed score, the score of its `level`, or the grade `value`
+        reaches (None: no grade reached)."""
+        if self.levels:
+            return self.levels.get(level or "")
         if not self.grades:
             return self.score
         if value is None:
@@ -275,9 +286,13 @@ class Category:
 
 @dataclass
 class RuleSet:
+    """The rules by id, their categories, the old names still accepted, and the data lists."""
+
     rules: dict[str, Rule]
     categories: dict[str, Category]
     aliases: dict[str, str] = field(default_factory=dict)
+    lists: Lists = field(default=None, repr=False)  # type: ignore[assignment]
+    """rules/lists/ parsed (scorer.lists): what checks read instead of opening files."""
     source_hash: str = ""
     """SHA-256 over every file of the rule directory (rules, lists, requirements), when loaded
     from one; `version` falls back to a hash of the ids and scores."""
@@ -325,13 +340,21 @@ class RuleSet:
             )
             for name, c in self.categories.items()
         }
-        return RuleSet(keep, cats, {k: v for k, v in self.aliases.items() if v in keep})
+        aliases = {k: v for k, v in self.aliases.items() if v in keep}
+        return RuleSet(keep, cats, aliases, self.lists)
 
-    def validate_checks(self, emitted: Mapping[str, Iterable[str]], *, complete: bool) -> None:
+    def validate_checks(
+        self,
+        emitted: Mapping[str, Iterable[str]],
+        *,
+        complete: bool,
+        requirement_tests: Iterable[str] | None = None,
+    ) -> None:
         """Check rules against the registered checks: `emitted` maps check name → ids.
 
         Every `check: code` rule needs a check that emits it; with `complete`, every id a check
         can emit must be declared here (the full rule set must describe everything we report).
+        Every provider requirement must name a registered test (`requirement_tests`, if given).
         """
         emitted_ids: dict[str, str] = {}
         for name, ids in emitted.items():
@@ -345,6 +368,13 @@ class RuleSet:
             for rule_id, name in emitted_ids.items():
                 if rule_id not in self.rules:
                     problems.append(f"check {name!r} emits {rule_id}, which no rule file declares")
+        if requirement_tests is not None and self.lists is not None:
+            known = set(requirement_tests)
+            for spec in self.lists.requirements.specs:
+                if spec.test not in known:
+                    problems.append(
+                        f"lists/requirements.yaml: {spec.id}: unknown test {spec.test!r}"
+                    )
         if problems:
             raise RuleError("; ".join(problems))
 
@@ -353,25 +383,7 @@ class RuleSet:
 
 
 def _texts(value: Any, where: str, *, required: bool = True) -> dict[str, str]:
-    if value is None:
-        if required:
-            raise RuleError(f"{where}: missing (needs en and ja)")
-        return {}
-    if not isinstance(value, dict):
-        raise RuleError(f"{where}: must be a mapping with en and ja")
-    unknown = set(value) - set(LANGS)
-    if unknown:
-        raise RuleError(f"{where}: unknown language keys {sorted(unknown)}")
-    for lang in LANGS:
-        text = value.get(lang)
-        if not isinstance(text, str) or not text.strip():
-            raise RuleError(f"{where}: needs a non-empty {lang!r} text")
-    fields = [
-        {name for _, name, _, _ in string.Formatter().parse(value[lang]) if name} for lang in LANGS
-    ]
-    if fields[0] != fields[1]:
-        raise RuleError(f"{where}: en and ja use different placeholders {fields[0]} vs {fields[1]}")
-    return {lang: value[lang].strip() for lang in LANGS}
+    return bilingual(value, where, required=required, strip=True)
 
 
 def _compile(pattern: Any, flags: Any, where: str) -> Any:
@@ -388,20 +400,19 @@ def _compile(pattern: Any, flags: Any, where: str) -> Any:
         raise RuleError(f"{where}: bad regex {pattern!r}: {exc}") from None
 
 
-def _phrase_regex(phrases: list[Phrase], where: str) -> Any:
-    alternatives = []
-    for phrase in phrases:
-        text = unicodedata.normalize("NFKC", phrase.label)
-        body = regex.escape(text).replace(r"\ ", r"\s+")
-        if text[:1].isascii() and text[:1].isalnum():
-            body = r"(?<![\w])" + body
-        if text[-1:].isascii() and text[-1:].isalnum():
-            body += r"(?![\w])"
-        alternatives.append(f"(?P<p{len(alternatives)}>{body})")
-    try:
-        return regex.compile("|".join(alternatives), regex.IGNORECASE | regex.VERSION0)
-    except regex.error as exc:  # pragma: no cover - escaped literals always compile
-        raise RuleError(f"{where}: phrases do not compile: {exc}") from None
+def _levels(value: Any, where: str) -> dict[str, float]:
+    """`levels: {name: score}`: what the check observed, by name, and what each scores."""
+    if not isinstance(value, dict) or not value:
+        raise RuleError(f"{where}: levels must be a non-empty mapping of name to score")
+    out = {}
+    for name, score in value.items():
+        if not isinstance(name, str) or not name or isinstance(score, bool):
+            raise RuleError(f"{where}: levels map names to scores")
+        try:
+            out[name] = float(score)
+        except (TypeError, ValueError):
+            raise RuleError(f"{where}: the score of level {name!r} must be a number") from None
+    return out
 
 
 def _example(raw: Any, where: str) -> Example:
@@ -469,10 +480,14 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
     check = raw.get("check")
     if check not in CHECK_TYPES:
         raise RuleError(f"{where}: check must be one of {CHECK_TYPES}")
-    if ("score" in raw) == ("grades" in raw):
-        raise RuleError(f"{where}: give either score or grades")
+    if sum(key in raw for key in ("score", "grades", "levels")) != 1:
+        raise RuleError(f"{where}: give either score or grades (or levels)")
     grades: tuple[Grade, ...] = ()
-    if "grades" in raw:
+    levels: dict[str, float] = {}
+    if "levels" in raw:
+        levels = _levels(raw["levels"], where)
+        score = max(levels.values())
+    elif "grades" in raw:
         items = raw["grades"]
         if not isinstance(items, list) or not items:
             raise RuleError(f"{where}: grades must be a non-empty list")
@@ -495,11 +510,14 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         raise RuleError(f"{where}: severity must be info, warning or error")
     description = _texts(raw.get("description"), f"{where}.description")
     why = _texts(raw.get("why"), f"{where}.why")
-    positive = score > 0 or any(g.score > 0 for g in grades)
+    positive = score > 0 or any(g.score > 0 for g in grades)  # levels: score is their max
     advice = _texts(raw.get("advice"), f"{where}.advice", required=positive)
     network = raw.get("network", False)
     if not isinstance(network, bool):
         raise RuleError(f"{where}: network must be true or false")
+    contract = raw.get("contract", False)
+    if not isinstance(contract, bool):
+        raise RuleError(f"{where}: contract must be true or false")
     status = raw.get("status", "stable")
     if status not in STATUSES:
         raise RuleError(f"{where}: status must be one of {STATUSES}")
@@ -513,7 +531,7 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
             raise RuleError(f"{where}: target {item!r} is not one of {TEXT_TARGETS}")
     pattern = None
     phrases: tuple[Phrase, ...] = ()
-    phrase_pattern = None
+    phrase_matcher = None
     if check == "code":
         for key in ("pattern", "phrases", "header", "flags", "target"):
             if key in raw:
@@ -531,7 +549,9 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
             else:
                 raise RuleError(f"{where}: a phrase is a string or {{text, weight}}")
         phrases = tuple(parsed)
-        phrase_pattern = _phrase_regex(parsed, where)
+        if len({normalize(p.label).strip() for p in parsed}) != len(parsed):
+            raise RuleError(f"{where}: a phrase is listed twice")
+        phrase_matcher = PhraseMatcher([(p.label, p.weight, "") for p in parsed])
         if not grades:
             raise RuleError(f"{where}: phrase rules are graded: give grades")
     else:
@@ -557,13 +577,14 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         severity=severity,
         network=network,
         grades=grades,
+        levels=levels,
         references=refs,
         examples=examples,
         header=header,
         target=target or ("body",),
         pattern=pattern,
         phrases=phrases,
-        phrase_pattern=phrase_pattern,
+        phrase_matcher=phrase_matcher,
         params=params,
         replaces=_as_tuple(raw.get("replaces"), f"{where}.replaces"),
         status=status,
@@ -572,11 +593,14 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         source=source,
         needs_wide=pattern is not None and needs_wide_char(raw["pattern"]),
         applies_to=parse_applies_to(raw.get("applies_to"), f"{where}.applies_to"),
+        contract=contract,
     )
 
 
 def load_rules(directory: Path | str | None = None) -> RuleSet:
-    """Load and validate every `*.yaml` in `directory` (default: the shipped rules/)."""
+    """Load and validate every `*.yaml` in `directory` (default: the shipped rules/, or
+    `SPAMSCORE_RULES_DIR`) and its `lists/` folder. A directory without `lists/` (a small test
+    rule set) reads the shipped lists."""
     return _load_cached(str(Path(directory or rules_dir()).resolve()))
 
 
@@ -591,10 +615,7 @@ def _load_cached(directory: str) -> RuleSet:
     aliases: dict[str, str] = {}
     for file in files:
         source = file.name
-        try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise RuleError(f"{source}: not valid YAML: {exc}") from None
+        data = load_yaml(file.read_text(encoding="utf-8"), source)
         if not isinstance(data, dict):
             raise RuleError(f"{source}: must be a mapping with category and rules")
         unknown = set(data) - _FILE_KEYS
@@ -637,7 +658,13 @@ def _load_cached(directory: str) -> RuleSet:
     clash = set(aliases) & set(rules)
     if clash:
         raise RuleError(f"old_names reuse live ids: {sorted(clash)}")
-    return RuleSet(rules, categories, aliases, directory_hash(path))
+    lists_dir = path / "lists"
+    source_hash = directory_hash(path)
+    if not lists_dir.is_dir():  # a rule directory without lists borrows the shipped ones
+        lists_dir = shipped_rules_dir() / "lists"
+        source_hash = hashlib.sha256(f"{source_hash}+{directory_hash(lists_dir)}".encode())
+        source_hash = source_hash.hexdigest()
+    return RuleSet(rules, categories, aliases, load_lists(lists_dir), source_hash)
 
 
 def _corroboration(raw: Any, source: str) -> Corroboration | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from scorer import i18n
-from scorer.causes import FINDING_PREFIX, load_causes
+from scorer.causes import FINDING_PREFIX, Causes, load_causes
 
 if TYPE_CHECKING:
     from scorer.rules import RuleSet
@@ -20,7 +20,8 @@ def localise(data: dict[str, Any], lang: str, rules: RuleSet | None) -> None:
     """Add `title`/`advice` to each fix, `headline`, and `message` to `dns` and `draft`."""
     fixes = data.get("fixes")
     if isinstance(fixes, list):
-        _fixes(data, fixes, lang)
+        causes = rules.lists.causes if rules is not None else load_causes()
+        _fixes(data, fixes, lang, causes)
         data["headline"] = headline(data, lang)
     dns = data.get("dns")
     if isinstance(dns, dict) and dns.get("status") not in (None, "ok"):
@@ -37,8 +38,7 @@ def localise(data: dict[str, Any], lang: str, rules: RuleSet | None) -> None:
         data["capped_note"] = capped_note(data, lang)
 
 
-def _fixes(data: dict[str, Any], fixes: list[dict[str, Any]], lang: str) -> None:
-    causes = load_causes()
+def _fixes(data: dict[str, Any], fixes: list[dict[str, Any]], lang: str, causes: Causes) -> None:
     findings = {f["id"]: f for f in data.get("findings", [])}
     requirements = {r["id"]: r for r in data.get("requirements", [])}
     for fix in fixes:

@@ -90,8 +90,8 @@ class Settings:
     """`host[:port]` of a SpamAssassin spamd whose opinion is shown beside ours (SPAMD_HOST)."""
     rspamd_url: str | None = None
     """`http://host:port` of an rspamd whose opinion is shown beside ours (RSPAMD_URL)."""
-    engines_timeout_ms: int = 3_000
-    """How long another engine may take before it is listed as skipped."""
+    opinions_timeout_ms: int = 3_000
+    """How long spamd or rspamd may take to give its opinion before it is listed as skipped."""
     dns_check_name: str = "example.com"
     """A name that must exist (RFC 2606 reserves it and IANA serves it): a resolver that says
     NXDOMAIN for it is lying or cut off. Empty switches this half of the sanity check off."""
@@ -137,7 +137,11 @@ class Settings:
             model_path=env.get("SPAMSCORE_MODEL") or None,
             spamd_host=env.get("SPAMD_HOST") or None,
             rspamd_url=env.get("RSPAMD_URL") or None,
-            engines_timeout_ms=env_int(env, "SPAMSCORE_ENGINES_TIMEOUT_MS", 3000),
+            opinions_timeout_ms=env_int(
+                env,
+                "SPAMSCORE_OPINIONS_TIMEOUT_MS",
+                env_int(env, "SPAMSCORE_ENGINES_TIMEOUT_MS", 3000),  # its old name still works
+            ),
             dns_check_name=_dns_name(env, "SPAMSCORE_DNS_CHECK_NAME", "example.com"),
             dns_check_absent_name=_dns_name(
                 env, "SPAMSCORE_DNS_CHECK_ABSENT_NAME", "spamscore-check.invalid"

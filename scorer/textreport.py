@@ -81,6 +81,9 @@ def format_text(data: dict[str, Any], lang: str) -> str:
             lines.append(f"          {finding['title']}")
             for item in finding["evidence"][:5]:
                 lines.append(f"          {t('report.evidence', lang)}: {item}")
+            if finding.get("refined_by"):
+                ids = ", ".join(finding["refined_by"])
+                lines.append(f"          {t('report.refined_by', lang, ids=ids)}")
             if finding["advice"] and finding["score"] > 0:
                 lines.append(f"          {t('report.advice', lang)}: {finding['advice']}")
     not_applicable = data.get("not_applicable") or []
@@ -156,7 +159,7 @@ def kind_line(kind: dict[str, Any], lang: str) -> str:
 
 def _feature(feature: dict[str, Any], lang: str) -> str:
     if feature.get("key"):
-        from scorer.features import structure_text
+        from scorer.ml.features import structure_text
 
         return i18n.render(structure_text(feature["key"]), lang)
     return str(feature["feature"])

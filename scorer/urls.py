@@ -209,3 +209,16 @@ def _known_suffix(host: str) -> bool:
     """True when `host` ends in a real public suffix and is more than the suffix itself."""
     psl = _psl_strict()
     return psl.publicsuffix(host) is not None and not psl.is_public(host)
+
+
+def host_in(host: str, domains: frozenset[str]) -> str | None:
+    """The entry of `domains` that `host` is or is under (`a.b.bit.ly` → `bit.ly`), or None."""
+    host = host.lower().rstrip(".")
+    while host:
+        if host in domains:
+            return host
+        dot = host.find(".")
+        if dot < 0:
+            return None
+        host = host[dot + 1 :]
+    return None

@@ -432,12 +432,10 @@ def rules() -> Any:
 
 def requirements_catalogue(lang: str) -> dict[str, Any]:
     """The provider requirements with their start dates and quoted sources (API and /rules)."""
-    from scorer.checks.requirements import load_catalogue
-
-    catalogue = load_catalogue()
+    catalogue = services().engine.rules.lists.requirements
 
     def texts(value: dict[str, str]) -> str:
-        return value.get(lang) or value.get("en", "")
+        return _in_lang(value, lang)
 
     def sources(items: Any) -> list[dict[str, Any]]:
         return [s.to_dict() for s in items]
@@ -460,30 +458,51 @@ def requirements_catalogue(lang: str) -> dict[str, Any]:
                     }
                     for w in provider.withdrawn
                 ],
-                "requirements": [
-                    {
-                        "id": spec.id,
-                        "scope": spec.scope,
-                        "title": texts(spec.title),
-                        "effective_from": spec.effective_from,
-                        "effective_basis": spec.effective_basis,
-                        "effective_note": texts(spec.effective_note) if spec.effective_note else "",
-                        "smtp_reply": spec.smtp_reply,
-                        "sources": sources(spec.sources),
-                    }
-                    for spec in rows
-                ],
+                "requirements": [requirement_dict(spec, lang) for spec in rows],
             }
         )
     return {"as_of": catalogue.as_of, "providers": providers}
 
 
+def _in_lang(texts: dict[str, str], lang: str) -> str:
+    return texts.get(lang) or texts.get("en", "")
+
+
+def requirement_dict(spec: Any, lang: str) -> dict[str, Any]:
+    """A provider requirement as the catalogue shows it: the doc sections of a rule (title,
+    advice, references, what it applies to, how it is checked) plus its dates and sources."""
+
+    def texts(value: dict[str, str]) -> str:
+        return _in_lang(value, lang)
+
+    return {
+        "id": spec.id,
+        "provider": spec.provider,
+        "scope": spec.scope,
+        "title": texts(spec.title),
+        "description": texts(spec.title),
+        "advice": texts(spec.advice),
+        "references": list(spec.references),
+        "applies_to": list(spec.applies_to),
+        "check": spec.test,
+        "effective_from": spec.effective_from,
+        "effective_basis": spec.effective_basis,
+        "effective_note": texts(spec.effective_note) if spec.effective_note else "",
+        "smtp_reply": spec.smtp_reply,
+        "sources": [s.to_dict() for s in spec.sources],
+    }
+
+
 @bp.get("/rules/<rule_id>")
 def rule(rule_id: str) -> Any:
-    found = services().engine.rules.get(rule_id)
-    if found is None:
-        raise ApiError(404, "not_found", f"no rule {rule_id}")
-    return jsonify(rule_dict(found, _lang(), full=True))
+    rules = services().engine.rules
+    found = rules.get(rule_id)
+    if found is not None:
+        return jsonify(rule_dict(found, _lang(), full=True))
+    spec = rules.lists.requirements.get(rule_id)
+    if spec is not None:  # a provider requirement (`gmail.spf`): part of the same catalogue
+        return jsonify(requirement_dict(spec, _lang()))
+    raise ApiError(404, "not_found", f"no rule {rule_id}")
 
 
 def rule_dict(rule: Rule, lang: str, *, full: bool = False) -> dict[str, Any]:
@@ -493,6 +512,7 @@ def rule_dict(rule: Rule, lang: str, *, full: bool = False) -> dict[str, Any]:
         "category": rule.category,
         "score": rule.score,
         "grades": [{"min": g.min, "score": g.score} for g in rule.grades],
+        "levels": dict(rule.levels),
         "severity": rule.severity or rule.severity_for(rule.score),
         "network": rule.network,
         "status": rule.status,
@@ -501,6 +521,7 @@ def rule_dict(rule: Rule, lang: str, *, full: bool = False) -> dict[str, Any]:
         "advice": rule.text("advice", lang),
         "references": list(rule.references),
         "applies_to": list(rule.applies_to),
+        "contract": rule.contract,
     }
     if full:
         data["check"] = rule.check

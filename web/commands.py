@@ -76,7 +76,7 @@ def register_serve(sub: Any) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from scorer.cli import UsageError
+    from scorer.errors import UsageError
 
     if not 0 < args.port < 65536:
         raise UsageError(f"--port must be 1-65535, not {args.port}")
@@ -126,7 +126,7 @@ def _open_store() -> None:
 def _start_inbox(args: argparse.Namespace) -> subprocess.Popen[bytes]:
     """`spamscore inbox` as a child process sharing our environment (store, domain); it stops
     when we do, or by itself if we die without stopping it."""
-    from scorer.cli import UsageError
+    from scorer.errors import UsageError
 
     if args.inbox_domain:
         # The web service issues addresses in the same domain the inbox accepts.

@@ -33,7 +33,7 @@ def register_db(sub: Any) -> None:
 
 
 def _missing_action(_args: argparse.Namespace) -> int:
-    from scorer.cli import UsageError
+    from scorer.errors import UsageError
 
     raise UsageError("missing action: spamscore db upgrade|current")
 

@@ -12,10 +12,10 @@ from typing import Any
 from markupsafe import Markup
 
 from scorer import i18n, matrix
-from scorer.checks.requirements import detail_template
 from scorer.compare import compare
 from scorer.i18n import T, segments
 from scorer.report import Report
+from scorer.rules import load_rules
 from scorer.textreport import shown_fix
 from web import markup
 
@@ -41,9 +41,10 @@ def findings_html(report: Report, findings: list[dict[str, Any]], lang: str) -> 
 def requirement_html(report: Report, lang: str) -> dict[str, Markup]:
     """Each requirement's detail with its data marked, by requirement id."""
     out: dict[str, Markup] = {}
+    catalogue = (report.rules or load_rules()).lists.requirements
     for req in report.requirements:
         if req.outcome and req.outcome != "not_applicable":
-            template = detail_template(req.outcome, lang)
+            template = catalogue.detail_template(req.outcome, lang)
             out[req.id] = markup.pieces(segments(template, req.params, lang))
         else:
             out[req.id] = Markup.escape(req.detail.get(lang) or req.detail.get("en") or "")
@@ -150,7 +151,7 @@ def chips(classifier: dict[str, Any] | None, findings: list[dict[str, Any]], lan
     title, a structure fact in the page's language, a word as it is (message content)."""
     if not classifier:
         return
-    from scorer.features import structure_text
+    from scorer.ml.features import structure_text
 
     by_id = {f["id"]: f for f in findings}
     for feature in classifier.get("top_features") or []:

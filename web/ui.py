@@ -432,13 +432,12 @@ def _requirements(requirements: list[dict[str, Any]], lang: str) -> list[dict[st
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in requirements:
         groups.setdefault(item.get("provider") or item["id"].split(".", 1)[0], []).append(item)
-    from scorer.checks.requirements import load_catalogue
 
     def rank(item: dict[str, Any]) -> int:
         # not applicable to this kind of message: listed last, after what passes
         return order.get(item["status"], 9) if item.get("applicable", True) else 4
 
-    providers = load_catalogue().providers
+    providers = services().engine.rules.lists.requirements.providers
     out = []
     for provider, items in groups.items():
         known = providers.get(provider)
@@ -584,10 +583,10 @@ def rules() -> Any:
                     "rules": sorted(items, key=lambda r: (-r["score"], r["id"])),
                 }
             )
-    from scorer.kind import load_spec
     from web.api import requirements_catalogue
 
-    labels = {k: v.get(lang) or v.get("en", k) for k, v in load_spec().labels.items()}
+    kinds = ruleset.lists.kinds
+    labels = {k: v.get(lang) or v.get("en", k) for k, v in kinds.labels.items()}
     return render_template(
         "ui/rules.html",
         categories=categories,

@@ -1,7 +1,8 @@
 """BIMI readiness: the assertion record, the DMARC it needs, the logo and the mark certificate.
 
-`assess()` puts the parts together for one From domain and says, provider by provider
-(rules/lists/bimi/providers.yaml), whether the logo would show and why not. The logo and the
+`Assessment` puts the parts together for one From domain and says, provider by provider
+(rules/lists/bimi/providers.yaml, `RuleSet.lists.bimi_providers`), whether the logo would show
+and why not. The logo and the
 certificate are checked when the caller uploads them or, opt-in, when they are fetched through
 the guarded fetcher (scorer.fetch); never otherwise.
 """
@@ -10,23 +11,77 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
-
-import yaml
 
 from scorer.bimi.record import BimiLookup
 from scorer.bimi.svg import SvgReport
 from scorer.bimi.vmc import MarkReport
+from scorer.errors import RuleError
 from scorer.i18n import T
-from scorer.paths import rules_dir
+from scorer.ruledata import bilingual, date, known_keys, sources
+
+CERTIFICATE_KINDS = ("VMC", "CMC")
+_PROVIDER_KEYS = (
+    "id",
+    "name",
+    "certificates",
+    "certificate_required",
+    "distrust",
+    "note",
+    "source",
+)
 
 
-@lru_cache(maxsize=1)
-def display_providers() -> dict[str, Any]:
+@dataclass(frozen=True)
+class DisplayProviders:
     """rules/lists/bimi/providers.yaml: which providers show logos, with what certificates."""
-    path = rules_dir() / "lists" / "bimi" / "providers.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    as_of: str
+    providers: tuple[dict[str, Any], ...]
+    """Each: id, name {en, ja}, certificates, certificate_required, distrust [{issuer_org,
+    issued_after}], note {en, ja}, sources."""
+
+
+def parse_providers(data: Any, where: str = "bimi/providers.yaml") -> DisplayProviders:
+    """Validate the BIMI providers data strictly (keys, texts, certificate kinds, dates)."""
+    known_keys(data, where, ("as_of", "providers"), ("as_of", "providers"))
+    if not isinstance(data["providers"], list) or not data["providers"]:
+        raise RuleError(f"{where}: providers must be a non-empty list")
+    out = []
+    for index, raw in enumerate(data["providers"]):
+        here = f"{where}: providers[{index}]"
+        known_keys(raw, here, _PROVIDER_KEYS, ("id", "name", "certificates", "source"))
+        kinds = raw["certificates"]
+        if not isinstance(kinds, list) or not set(kinds) <= set(CERTIFICATE_KINDS):
+            raise RuleError(f"{here}: certificates must be a list of {CERTIFICATE_KINDS}")
+        if not isinstance(raw.get("certificate_required", False), bool):
+            raise RuleError(f"{here}: certificate_required must be true or false")
+        distrust = []
+        for rule in raw.get("distrust") or []:
+            known_keys(
+                rule,
+                f"{here}.distrust",
+                ("issuer_org", "issued_after"),
+                ("issuer_org", "issued_after"),
+            )
+            distrust.append(
+                {
+                    "issuer_org": str(rule["issuer_org"]),
+                    "issued_after": date(rule["issued_after"], f"{here}.distrust.issued_after"),
+                }
+            )
+        provider = {
+            "id": str(raw["id"]),
+            "name": bilingual(raw["name"], f"{here}.name"),
+            "certificates": list(kinds),
+            "certificate_required": bool(raw.get("certificate_required", False)),
+            "distrust": distrust,
+            "sources": sources(raw["source"], f"{here}.source"),
+        }
+        if raw.get("note") is not None:
+            provider["note"] = bilingual(raw["note"], f"{here}.note")
+        out.append(provider)
+    return DisplayProviders(date(data["as_of"], f"{where}: as_of"), tuple(out))
 
 
 @dataclass
@@ -48,10 +103,10 @@ class Assessment:
     problems: list[str] = field(default_factory=list)
     """Fetch refusals and failures (never fatal)."""
 
-    def providers(self, lang: str, at: datetime) -> list[dict[str, Any]]:
+    def providers(self, display: DisplayProviders, lang: str, at: datetime) -> list[dict[str, Any]]:
         """Provider by provider: would the logo show ("yes", "no", "unknown") and why."""
         out = []
-        for provider in display_providers()["providers"]:
+        for provider in display.providers:
             reasons: list[Any] = []
             unknown: list[Any] = []
             if self.lookup.record is None or self.lookup.record.declined:

@@ -1,13 +1,13 @@
 """Mark certificates (VMC and CMC): chain, validity, names, the logo inside, known distrust.
 
 The certificate at `a=` is a PEM chain: the mark certificate, then its intermediates. It must
-chain to a Mark Verifying Authority root (rules/lists/bimi/mva_roots.pem), be valid on the day
-asked about, carry the BIMI extended key usage (1.3.6.1.5.5.7.3.31), name the From domain or its
-organisational domain, and embed the logo (RFC 3709 logotype extension) that `l=` serves; the
-logo's own hash in the extension must match it too. Chain building and signatures are done by
-`cryptography.x509.verification`; the logotype is decoded with `pyasn1-modules` (RFC 3709).
-Known distrust (Apple and Entrust-issued certificates after 2024-11-15) is data in
-rules/lists/bimi/providers.yaml.
+chain to a Mark Verifying Authority root (rules/lists/bimi/mva_roots.pem, which the rule set
+loads: `RuleSet.lists.mark_roots`), be valid on the day asked about, carry the BIMI extended key
+usage (1.3.6.1.5.5.7.3.31), name the From domain or its organisational domain, and embed the
+logo (RFC 3709 logotype extension) that `l=` serves; the logo's own hash in the extension must
+match it too. Chain building and signatures are done by `cryptography.x509.verification`; the
+logotype is decoded with `pyasn1-modules` (RFC 3709). Known distrust (Apple and Entrust-issued
+certificates after 2024-11-15) is data in rules/lists/bimi/providers.yaml.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ import io
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
-from pathlib import Path
 
 from cryptography import x509
 from cryptography.x509.oid import ExtensionOID, NameOID
@@ -36,7 +34,7 @@ from pyasn1.codec.der import decoder
 from pyasn1.error import PyAsn1Error
 from pyasn1_modules import rfc3709
 
-from scorer.paths import rules_dir
+from scorer.errors import RuleError
 
 OID_LOGOTYPE = x509.ObjectIdentifier("1.3.6.1.5.5.7.1.12")
 OID_BIMI_EKU = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.31")
@@ -47,15 +45,15 @@ CMC_MARKS = ("Prior Use Mark", "Modified Registered Mark")
 MAX_LOGO_BYTES = 262_144
 
 
-@lru_cache(maxsize=1)
-def mark_roots() -> tuple[x509.Certificate, ...]:
-    """The Mark Verifying Authorities' roots shipped with the rules."""
-    path = rules_dir() / "lists" / "bimi" / "mva_roots.pem"
-    return tuple(x509.load_pem_x509_certificates(path.read_bytes()))
-
-
-def load_roots(path: str | Path) -> tuple[x509.Certificate, ...]:
-    return tuple(x509.load_pem_x509_certificates(Path(path).read_bytes()))
+def parse_roots(pem: bytes, where: str = "bimi/mva_roots.pem") -> tuple[x509.Certificate, ...]:
+    """The Mark Verifying Authorities' root certificates in a PEM file (at least one)."""
+    try:
+        roots = tuple(x509.load_pem_x509_certificates(pem))
+    except ValueError as exc:
+        raise RuleError(f"{where}: not a PEM certificate list: {exc}") from None
+    if not roots:
+        raise RuleError(f"{where}: holds no certificate")
+    return roots
 
 
 @dataclass
@@ -98,7 +96,7 @@ def check_certificate(
     org_domain: str = "",
     logo: bytes | None = None,
     at: datetime | None = None,
-    roots: tuple[x509.Certificate, ...] | None = None,
+    roots: tuple[x509.Certificate, ...],
 ) -> MarkReport:
     """Check a VMC/CMC PEM chain for `domain`, against `logo` (the SVG at l=) when given."""
     report = MarkReport()
@@ -122,7 +120,7 @@ def check_certificate(
     report.kind = "VMC" if mark in VMC_MARKS else "CMC" if mark in CMC_MARKS else ""
     if not mark:
         report.warnings.append("the subject has no markType (VMC/CMC cannot be told apart)")
-    _check_chain(leaf, intermediates, roots if roots is not None else mark_roots(), at, report)
+    _check_chain(leaf, intermediates, roots, at, report)
     if at < report.not_before:
         report.errors.append(("not_yet_valid", f"valid from {report.not_before:%Y-%m-%d}"))
     elif at > report.not_after:

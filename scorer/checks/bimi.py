@@ -12,11 +12,11 @@ import re
 from typing import Any
 
 from scorer.auth import dmarc as dmarc_auth
+from scorer.auth import facts as auth_facts
 from scorer.bimi import Assessment, DmarcGate
 from scorer.bimi import record as bimi_record
 from scorer.bimi.svg import check_svg
 from scorer.bimi.vmc import check_certificate
-from scorer.checks import auth
 from scorer.context import Context
 from scorer.fetch import Fetcher, FetchError, gunzip_capped
 from scorer.i18n import T
@@ -105,8 +105,8 @@ def bimi_check(msg: Message, ctx: Context) -> list[Hit]:
     domain = msg.from_domain
     if not domain:
         raise Skip("no single From address", code="no_from")
-    auth.skip_if_from_missing(msg, ctx)
-    dmarc = auth.dmarc_lookup(msg, ctx)
+    auth_facts.skip_if_from_missing(msg, ctx)
+    dmarc = auth_facts.dmarc_lookup(msg, ctx)
     assert dmarc is not None
     org = dmarc.org_domain or dmarc_auth.psl_org_domain(domain)
     selector = selector_of(msg)
@@ -157,7 +157,8 @@ def bimi_check(msg: Message, ctx: Context) -> list[Hit]:
         hits.append(Hit("BIMI_FETCH_FAILED", assessment.problems, params))
     lang = ctx.settings.lang
     at = ctx.now
-    providers = assessment.providers(lang, at) if at else []
+    display = ctx.rules.lists.bimi_providers
+    providers = assessment.providers(display, lang, at) if at else []
     showing = [p["name"] for p in providers if p["shows"] == "yes"]
     if (
         gate.ok
@@ -216,7 +217,7 @@ def _logo_and_certificate(ctx: Context, assessment: Assessment, domain: str, org
             org_domain=org,
             logo=logo_bytes,
             at=ctx.now,
-            roots=ctx.mark_roots,
+            roots=ctx.mark_roots if ctx.mark_roots is not None else ctx.rules.lists.mark_roots,
         )
 
 

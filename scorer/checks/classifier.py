@@ -10,7 +10,7 @@ them.
 
 The check runs late (after every offline check and pattern rule) because the model also reads
 which offline findings the message has (`offline_finding_ids`): the same ids the report lists,
-which is what training reads from the report (scorer.train.rule_evidence).
+which is what training reads from the report (scorer.ml.train.rule_evidence).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from scorer.context import Context
-from scorer.features import structure_text
+from scorer.findings import model_ids
 from scorer.i18n import T
 from scorer.message import Message
+from scorer.ml.features import structure_text
 from scorer.registry import Hit, Skip, check
 
 if TYPE_CHECKING:
@@ -40,23 +41,9 @@ _EVIDENCE_FEATURES = 8
 
 
 def offline_finding_ids(hits: Iterable[Any], rules: RuleSet) -> list[str]:
-    """The ids of the findings `hits` become in the report (the pipeline's merging): declared
-    ids, minus those another present finding `replaces`, minus graded ones below every grade."""
-    values: dict[str, list[float]] = {}
-    for hit in hits:
-        if hit.id in rules:
-            found = values.setdefault(hit.id, [])
-            if hit.value is not None:
-                found.append(hit.value)
-    replaced = {other for rule_id in values for other in rules.get(rule_id).replaces}  # type: ignore[union-attr]
-    ids = []
-    for rule_id, found in values.items():
-        rule = rules.get(rule_id)
-        if rule_id in replaced or rule is None:
-            continue
-        if rule.score_for(max(found) if found else None) is not None:
-            ids.append(rule_id)
-    return sorted(ids)
+    """The ids of the findings `hits` become in the report, as the model reads them: decided by
+    scorer.findings, the one place hits become findings."""
+    return model_ids(hits, rules)
 
 
 def _bands(rules: RuleSet, stacking: bool) -> list[tuple[Rule, float, float]]:

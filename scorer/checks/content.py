@@ -1,6 +1,7 @@
 """Content checks: spam phrasing (English and Japanese, graded), shouting, obfuscation, phishing.
 
-Phrases are data (rules/lists/spam_phrases_*.yaml) matched once per message on NFKC text. Japanese
+Phrases are data (rules/lists/spam_phrases_*.yaml, `ctx.rules.lists.phrases`) matched once per
+message on NFKC text. Japanese
 is graded on combinations: everyday shop words (送料無料, セール, ポイント) weigh nothing alone and
 only add a little once stronger wording is present (../shared/reference/japanese-mail.md §4b).
 """
@@ -8,14 +9,16 @@ only add a little once stronger wording is present (../shared/reference/japanese
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import regex
 
-from scorer.checks._brands import brand_domains, brand_label, brands_in_text
-from scorer.checks._lists import PhraseHit, normalize, phrase_matcher
+from scorer.brands import Brands
 from scorer.context import Context
 from scorer.i18n import T
 from scorer.message import Message
+from scorer.phrases import PhraseHit, normalize
 from scorer.prefilter import has_wide_char
 from scorer.registry import Hit, check
 from scorer.urls import registrable_domain
@@ -27,7 +30,6 @@ _CONFUSABLE_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
 _MIXED_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w{3,40}\b")
 _URLISH = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MAX_SCAN = 200_000
-_WEAK_BONUS = 0.25
 
 
 def body_text(msg: Message, ctx: Context) -> str:
@@ -57,7 +59,7 @@ def _phrase_hit(found: dict[str, PhraseHit], value: float, rule_id: str) -> Hit:
 @check("BODY_SPAM_PHRASES")
 def spam_phrases(msg: Message, ctx: Context) -> Hit | None:
     """English spam phrasing, graded by the summed weight of the distinct phrases found."""
-    found = phrase_matcher("spam_phrases_en.yaml").find(body_text(msg, ctx))
+    found = ctx.rules.lists.phrases["spam_phrases_en"].find(body_text(msg, ctx))
     if not found:
         return None
     value = sum(h.weight for h in found.values())
@@ -67,15 +69,22 @@ def spam_phrases(msg: Message, ctx: Context) -> Hit | None:
 @check("BODY_SPAM_PHRASES_JA")
 def spam_phrases_ja(msg: Message, ctx: Context) -> Hit | None:
     """Japanese spam phrasing, graded on combinations: weak shop words count only beside strong."""
-    found = phrase_matcher("spam_phrases_ja.yaml").find(body_text(msg, ctx))
+    found = ctx.rules.lists.phrases["spam_phrases_ja"].find(body_text(msg, ctx))
     if not found:
         return None
     strong = sum(h.weight for h in found.values() if h.weight > 0)
     weak = sum(1 for h in found.values() if h.weight == 0)
     if strong <= 0:
         return None
-    value = strong + (_WEAK_BONUS * weak if strong >= 1 else 0.0)
+    bonus = float(_params(ctx, "BODY_SPAM_PHRASES_JA").get("weak_bonus", 0.0))
+    value = strong + (bonus * weak if strong >= 1 else 0.0)
     return _phrase_hit(found, value, "BODY_SPAM_PHRASES_JA")
+
+
+def _params(ctx: Context, rule_id: str) -> Mapping[str, Any]:
+    """The data a graded rule gives its check (how much each part of the measure weighs)."""
+    rule = ctx.rules.get(rule_id)
+    return rule.params if rule is not None else {}
 
 
 _UPPER = regex.compile(r"\p{Lu}")
@@ -113,8 +122,10 @@ def excess_exclamation(msg: Message, ctx: Context) -> Hit | None:
         return None
     runs = len(re.findall(r"!{2,}", text))
     words = max(1, len(text.split()))
-    # Long newsletters earn a few; density and runs are what shout.
-    value = runs * 2 + total * min(1.0, 200 / words)
+    # Long newsletters earn a few; density and runs are what shout (weights: the rule's params).
+    params = _params(ctx, "BODY_EXCESS_EXCLAIM")
+    per_run, full = float(params["per_run"]), float(params["full_weight_words"])
+    value = runs * per_run + total * min(1.0, full / words)
     if value < 10:
         return None
     return Hit(
@@ -135,23 +146,18 @@ def zero_width(msg: Message, ctx: Context) -> Hit | None:
     if not _ZERO_WIDTH.search(text):
         return None
     clean = _ZERO_WIDTH.sub("", text)
-    matcher = phrase_matcher("spam_phrases_en.yaml")
+    matcher = ctx.rules.lists.phrases["spam_phrases_en"]
+    brands = ctx.rules.lists.brands
     hidden = set(matcher.find(normalize(clean))) - set(matcher.find(normalize(text)))
-    hidden |= set(brands_in_text(clean, limit=_MAX_SCAN)) - set(
-        brands_in_text(text, limit=_MAX_SCAN)
+    hidden |= set(brands.in_text(clean, limit=_MAX_SCAN)) - set(
+        brands.in_text(text, limit=_MAX_SCAN)
     )
     if not hidden:
         return None
-    shown = sorted(brand_label(h) if h in _brand_keys() else h for h in hidden)
+    shown = sorted(brands.label(h) if h in brands.keys else h for h in hidden)
     return Hit(
         evidence=shown[:6], params={"count": len(shown), "words": shown[:3]}, value=len(shown)
     )
-
-
-def _brand_keys() -> frozenset[str]:
-    from scorer.checks._brands import _brands
-
-    return frozenset(_brands())
 
 
 @check("BODY_MIXED_SCRIPT")
@@ -229,13 +235,13 @@ def _foreign_links(msg: Message, domains: frozenset[str]) -> list[str]:
     return [u.url for u in links if u.domain and u.domain not in domains]
 
 
-def _named_brand(msg: Message, text: str) -> str | None:
+def _named_brand(msg: Message, brands: Brands, text: str) -> str | None:
     sender = msg.from_address
     candidates = []
     if sender and sender.display_name:
-        candidates += brands_in_text(sender.display_name, display_name=True)
-    candidates += brands_in_text(msg.subject or "")
-    candidates += brands_in_text(text[:500])
+        candidates += brands.in_text(sender.display_name, display_name=True)
+    candidates += brands.in_text(msg.subject or "")
+    candidates += brands.in_text(text[:500])
     return candidates[0] if candidates else None
 
 
@@ -243,16 +249,17 @@ def _named_brand(msg: Message, text: str) -> str | None:
 def phishing_brand(msg: Message, ctx: Context) -> Hit | None:
     """A brand named + an account or payment lure + links and sender off the brand's domains."""
     text = body_text(msg, ctx)
-    brand = _named_brand(msg, text)
+    brands = ctx.rules.lists.brands
+    brand = _named_brand(msg, brands, text)
     if brand is None:
         return None
-    domains = brand_domains(brand)
+    domains = brands.domains_of(brand)
     sender = msg.from_address
     if sender is not None and registrable_domain(sender.domain) in domains:
         return None
     lures = [
         h.phrase
-        for h in phrase_matcher("spam_phrases_en.yaml").find(text).values()
+        for h in ctx.rules.lists.phrases["spam_phrases_en"].find(text).values()
         if h.group == "phishing"
     ]
     lures += _lure_rules(ctx, _JA_LURES, text)
@@ -263,11 +270,11 @@ def phishing_brand(msg: Message, ctx: Context) -> Hit | None:
         return None
     return Hit(
         evidence=[
-            T("ev.names_brand", brand=brand_label(brand)),
+            T("ev.names_brand", brand=brands.label(brand)),
             T("ev.lure", text=lures[0]),
             T("ev.link", url=foreign[0][:150]),
         ],
-        params={"brand": brand_label(brand), "lure": lures[0]},
+        params={"brand": brands.label(brand), "lure": lures[0]},
     )
 
 
@@ -308,14 +315,15 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
     pressure = list(sanction)
     if strong and _JA_URGENT_SUBJECT.search(msg.subject_nfkc):
         pressure.append(msg.subject_nfkc[:40])
-    brand = _named_brand(msg, text)
-    if not pressure and weak and brand and _brand_in_sender_or_subject(msg, brand):
+    brands = ctx.rules.lists.brands
+    brand = _named_brand(msg, brands, text)
+    if not pressure and weak and brand and _brand_in_sender_or_subject(msg, brands, brand):
         # The sender name or subject claims the brand: impersonation stands in for a threat.
-        pressure.append(T("ev.claims_brand", brand=brand_label(brand)))
+        pressure.append(T("ev.claims_brand", brand=brands.label(brand)))
     if not pressure:
         return None
     lures = strong or weak
-    domains = brand_domains(brand) if brand else frozenset()
+    domains = brands.domains_of(brand) if brand else frozenset()
     sender = msg.from_address
     if brand and sender is not None and registrable_domain(sender.domain) in domains:
         return None
@@ -329,22 +337,22 @@ def japanese_phishing(msg: Message, ctx: Context) -> Hit | None:
         and brand
         and sender is not None
         and not msg.http_urls
-        and (sanction or _brand_in_sender_or_subject(msg, brand))
+        and (sanction or _brand_in_sender_or_subject(msg, brands, brand))
     ):
         where = T("ev.sender", address=sender.addr_spec)
     else:
         return None
     evidence = [T("ev.lure", text=lures[0]), T("ev.pressure", text=pressure[0]), where]
     if brand:
-        evidence.insert(0, T("ev.names_brand", brand=brand_label(brand)))
+        evidence.insert(0, T("ev.names_brand", brand=brands.label(brand)))
     return Hit(evidence=evidence, params={"lure": lures[0]})
 
 
-def _brand_in_sender_or_subject(msg: Message, brand: str) -> bool:
+def _brand_in_sender_or_subject(msg: Message, brands: Brands, brand: str) -> bool:
     sender = msg.from_address
-    names = brands_in_text(msg.subject or "")
+    names = brands.in_text(msg.subject or "")
     if sender is not None and sender.display_name:
-        names += brands_in_text(sender.display_name, display_name=True)
+        names += brands.in_text(sender.display_name, display_name=True)
     return brand in names
 
 

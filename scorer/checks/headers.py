@@ -10,13 +10,17 @@ import re
 import unicodedata
 from datetime import timedelta
 
-from scorer.checks._brands import brand_domains, brand_in_text, brand_label
-from scorer.checks._lists import domain_list, host_in
 from scorer.context import Context
 from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, Skip, check
-from scorer.urls import has_public_suffix, is_ip_literal, registrable_domain, shown_domains
+from scorer.urls import (
+    has_public_suffix,
+    host_in,
+    is_ip_literal,
+    registrable_domain,
+    shown_domains,
+)
 
 _MSGID = re.compile(r"^<[^<>@\s]{1,250}@[^<>@\s]{1,250}>$")
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]{1,64}@((?:[\w-]{1,63}\.)+[a-z]{2,63})", re.IGNORECASE)
@@ -171,14 +175,18 @@ def _org(domain: str) -> str:
 
 
 @check("reply_to", emits=("HDR_REPLY_TO_MISMATCH", "HDR_REPLY_TO_FREEMAIL"))
-def reply_to_mismatch(msg: Message, ctx: Context) -> Hit | None:
-    """Replies go to another organisation than the sender; to a freemail box is the classic scam."""
+def reply_to_mismatch(msg: Message, ctx: Context) -> list[Hit]:
+    """Replies go to another organisation than the sender; to a freemail box is the classic scam.
+
+    HDR_REPLY_TO_MISMATCH (a contract id) fires whenever the organisations differ; the freemail
+    finding refines it (scorer.findings lists both, counting the cause once).
+    """
     sender = msg.from_address
     if sender is None or not msg.reply_to:
-        return None
+        return []
     from_org = _org(sender.domain)
     list_post = (msg.header("List-Post") or "").lower()
-    freemail = domain_list("freemail.txt")
+    freemail = ctx.rules.lists.domains["freemail"]
     for addr in msg.reply_to:
         org = _org(addr.domain)
         # A webmail box (the domain itself is a webmail domain, not a list at groups.msn.com)
@@ -196,9 +204,12 @@ def reply_to_mismatch(msg: Message, ctx: Context) -> Hit | None:
         if company_from or (other_mailbox and from_org in freemail):
             # A company From with a webmail Reply-To, or one webmail box answering for another:
             # either way the replies go to a mailbox nobody can trace (SA FREEMAIL_REPLYTO).
-            return Hit("HDR_REPLY_TO_FREEMAIL", evidence, params)
-        return Hit("HDR_REPLY_TO_MISMATCH", evidence, params)
-    return None
+            freemail_hit = Hit("HDR_REPLY_TO_FREEMAIL", evidence, params)
+            if org == from_org:
+                return [freemail_hit]
+            return [Hit("HDR_REPLY_TO_MISMATCH", evidence, params), freemail_hit]
+        return [Hit("HDR_REPLY_TO_MISMATCH", evidence, params)]
+    return []
 
 
 @check("HDR_DISPLAY_NAME_SPOOF")
@@ -227,12 +238,13 @@ def from_brand_mismatch(msg: Message, ctx: Context) -> Hit | None:
     sender = msg.from_address
     if sender is None or not sender.display_name:
         return None
-    brand = brand_in_text(sender.display_name, display_name=True)
-    if brand is None or _org(sender.domain) in brand_domains(brand):
+    brands = ctx.rules.lists.brands
+    brand = brands.first_in_text(sender.display_name, display_name=True)
+    if brand is None or _org(sender.domain) in brands.domains_of(brand):
         return None
     return Hit(
         evidence=[f"From: {sender.display_name[:100]} <{sender.addr_spec}>"],
-        params={"brand": brand_label(brand), "domain": sender.domain},
+        params={"brand": brands.label(brand), "domain": sender.domain},
     )
 
 
@@ -247,7 +259,7 @@ def from_free_hosting(msg: Message, ctx: Context) -> Hit | None:
     if sender is None or not sender.domain:
         return None
     domain = sender.domain.lower().rstrip(".")
-    platform = host_in(domain, domain_list("free_hosting.txt"))
+    platform = host_in(domain, ctx.rules.lists.domains["free_hosting"])
     if platform is None or platform == domain:
         return None
     return Hit(
@@ -309,11 +321,11 @@ def raw_8bit_headers(msg: Message, ctx: Context) -> Hit | None:
     ]
     if not found:
         return None
-    worst = 2.0 if any(codec != "utf-8" for _, codec in found) else 1.0
+    worst = "legacy_charset" if any(codec != "utf-8" for _, codec in found) else "utf8"
     return Hit(
         evidence=[T("ev.raw_8bit", header=name, codec=codec) for name, codec in found][:8],
         params={"headers": [n for n, _ in found]},
-        value=worst,
+        level=worst,
     )
 
 
@@ -564,7 +576,7 @@ def from_abused_tld(msg: Message, ctx: Context) -> Hit | None:
     domain = (sender.domain if sender else "").lower().rstrip(".")
     if not domain or is_ip_literal(domain):
         return None
-    suffix = host_in(domain, domain_list("abused_tlds.txt"))
+    suffix = host_in(domain, ctx.rules.lists.domains["abused_tlds"])
     if suffix is None or suffix == domain:
         return None
     return Hit(evidence=[f"From: {sender.addr_spec}"], params={"domain": domain, "tld": suffix})

@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 
 import scorer.mergetags as mergetags
-from scorer.checks._lists import host_in
 from scorer.context import Context
 from scorer.htmldoc import HtmlDoc, HtmlImage
 from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, check
-from scorer.urls import make_url
+from scorer.urls import host_in, make_url
 
 _GMAIL_CLIP_BYTES = 102 * 1024
 _PREHEADER_MAX_CHARS = 600
@@ -122,17 +121,17 @@ def image_heavy(msg: Message, ctx: Context) -> Hit | None:
     area = sum((i.width or 200) * (i.height or 150) for i in images)
     if text_chars >= 400 or (text_chars >= 150 and area < 250_000):
         return None
-    # value: 3 = no text at all, 2 = a line or two, 1 = short text beside large images
+    # the level is what the reader sees; rules/html.yaml scores each
     if text_chars < 20:
-        value = 3
+        level = "no_text"
     elif text_chars < 150:
-        value = 2
+        level = "a_line_or_two"
     else:
-        value = 1
+        level = "short_text"
     return Hit(
         evidence=[T("ev.image_area", images=len(images), kpx=area // 1000, chars=text_chars)],
         params={"images": len(images), "chars": text_chars},
-        value=value,
+        level=level,
     )
 
 

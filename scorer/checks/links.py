@@ -1,5 +1,6 @@
 """Link checks: shorteners, IP literals, anchor text that names another site, disguised hosts.
 
+Lists (shorteners, free hosts, trackers, abused TLDs, brands) are rule data: `ctx.rules.lists`.
 Anchor-text mismatch compares *registrable* domains (PSL), so `links.brand.com` under
 `brand.com` is fine, and only anchor text that itself shows a URL or domain counts: a click
 tracker behind "Read more" is normal. Known ESP click trackers behind a shown domain get a
@@ -11,13 +12,11 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from scorer.checks._brands import brand_for_domain, brand_label
-from scorer.checks._lists import domain_list, host_in
 from scorer.context import Context
 from scorer.i18n import T
 from scorer.message import Message
 from scorer.registry import Hit, check
-from scorer.urls import Url, registrable_domain, shown_domains
+from scorer.urls import Url, host_in, registrable_domain, shown_domains
 
 _SOCIAL = frozenset(
     {
@@ -50,7 +49,7 @@ def _clickable(msg: Message) -> list[Url]:
 @check("URI_SHORTENER")
 def shorteners(msg: Message, ctx: Context) -> Hit | None:
     """Links through public URL shorteners: they hide the destination and are shared by spam."""
-    listed = domain_list("url_shorteners.txt")
+    listed = ctx.rules.lists.domains["url_shorteners"]
     found = [u.url for u in _clickable(msg) if u.host and host_in(u.host, listed)]
     found = list(dict.fromkeys(found))
     if not found:
@@ -81,7 +80,8 @@ def _in_href(domain: str, url: str) -> bool:
 )
 def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
     """Anchor text that shows a URL or domain the link does not go to (rspamd PHISHING)."""
-    trackers = domain_list("esp_trackers.txt")
+    trackers = ctx.rules.lists.domains["esp_trackers"]
+    brands = ctx.rules.lists.brands
     phishing: list[T] = []
     branded: list[T] = []
     tracked: list[T] = []
@@ -99,10 +99,10 @@ def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
             if _in_href(shown_org, url.url):
                 continue
             item = T("ev.text_shows", shown=shown, host=url.host)
-            brand = brand_for_domain(shown_org)
-            if brand and brand_for_domain(url.domain) != brand:
+            brand = brands.for_domain(shown_org)
+            if brand and brands.for_domain(url.domain) != brand:
                 branded.append(item)
-                brand_param = brand_param or brand_label(brand)
+                brand_param = brand_param or brands.label(brand)
                 phishing.append(item)
                 shown_param = shown_param or shown
             elif host_in(url.host, trackers):
@@ -188,7 +188,7 @@ def idn_confusable(msg: Message, ctx: Context) -> Hit | None:
 @check("URI_FREE_HOSTING")
 def free_hosting(msg: Message, ctx: Context) -> Hit | None:
     """Links to free site builders and file/IPFS hosts that phishing kits live on."""
-    listed = domain_list("free_hosting.txt")
+    listed = ctx.rules.lists.domains["free_hosting"]
     found = list(
         dict.fromkeys(u.url for u in _clickable(msg) if u.host and host_in(u.host, listed))
     )
@@ -217,7 +217,7 @@ def nonstandard_port(msg: Message, ctx: Context) -> Hit | None:
 @check("URI_SUSPICIOUS_TLD")
 def suspicious_tld(msg: Message, ctx: Context) -> Hit | None:
     """Links under top-level domains that abuse reports rank worst (data: abused_tlds.txt)."""
-    listed = domain_list("abused_tlds.txt")
+    listed = ctx.rules.lists.domains["abused_tlds"]
     found = []
     for url in _clickable(msg):
         if not url.is_ip and host_in(url.host, listed) not in (None, url.host):

@@ -490,33 +490,19 @@ def japanese_in_chinese_charset(msg: Message, ctx: Context) -> Hit | None:
     return Hit(evidence=where[:4], params={"where": places[0]})
 
 
-_DEFECT_WEIGHT = {
-    "StartBoundaryNotFoundDefect": 2,
-    "CloseBoundaryNotFoundDefect": 1,
-    "NoBoundaryInMultipartDefect": 2,
-    "MultipartInvariantViolationDefect": 2,
-    "MissingHeaderBodySeparatorDefect": 1,
-    "FirstHeaderLineIsContinuationDefect": 1,
-    "InvalidMultipartContentTransferEncodingDefect": 1,
-    "InvalidBase64CharactersDefect": 1,
-    "InvalidBase64PaddingDefect": 1,
-    "InvalidBase64LengthDefect": 1,
-    "UndecodableBytesDefect": 1,
-    "HtmlParseError": 1,
-}
-
-
 @check("MIME_STRUCTURE_DEFECT")
 def structure_defects(msg: Message, ctx: Context) -> Hit | None:
-    """MIME defects the parser recorded (lost boundaries, bad base64, ...): broken or hostile."""
+    """MIME defects the parser recorded (lost boundaries, bad base64, ...): broken or hostile.
+    Which defects count, and how much each adds, is the rule's data (`params.defect_weights`)."""
+    weights = _defect_weights(ctx)
     kinds: dict[str, list[str]] = {}
     for path, name in msg.defects:
         base = name.split(":", 1)[0]
-        if base in _DEFECT_WEIGHT:
+        if base in weights:
             kinds.setdefault(base, []).append(path)
     if not kinds:
         return None
-    weight = sum(_DEFECT_WEIGHT[k] for k in kinds)
+    weight = sum(weights[k] for k in kinds)
     # Python's defect class names are for us; the reader gets what each one means
     evidence = [
         T("ev.defect_in_part", defect=T(f"defect.{k}"), parts=v[:3]) for k, v in kinds.items()
@@ -524,6 +510,11 @@ def structure_defects(msg: Message, ctx: Context) -> Hit | None:
     return Hit(
         evidence=evidence, params={"defects": [T(f"defect.{k}") for k in kinds]}, value=weight
     )
+
+
+def _defect_weights(ctx: Context) -> dict[str, float]:
+    rule = ctx.rules.get("MIME_STRUCTURE_DEFECT")
+    return dict(rule.params.get("defect_weights") or {}) if rule is not None else {}
 
 
 @check("MIME_MISSING_VERSION")

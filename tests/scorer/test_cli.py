@@ -166,3 +166,49 @@ def test_kind_flag_in_japanese(capsys):
 def test_an_unknown_kind_is_an_error_of_use(eml, capsys):
     assert main(["check", "--offline", "--kind", "receipt", str(eml)]) == EXIT_USAGE
     assert "--kind" in capsys.readouterr().err
+
+
+HEAVY = ("flask", "werkzeug", "jinja2", "sqlalchemy", "alembic", "flask_limiter", "gunicorn")
+HEAVY += ("prometheus_client", "sklearn", "scipy", "web")
+
+
+def _imported_after(args: list[str], tmp_path) -> tuple[list[str], str]:
+    """Run `spamscore ARGS` in a fresh interpreter: the heavy packages it imported, its output."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from scorer.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    try:\n"
+        f"        main({args!r})\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        f"loaded = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))\n"
+        "print(loaded)\n"
+        "print(out.getvalue())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    first, _, rest = done.stdout.partition("\n")
+    return eval(first), rest  # a list literal printed by the child
+
+
+def test_check_imports_no_web_store_or_training_package(tmp_path):
+    """`spamscore check` builds only its own parser: no plugin is loaded, so neither Flask nor
+    SQLAlchemy nor scikit-learn is imported (each other command loads only its own plugin)."""
+    message = tmp_path / "m.eml"
+    message.write_bytes(b"Subject: hi\n\nWin money now, click here\n")
+    loaded, out = _imported_after(["check", "--offline", str(message)], tmp_path)
+    assert "p(spam)" in out, out  # the whole analysis ran, classifier included
+    assert loaded == []
+    loaded, out = _imported_after(["db", "--help"], tmp_path)
+    assert "upgrade" in out and "sklearn" not in loaded  # the db plugin only, not training
+    loaded, out = _imported_after(["--help"], tmp_path)
+    for command in ("check", "serve", "train", "eval", "inbox", "send-test", "spamd", "db"):
+        assert command in out, command
+
+
+def test_an_unknown_command_lists_every_command(capsys):
+    assert main(["chekc", "x.eml"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "invalid choice: 'chekc'" in err and "send-test" in err and "serve" in err

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from scorer.causes import load_causes
 from scorer.report import Report
 from scorer.rules import RuleSet
 
@@ -92,7 +91,7 @@ def test_fixes_are_what_rescoring_without_them_gives(offline_engine, path):
     listed = [i for fix in fixes for i in fix["ids"]]
     assert sorted(set(positive)) == sorted(set(listed) & set(positive))
     assert len(listed) == len(set(listed))
-    causes = load_causes()
+    causes = rules.lists.causes
     for fix in fixes:
         assert {causes.of_finding(i) for i in fix["ids"]} <= {fix["cause"]}
     # the headline counts the fixes needed to get under the threshold (and past providers)
@@ -122,9 +121,8 @@ def test_a_capped_category_is_shown_as_capped(offline_engine):
 
 
 def test_every_cause_names_known_findings_and_outcomes(offline_engine):
-    from scorer.checks.requirements import load_requirements
-
-    _specs, details = load_requirements()
-    load_causes().validate([r.id for r in offline_engine.rules], list(details))
+    lists = offline_engine.rules.lists
+    details = lists.requirements.details
+    lists.causes.validate([r.id for r in offline_engine.rules], list(details))
     with pytest.raises(Exception, match="unknown finding ids or outcomes"):
-        load_causes().validate(["SPF_NONE"], list(details))
+        lists.causes.validate(["SPF_NONE"], list(details))

@@ -177,3 +177,28 @@ def test_elapsed_is_measured(offline_engine):
     started = time.perf_counter()
     report = offline_engine.analyze(compose_message(text="hello"))
     assert 0 < report.elapsed_ms <= (time.perf_counter() - started) * 1000 + 1
+
+
+def test_analyze_follows_the_settings_unless_the_caller_says_otherwise(monkeypatch, dns_server):
+    """`scorer.analyze(raw)` is offline when SPAMSCORE_OFFLINE=1 says so; an explicit
+    `offline=` wins either way (it used to default to online and ignore the setting)."""
+    import scorer
+    import scorer.pipeline as pipeline
+    from scorer.compose import compose_message
+
+    raw = compose_message(from_="Good <news@good.example>", subject="Hello", text="hi")
+    monkeypatch.setenv("SPAMSCORE_NAMESERVERS", dns_server.address)
+    monkeypatch.setenv("SPAMSCORE_CLASSIFIER", "0")
+    for setting, asked, expect_offline in (
+        ("1", None, True),
+        ("0", None, False),
+        ("1", False, False),
+        ("0", True, True),
+    ):
+        monkeypatch.setenv("SPAMSCORE_OFFLINE", setting)
+        monkeypatch.setattr(pipeline, "_DEFAULT_ENGINE", None)
+        report = scorer.analyze(raw) if asked is None else scorer.analyze(raw, offline=asked)
+        offline_skips = {s.check for s in report.skipped if s.reason == "offline"}
+        assert ("spf" in offline_skips) is expect_offline, (setting, asked, report.skipped)
+        assert report.checks["spf"]["status"] == ("skipped" if expect_offline else "ok")
+        pipeline.default_engine().close()

@@ -149,12 +149,12 @@ def test_an_old_stored_report_without_a_kind_still_renders(offline_engine):
 
 
 def test_the_kind_decider_failing_never_blanks_the_report(monkeypatch):
-    import scorer.pipeline as pipeline
+    import scorer.schedule as schedule
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pipeline, "decide", broken)
+    monkeypatch.setattr(schedule, "decide", broken)
     engine = Engine(Settings(offline=True, use_classifier=False))
     report = engine.analyze(_fixture("transactional", "en_order_confirmation"))
     assert report.kind.value == "marketing" and report.checks["kind"]["status"] == "error"
@@ -172,7 +172,8 @@ def test_a_replacing_rule_that_does_not_apply_hides_nothing_that_does(tmp_path):
     path = rules_dir / "compliance.yaml"
     text = path.read_text(encoding="utf-8")
     marker = (
-        "  - id: LIST_UNSUB_MISSING\n    score: 0.3\n    check: code\n    applies_to: [marketing]\n"
+        "  - id: LIST_UNSUB_MISSING\n    contract: true\n    score: 0.3\n    check: code\n"
+        "    applies_to: [marketing]\n"
     )
     assert marker in text
     path.write_text(text.replace(marker, marker.replace("    applies_to: [marketing]\n", "")))
@@ -197,17 +198,15 @@ def test_applies_to_is_validated_in_rules(tmp_path):
 def test_applies_to_is_validated_in_requirements(tmp_path):
     import yaml
 
-    from scorer.checks import requirements
+    from scorer.requirement_specs import parse_catalogue
 
     path = shipped_rules_dir() / "lists" / "requirements.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     one_click = next(r for r in data["requirements"] if r["id"] == "gmail.one_click_unsubscribe")
     assert one_click["applies_to"] == ["marketing"]
     one_click["applies_to"] = ["bulk"]
-    bad = tmp_path / "requirements.yaml"
-    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RuleError, match="applies_to"):
-        requirements.load_requirements(str(bad))
+        parse_catalogue(data)
 
 
 def test_marketing_only_rules_are_declared_so():

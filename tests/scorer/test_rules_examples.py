@@ -6,6 +6,7 @@ import pytest
 
 from scorer.examples import run_example
 from scorer.rules import load_rules
+from tests.conftest import MESSAGES
 
 RULES = load_rules()
 CASES = [
@@ -27,7 +28,7 @@ def test_rule_example(rule, index, example, request):
         engine = request.getfixturevalue("network_engine")
     else:
         engine = request.getfixturevalue("offline_engine")
-    report, finding = run_example(engine, rule.id, example)
+    report, finding = run_example(engine, rule.id, example, MESSAGES)
     ids = report.finding_ids()
     if example.expect == "hit":
         assert finding is not None, f"{rule.id} did not fire; findings were {ids}"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scorer.corpus import strip_transit_headers
+from scorer.ml.corpus import strip_transit_headers
 from tests.conftest import MESSAGES, SHARED
 from tests.scorer._corpus import _members
 
@@ -105,8 +105,8 @@ def test_real_received_mail_scores_the_same_without_its_transit_headers(offline_
 
 def test_file_names_are_not_read():
     """The same bytes under two names give the same evidence: names are not data."""
-    from scorer import corpus
-    from scorer.evidence import message_id
+    from scorer.ml import corpus
+    from scorer.ml.evidence import message_id
 
     raw = (MESSAGES / FIXTURES[0].name).read_bytes()
     a = corpus.Sample("s", "legitimate_newsletter.eml", 0, raw)

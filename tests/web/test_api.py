@@ -414,3 +414,18 @@ def test_rules_carry_the_provider_requirements_with_dates_and_sources(client):
         for row in provider["requirements"]:
             assert row["effective_from"] and any(s["quote"] for s in row["sources"])
     assert providers["gmail"]["enforcement_from"] == "2025-11"
+
+
+def test_requirements_are_documented_like_rules(client):
+    """Each requirement in the catalogue has a rule's doc sections, and its own page."""
+    data = client.get("/api/v1/rules?lang=en").get_json()["requirements"]
+    rows = [row for p in data["providers"] for row in p["requirements"]]
+    for row in rows:
+        assert row["description"] and row["advice"] and row["check"], row["id"]
+        assert set(row) >= {"references", "applies_to", "sources", "effective_from"}
+    one_click = next(r for r in rows if r["id"] == "gmail.one_click_unsubscribe")
+    assert one_click["applies_to"] == ["marketing"] and one_click["check"] == "one_click"
+    page = client.get("/api/v1/rules/gmail.one_click_unsubscribe?lang=ja").get_json()
+    assert page["id"] == "gmail.one_click_unsubscribe" and "List-Unsubscribe" in page["advice"]
+    assert page["references"] and page["sources"][0]["quote"]
+    _error(client.get("/api/v1/rules/gmail.no_such_thing"), 404, "not_found")

@@ -178,6 +178,9 @@ def test_rules_and_api_docs_pages(client):
     assert "Rules as of 2026-12-06" in rules and 'id="provider-icloud"' in rules
     assert "in force since 2025-05-05" in rules and "5.7.515" in rules
     assert "All requirements must be met in order to send a bulk email." in rules
+    # a requirement is documented like a rule: how to fix it, its references, whom it binds
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click, both covered" in rules
+    assert "https://www.rfc-editor.org/rfc/rfc8058" in rules
     rules_ja = client.get("/rules?lang=ja").get_data(as_text=True)
     assert "2026-12-06 時点の要件です。" in rules_ja and "iCloud メール" in rules_ja
     docs = client.get("/api/v1/docs?lang=ja").get_data(as_text=True)

@@ -48,7 +48,7 @@ def register_inbox(sub: Any) -> None:
 
 
 def run_inbox(args: argparse.Namespace) -> int:
-    from scorer.cli import UsageError
+    from scorer.errors import UsageError
     from web.inbox.addresses import valid_domain
     from web.inbox.config import InboxConfig
 
@@ -107,7 +107,7 @@ def _logging() -> None:
 
 
 def register_send_test(sub: Any) -> None:
-    from scorer.cli import add_analysis_options
+    from scorer.commands import add_analysis_options
 
     parser = sub.add_parser(
         "send-test",

@@ -21,14 +21,9 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 from typing import Any
 
-from scorer.cli import (
-    EXIT_INCONCLUSIVE,
-    EXIT_OK,
-    EXIT_SPAM,
-    UsageError,
-    format_text,
-    read_input,
-)
+from scorer.commands import EXIT_INCONCLUSIVE, EXIT_OK, EXIT_SPAM, read_input
+from scorer.errors import UsageError
+from scorer.textreport import format_text
 from web.inbox.addresses import parse_address
 from web.inbox.commands import DEFAULT_API
 from web.inbox.config import DEFAULT_PORT

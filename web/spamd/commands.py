@@ -35,7 +35,7 @@ def run_spamd(args: argparse.Namespace) -> int:
     import logging
     import os
 
-    from scorer.cli import UsageError
+    from scorer.errors import UsageError
     from scorer.pipeline import Engine
     from scorer.settings import Settings
     from web.config import WebConfig

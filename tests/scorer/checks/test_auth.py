@@ -207,7 +207,7 @@ def test_dkim_none_scores_only_where_a_signature_was_due(network_engine):
         finding = report.get("DKIM_NONE")
         return finding.score if finding else None
 
-    due = network_engine.rules.get("DKIM_NONE").score_for(1)
+    due = network_engine.rules.get("DKIM_NONE").score_for(None, "sent_unsigned")
     assert due > 0
     assert none_score() == 0  # a draft: the ESP signs when it sends
     assert none_score(delivery={"dkim_selector": "nokey"}) == due

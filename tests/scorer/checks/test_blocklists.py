@@ -9,13 +9,16 @@ import pytest
 
 from scorer.checks import blocklists
 from scorer.compose import compose_message
+from scorer.dnsbl import parse_zones
 from scorer.errors import RuleError
 from scorer.pipeline import Engine
+from scorer.rules import load_rules
 from scorer.settings import Limits, Settings
 
 
 def test_zone_data_loads_and_names_blocked_codes():
-    ip_zones, domain_zones = blocklists.load_zones()
+    zones = load_rules().lists.zones
+    ip_zones, domain_zones = zones.ip, zones.domain
     assert {z.zone for z in ip_zones} >= {"zen.spamhaus.org", "bl.spamcop.net"}
     zen = next(z for z in ip_zones if z.zone == "zen.spamhaus.org")
     assert zen.classify("127.255.255.254").kind == "blocked"
@@ -26,15 +29,13 @@ def test_zone_data_loads_and_names_blocked_codes():
     assert zen.classify("10.0.0.1") is None
 
 
-def test_bad_zone_data_is_refused(tmp_path):
-    bad = tmp_path / "dnsbl.yaml"
-    bad.write_text(
-        "ip_zones:\n  - zone: x.example\n    codes:\n      - {code: 127.0.0.2}\n"
-        "domain_zones:\n  - zone: y.example\n    codes: []\n",
-        encoding="utf-8",
-    )
+def test_bad_zone_data_is_refused():
+    data = {
+        "ip_zones": [{"zone": "x.example", "codes": [{"code": "127.0.0.2"}]}],
+        "domain_zones": [{"zone": "y.example", "codes": []}],
+    }
     with pytest.raises(RuleError):
-        blocklists.load_zones(str(bad))
+        parse_zones(data)
 
 
 @pytest.mark.parametrize(

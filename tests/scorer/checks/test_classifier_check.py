@@ -116,7 +116,7 @@ def test_the_model_reads_the_same_finding_ids_the_report_lists(path):
             self.meta: dict = {}
 
         def analyze(self, msg, rule_ids=()):
-            from scorer.classifier import Prediction
+            from scorer.ml.classifier import Prediction
 
             seen.append(list(rule_ids))
             return Prediction(0.3)
@@ -159,7 +159,7 @@ class _Fixed:
         self.words = words
 
     def analyze(self, msg, rule_ids=()):
-        from scorer.classifier import Prediction
+        from scorer.ml.classifier import Prediction
 
         return Prediction(self.probability, [], self.words)
 

@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from scorer.checks.requirements import load_catalogue
+from scorer.rules import load_rules
 
-CATALOGUE = load_catalogue()
+CATALOGUE = load_rules().lists.requirements
 SPECS = {spec.id: spec for spec in CATALOGUE.specs}
 _CODE = re.compile(r"\b[45]\.\d\.\d{1,3}\b")
 _MONTHS = [

@@ -7,9 +7,12 @@ import inspect
 
 import pytest
 
+from scorer.auth import facts as auth_facts
 from scorer.checks import requirements
 from scorer.compose import compose_message
 from scorer.errors import RuleError
+from scorer.requirement_specs import parse_catalogue
+from scorer.rules import load_rules
 from tests.conftest import MESSAGES
 
 STATUSES = ("pass", "fail", "warn", "unknown")
@@ -37,10 +40,11 @@ EXPECTED_IDS = {
 
 
 def test_requirement_data_is_complete():
-    specs, details = requirements.load_requirements()
+    catalogue = load_rules().lists.requirements
+    specs, details = catalogue.specs, catalogue.details
     ids = {spec.id for spec in specs}
     assert ids >= EXPECTED_IDS
-    source = inspect.getsource(requirements)
+    source = inspect.getsource(requirements) + inspect.getsource(auth_facts)
     keys = {
         node.elts[1].value
         for node in ast.walk(ast.parse(source))
@@ -51,18 +55,28 @@ def test_requirement_data_is_complete():
         and isinstance(node.elts[1], ast.Constant)
         and node.elts[1].value not in STATUSES
     }
-    assert keys and keys <= set(details), keys - set(details)
+    assert {"spf.none", "dkim.pass", "ptr.none", "unsub.missing"} <= keys
+    assert keys <= set(details), keys - set(details)
 
 
-def test_bad_requirement_data_is_refused(tmp_path):
-    bad = tmp_path / "requirements.yaml"
-    bad.write_text(
-        "requirements:\n  - {id: gmail.x, provider: gmail, test: nope, "
-        "title: {en: a, ja: b}, advice: {en: a, ja: b}}\ndetails: {}\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(RuleError):
-        requirements.load_requirements(str(bad))
+def test_bad_requirement_data_is_refused():
+    with pytest.raises(RuleError, match="effective_from"):
+        parse_catalogue(
+            {
+                "requirements": [
+                    {
+                        "id": "gmail.x",
+                        "provider": "gmail",
+                        "test": "spf_pass",
+                        "title": {"en": "a", "ja": "b"},
+                        "advice": {"en": "a", "ja": "b"},
+                    }
+                ],
+                "details": {},
+            }
+        )
+    with pytest.raises(RuleError, match="unknown keys"):
+        parse_catalogue({"requirements": [{"id": "gmail.x", "colour": "red"}], "details": {}})
 
 
 def _status(report):

@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 
-from scorer.engines import Endpoint, spamd_opinion
+from scorer.opinions import Endpoint, spamd_opinion
 from scorer.verdict import shown_score
 from tests.web.spamd.conftest import HAM, SPAM, require
 
@@ -57,7 +57,7 @@ def test_full_report_lists_every_finding_with_its_points(spamd, expected):
 
 
 def test_our_own_spamd_client_reads_our_report_table(spamd, expected):
-    """scorer.engines parses spamd REPORT replies; ours must read as SpamAssassin's do."""
+    """scorer.opinions parses spamd REPORT replies; ours must read as SpamAssassin's do."""
     opinion = spamd_opinion(Endpoint("127.0.0.1", spamd.port), SPAM.read_bytes(), timeout=30)
     report = expected[SPAM]
     assert opinion["is_spam"] is True

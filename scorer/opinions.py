@@ -1,8 +1,10 @@
-"""Other engines' opinions: SpamAssassin's spamd (spamc protocol) and rspamd (/checkv2).
+"""Second opinions: clients for SpamAssassin's spamd (spamc protocol) and rspamd (/checkv2).
 
 Shown beside our report so a user can compare, never added to our score. Each client has a
-short timeout; an engine that is down or slow becomes a `skipped` entry with the reason.
+short timeout; a filter that is down or slow becomes a `skipped` entry with the reason.
 Configured by `SPAMD_HOST=host[:port]` (port 783 by default) and `RSPAMD_URL=http://host:port`.
+The report calls them "other engines" (section `engines`, skipped checks `engine.*`): those
+public names stay; in the code, `Engine` is only ours (scorer.pipeline).
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ _SPAM_HEADER = re.compile(r"^Spam:\s*(\w+)\s*;\s*(-?[\d.]+)\s*/\s*(-?[\d.]+)", r
 _REPORT_ROW = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+([A-Za-z0-9_]+)\s+(.*)$")
 
 
-class EngineError(SpamscoreError):
-    """Another engine could not give an opinion (down, timed out, bad reply)."""
+class OpinionError(SpamscoreError):
+    """Another filter could not give an opinion (down, timed out, bad reply)."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Endpoint:
         try:
             return cls(host.strip("[]"), int(port))
         except ValueError:
-            raise EngineError(f"bad host:port {value!r}") from None
+            raise OpinionError(f"bad host:port {value!r}") from None
 
 
 def spamd_opinion(endpoint: Endpoint, raw: bytes, timeout: float) -> dict[str, Any]:
@@ -60,21 +62,21 @@ def spamd_opinion(endpoint: Endpoint, raw: bytes, timeout: float) -> dict[str, A
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > _MAX_REPLY:
-                    raise EngineError("spamd reply too large")
+                    raise OpinionError("spamd reply too large")
     except TimeoutError:
-        raise EngineError(f"spamd at {endpoint.host}:{endpoint.port} timed out") from None
+        raise OpinionError(f"spamd at {endpoint.host}:{endpoint.port} timed out") from None
     except OSError as exc:
-        raise EngineError(
+        raise OpinionError(
             f"spamd at {endpoint.host}:{endpoint.port} unreachable: {exc.strerror or exc}"
         ) from None
     reply = b"".join(chunks).decode("utf-8", "replace")
     head, _, body = reply.replace("\r\n", "\n").partition("\n\n")
     status = head.split("\n", 1)[0]
     if not status.startswith("SPAMD/") or " 0 " not in status + " ":
-        raise EngineError(f"spamd answered {status[:120]!r}")
+        raise OpinionError(f"spamd answered {status[:120]!r}")
     match = _SPAM_HEADER.search(head)
     if not match:
-        raise EngineError("spamd reply has no Spam: header")
+        raise OpinionError("spamd reply has no Spam: header")
     rules = []
     in_table = False
     for line in body.split("\n"):
@@ -109,7 +111,7 @@ def rspamd_opinion(
     """POST the message to rspamd's /checkv2 and return its score, action and symbols."""
     parts = urlsplit(url if "//" in url else f"http://{url}")
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise EngineError(f"RSPAMD_URL must be http(s)://host:port, not {url!r}")
+        raise OpinionError(f"RSPAMD_URL must be http(s)://host:port, not {url!r}")
     port = parts.port or (443 if parts.scheme == "https" else 11333)
     conn_class = (
         http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
@@ -124,13 +126,13 @@ def rspamd_opinion(
         response = conn.getresponse()
         body = response.read(_MAX_REPLY)
     except TimeoutError:
-        raise EngineError(f"rspamd at {parts.hostname}:{port} timed out") from None
+        raise OpinionError(f"rspamd at {parts.hostname}:{port} timed out") from None
     except (OSError, http.client.HTTPException) as exc:
-        raise EngineError(f"rspamd at {parts.hostname}:{port} unreachable: {exc}") from None
+        raise OpinionError(f"rspamd at {parts.hostname}:{port} unreachable: {exc}") from None
     finally:
         conn.close()
     if response.status != 200:
-        raise EngineError(f"rspamd answered HTTP {response.status}")
+        raise OpinionError(f"rspamd answered HTTP {response.status}")
     try:
         data = json.loads(body)
         symbols = [
@@ -143,7 +145,7 @@ def rspamd_opinion(
         ]
         score = float(data["score"])
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise EngineError("rspamd reply is not the /checkv2 JSON") from None
+        raise OpinionError("rspamd reply is not the /checkv2 JSON") from None
     symbols.sort(key=lambda s: (-s["score"], s["name"]))
     return {
         "score": round(score, 3),

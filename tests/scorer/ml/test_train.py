@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from scorer.classifier import Model
 from scorer.cli import main
 from scorer.compose import compose_message
 from scorer.message import parse
+from scorer.ml.classifier import Model
 
 JA_SPAM = [
     "今すぐ登録で毎月100万円が手に入ります。誰でも簡単に稼げます",
@@ -105,7 +105,7 @@ def test_rule_weights_are_never_negative():
     import numpy as np
     import scipy.sparse as sp
 
-    from scorer.train import fit
+    from scorer.ml.train import fit
 
     rng = np.random.default_rng(0)
     labels = np.array([0, 1] * 40)
@@ -156,7 +156,7 @@ def _separable(n: int = 120, seed: int = 0):
 def test_naive_bayes_ratios_add_to_the_text_weights_only():
     import numpy as np
 
-    from scorer.train import Recipe, fit, fit_recipe, nb_log_ratios
+    from scorer.ml.train import Recipe, fit, fit_recipe, nb_log_ratios
 
     matrix, labels, _ = _separable()
     ratios = nb_log_ratios(matrix, labels, n_rules=1)
@@ -171,7 +171,7 @@ def test_naive_bayes_ratios_add_to_the_text_weights_only():
 def test_calibration_rescales_log_odds_on_inner_folds_and_keeps_rule_signs():
     import numpy as np
 
-    from scorer.train import Recipe, fit_recipe
+    from scorer.ml.train import Recipe, fit_recipe
 
     matrix, labels, groups = _separable()
     recipe = Recipe(c=4, nb_weight=1.0)

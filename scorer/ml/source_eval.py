@@ -12,7 +12,7 @@ threshold and for the classifier alone at p >= 0.5, measured two ways:
   either. Template repositories count as separate sources (the MANIFEST's `source` column names
   them; the repository is the first path component in the archive), each left out in turn.
 - **grouped CV within the training data:** K folds over the recipe's training data, grouped by
-  near-duplicate text, normalised subject and sender domain (`scorer.corpus.assign_groups`);
+  near-duplicate text, normalised subject and sender domain (`scorer.ml.corpus.assign_groups`);
   each message is scored by the fold model that did not see its group. Only for sources in the
   training data.
 
@@ -20,7 +20,7 @@ The recipe (data, exclusions, sample weights, C, Naive Bayes share, calibration,
 shipped model's own (classifier.json), so the figures describe how that model was made. The
 whole pipeline is the offline engine's sum: the classifier-off run's score plus the classifier
 category as the engine scores it (`scorer.checks.classifier.category_score`: bands, too little
-text, the cap without corroboration). Every message's evidence comes from `scorer.evidence`, so
+text, the cap without corroboration). Every message's evidence comes from `scorer.ml.evidence`, so
 a run parses and runs the rules on each message at most once, and not at all when cached.
 """
 
@@ -35,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from scorer import corpus
-from scorer.classifier import DEFAULT_RULE_VALUE
-from scorer.evidence import Evidence, collect
+from scorer.ml import corpus
+from scorer.ml.classifier import DEFAULT_RULE_VALUE
+from scorer.ml.evidence import Evidence, collect
 from scorer.rules import load_rules
 from scorer.settings import Settings
 
@@ -99,7 +99,7 @@ def build_pool(
 ) -> Pool:
     """The recipe's training messages (loaded, de-duplicated and grouped exactly as `spamscore
     train` does) followed by every other message of the corpus sources."""
-    from scorer.train import evidence_matrix, rule_vocabulary, sample_weights
+    from scorer.ml.train import evidence_matrix, rule_vocabulary, sample_weights
 
     train = corpus.load(recipe["ham"], recipe["spam"], exclude=recipe["exclude"])
     seen = {(str(Path(p).resolve()), 0) for p in recipe["ham"]}
@@ -136,7 +136,7 @@ def build_pool(
 
 
 def _fit_predict(pool: Pool, train: np.ndarray, test: np.ndarray, recipe: Any) -> np.ndarray:
-    from scorer.train import fit_recipe
+    from scorer.ml.train import fit_recipe
 
     coef, intercept = fit_recipe(
         pool.matrix[train],
@@ -217,7 +217,7 @@ def predict_per_source(
 
 def pipeline_scores(pool: Pool, probabilities: np.ndarray, threshold: float = 5.0) -> np.ndarray:
     """The engine's score for each message at these probabilities (NaN stays NaN)."""
-    from scorer.evaluate import bucket_scores, corroboration
+    from scorer.ml.evaluate import bucket_scores, corroboration
 
     rules = load_rules()
     base = np.asarray([e.rules_score for e in pool.evidence])
@@ -325,7 +325,7 @@ def format_table(rows: Sequence[dict[str, Any]], threshold: float) -> str:
 def write_scores(path: str, pool: Pool, predicted: dict[str, Any], threshold: float = 5.0) -> None:
     """Per message: where it came from, label, words read, rules score, corroboration, and
     the LOSO and CV probability and pipeline score (empty where undefined)."""
-    from scorer.evaluate import corroboration
+    from scorer.ml.evaluate import corroboration
 
     scores = {k: pipeline_scores(pool, v, threshold) for k, v in predicted.items()}
     others = corroboration(pool.evidence)
@@ -384,7 +384,7 @@ def run(
 ) -> tuple[list[dict[str, Any]], str]:
     """Build the pool, fit every leave-out and fold model (or, with `rescore`, take their
     probabilities from an earlier scores file), and return the table rows and their Markdown."""
-    from scorer.train import Recipe
+    from scorer.ml.train import Recipe
 
     started = time.monotonic()
     pool = build_pool(recipe, corpus_root, settings=settings, use_cache=use_cache, log=log)

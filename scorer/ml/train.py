@@ -5,8 +5,8 @@
 
 Each PATH is a folder of raw messages, a .tar.gz of them, or a source folder of shared/corpus/
 (its ham.tar.gz / spam.tar.gz is picked by the option). Messages are normalised and
-de-duplicated by `scorer.corpus`; tokens come from `scorer.features`; the offline rules run once
-per message (classifier off) and the ids of their findings become rule features
+de-duplicated by `scorer.ml.corpus`; tokens come from `scorer.ml.features`; the offline rules run
+once per message (classifier off) and the ids of their findings become rule features
 (`rule_evidence`); the model is L2-regularised logistic regression (liblinear, seeded) over the
 hashed tokens and the rule features, optionally plus a share of Naive Bayes log-count ratios
 (`--nb-weight`) and Platt-calibrated on inner grouped folds (`--calibrate`): `fit_recipe`.
@@ -17,12 +17,7 @@ weights and the same metrics.
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import fnmatch
-import json
-import shlex
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,17 +25,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from scorer import corpus
-from scorer.classifier import (
+from scorer.ml import corpus
+from scorer.ml.classifier import (
     DEFAULT_N_FEATURES,
     DEFAULT_RULE_VALUE,
     Model,
-    sklearn_version,
     unit_slots,
     vectorize,
 )
-from scorer.evidence import Evidence, collect
-from scorer.features import FEATURE_VERSION, extract, rule_feature_ids
+from scorer.ml.evidence import Evidence, collect
+from scorer.ml.features import extract, rule_feature_ids
 from scorer.rules import RuleSet, load_rules
 from scorer.settings import Settings
 
@@ -68,7 +62,7 @@ class Dataset:
     rules_scores: np.ndarray | None = None
     """Each message's whole offline-pipeline score with the classifier off."""
     evidence: list[Evidence] = field(default_factory=list)
-    """Each message's cached evidence (`scorer.evidence`): words read, findings, categories."""
+    """Each message's cached evidence (`scorer.ml.evidence`): words read, findings, categories."""
 
     @property
     def groups(self) -> np.ndarray:
@@ -80,7 +74,7 @@ class Dataset:
 
 
 def rule_vocabulary(rules: RuleSet) -> list[str]:
-    """Every offline finding id the classifier may read (`scorer.features.rule_feature_ids`)."""
+    """Every offline finding id the classifier may read (`scorer.ml.features.rule_feature_ids`)."""
     return rule_feature_ids(rule.id for rule in rules.rules.values() if not rule.network)
 
 
@@ -178,7 +172,7 @@ def prepare(
     log: Any = None,
 ) -> Dataset:
     """Load, normalise, de-duplicate, group and featurize the corpora (text and rule findings).
-    The per-message work is cached (`scorer.evidence`)."""
+    The per-message work is cached (`scorer.ml.evidence`)."""
     started = time.monotonic()
     samples = corpus.load(ham, spam, exclude=exclude)
     found = collect(samples, n_features, settings=settings, use_cache=use_cache, log=log)
@@ -400,7 +394,7 @@ def sample_weights(samples: Sequence[corpus.Sample], rules: Sequence[str]) -> np
         except ValueError:
             weight = -1.0
         if not sep or not pattern or weight <= 0:
-            from scorer.cli import UsageError
+            from scorer.errors import UsageError
 
             raise UsageError(f"--weight needs PATTERN=POSITIVE_NUMBER, not {rule!r}")
         parsed.append((pattern, weight))
@@ -433,166 +427,8 @@ def train_model(
     return Model(coef[:split], intercept, meta, coef[split:])
 
 
-def _sources_meta(paths: Sequence[str], samples: list[corpus.Sample], label: int) -> list[dict]:
+def sources_meta(paths: Sequence[str], samples: list[corpus.Sample], label: int) -> list[dict]:
     out = []
     for path in paths:
         out.append({"path": path, "label": "spam" if label else "ham"})
     return out
-
-
-def command_line(args: argparse.Namespace) -> str:
-    """The train command that reproduces this model (paths as given)."""
-    parts = ["spamscore", "train"]
-    for path in args.ham:
-        parts += ["--ham", path]
-    for path in args.spam:
-        parts += ["--spam", path]
-    for pattern in args.exclude:
-        parts += ["--exclude", pattern]
-    parts += ["--seed", str(args.seed), "--c", f"{args.c:g}"]
-    if args.nb_weight:
-        parts += ["--nb-weight", f"{args.nb_weight:g}"]
-    if args.calibrate:
-        parts += ["--calibrate", str(args.calibrate)]
-    if args.n_features != DEFAULT_N_FEATURES:
-        parts += ["--n-features", str(args.n_features)]
-    for rule in args.weight:
-        parts += ["--weight", rule]
-    if args.cv:
-        parts += ["--cv", str(args.cv)]
-    if args.out:
-        parts += ["--out", args.out]
-    return " ".join(shlex.quote(p) for p in parts)
-
-
-def run_train(args: argparse.Namespace) -> int:
-    from scorer import evaluate
-
-    def say(text: str) -> None:
-        print(text, file=sys.stderr)
-
-    if not args.ham or not args.spam:
-        from scorer.cli import UsageError
-
-        raise UsageError("train needs at least one --ham and one --spam path")
-    dataset = prepare(
-        args.ham, args.spam, n_features=args.n_features, exclude=args.exclude, log=say
-    )
-    counts: dict[str, dict[str, int]] = {}
-    for sample in dataset.samples:
-        entry = counts.setdefault(sample.source, {"ham": 0, "spam": 0})
-        entry["spam" if sample.label else "ham"] += 1
-    recipe = Recipe(c=args.c, seed=args.seed, nb_weight=args.nb_weight, calibrate=args.calibrate)
-    meta: dict[str, Any] = {
-        "created": dt.date.today().isoformat(),
-        "command": command_line(args),
-        "seed": args.seed,
-        "C": args.c,
-        "solver": "liblinear (L2 logistic regression)"
-        + (f" + {args.nb_weight:g} x Naive Bayes log-count ratios" if args.nb_weight else "")
-        + (f", Platt-calibrated on {args.calibrate} inner folds" if args.calibrate else ""),
-        **recipe.meta(),
-        "feature_version": FEATURE_VERSION,
-        "sklearn_version": sklearn_version(),
-        "training_messages": counts,
-        "deduplication": vars(dataset.dedup) if dataset.dedup else None,
-        "sources": _sources_meta(args.ham, dataset.samples, 0)
-        + _sources_meta(args.spam, dataset.samples, 1),
-        "exclude": list(args.exclude),
-    }
-    weights = sample_weights(dataset.samples, args.weight)
-    if weights is not None:
-        meta["weights"] = list(args.weight)
-    if args.cv:
-        say(f"grouped {args.cv}-fold cross-validation ...")
-        result = evaluate.cross_validate(
-            dataset, folds=args.cv, recipe=recipe, weights=weights, log=say
-        )
-        meta["cross_validation"] = {
-            k: v for k, v in result.items() if k not in ("probabilities", "scores", "rules_scores")
-        }
-        say(evaluate.format_cv(result))
-    started = time.monotonic()
-    model = train_model(dataset, recipe=recipe, meta=meta, weights=weights)
-    say(f"trained in {time.monotonic() - started:.1f}s")
-    if args.out:
-        path = model.save(args.out)
-        say(f"model written to {path.parent} ({path.name}, classifier.npz)")
-    if args.json:
-        print(json.dumps(model.meta, indent=2, ensure_ascii=False))
-    return 0
-
-
-def register(sub: Any) -> None:
-    """Add `spamscore train` (entry point of the `spamscore.commands` group)."""
-    parser = sub.add_parser("train", help="train the classifier from labelled corpora")
-    parser.add_argument(
-        "--ham",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="ham messages: folder, .tar.gz, or corpus source folder (repeatable)",
-    )
-    parser.add_argument(
-        "--spam",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="spam messages: folder, .tar.gz, or corpus source folder (repeatable)",
-    )
-    parser.add_argument(
-        "--exclude",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="leave out messages whose source/member matches (repeatable), e.g. "
-        "'legit-templates/mailchimp_*'",
-    )
-    parser.add_argument(
-        "--out",
-        metavar="DIR",
-        help="directory to write classifier.json/.npz (default: none, dry run)",
-    )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default 0)")
-    parser.add_argument(
-        "--c",
-        type=float,
-        default=DEFAULT_C,
-        help=f"inverse regularisation strength (default {DEFAULT_C})",
-    )
-    parser.add_argument(
-        "--nb-weight",
-        type=float,
-        default=0.0,
-        metavar="A",
-        help="add A x the Naive Bayes log-count ratios to the text weights (default 0: off)",
-    )
-    parser.add_argument(
-        "--calibrate",
-        type=int,
-        default=0,
-        metavar="K",
-        help="Platt-calibrate the log-odds on K inner grouped folds (default 0: off)",
-    )
-    parser.add_argument(
-        "--n-features",
-        type=int,
-        default=DEFAULT_N_FEATURES,
-        help="hashed feature slots (default 2**20)",
-    )
-    parser.add_argument(
-        "--weight",
-        action="append",
-        default=[],
-        metavar="PATTERN=W",
-        help="weight samples whose source/name matches the glob (repeatable)",
-    )
-    parser.add_argument(
-        "--cv",
-        type=int,
-        default=0,
-        metavar="K",
-        help="also run grouped K-fold cross-validation (classifier and pipeline)",
-    )
-    parser.add_argument("--json", action="store_true", help="print the model metadata as JSON")
-    parser.set_defaults(func=run_train)

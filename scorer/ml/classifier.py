@@ -1,7 +1,7 @@
 """Load the trained classifier, predict how spam-like a message's text is, and say why.
 
 The model is a linear one over a hashed feature space: each key of each unit of
-`scorer.features` (a word and its character n-grams, a Japanese segment and its character
+`scorer.ml.features` (a word and its character n-grams, a Japanese segment and its character
 pairs, a link domain, a structure fact) is hashed with scikit-learn's MurmurHash3 to one of
 `n_features` slots; the message vector is binary over those slots and L2-normalised; p(spam) is
 the logistic of its dot product with the weights. So a prediction is a memoised lookup per word
@@ -10,7 +10,7 @@ sum of its slots' weights times their value (a slot shared by several units is s
 the unit's own text, never by a hash.
 
 The model also reads the offline rule findings of the message (stacking): each finding id in its
-rule vocabulary (`meta["rule_features"]`, from `scorer.features.rule_feature_ids`) adds its own
+rule vocabulary (`meta["rule_features"]`, from `scorer.ml.features.rule_feature_ids`) adds its own
 weight times a fixed `rule_value`, outside the normalised text vector, so a rule's pull does not
 depend on the length of the text. An explanation names such a unit by its rule id.
 
@@ -39,8 +39,8 @@ import mmh3
 import numpy as np
 
 from scorer.errors import ModelError
-from scorer.features import FEATURE_VERSION, Unit, extract, rule_feature_ids, word_count
 from scorer.message import Message
+from scorer.ml.features import FEATURE_VERSION, Unit, extract, rule_feature_ids, word_count
 from scorer.paths import models_dir
 from scorer.settings import Settings
 
@@ -61,7 +61,7 @@ _SLOT_CACHE = 500_000
 def slot(key: str, n_features: int) -> int:
     """The hashed feature slot of a key (the same function at training and prediction):
     MurmurHash3 x86 32-bit, seed 0, unsigned, as scikit-learn's murmurhash3_32(positive=True)
-    (tests/scorer/test_classifier.py checks they agree). mmh3 rather than scikit-learn, so that
+    (tests/scorer/ml/test_classifier.py checks they agree). mmh3 rather than scikit-learn, so that
     scoring a message does not import scikit-learn and SciPy (0.7 s and ~60 MB per process)."""
     return mmh3.hash(key, 0, signed=False) % n_features
 
@@ -130,7 +130,7 @@ class Prediction:
     probability: float
     top_features: list[dict[str, Any]] = field(default_factory=list)
     words: int | None = None
-    """Distinct words and segments the model read (`scorer.features.word_count`)."""
+    """Distinct words and segments the model read (`scorer.ml.features.word_count`)."""
 
     def to_section(self) -> dict[str, Any]:
         section: dict[str, Any] = {

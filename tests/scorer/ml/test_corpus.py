@@ -7,7 +7,7 @@ import tarfile
 
 import pytest
 
-from scorer import corpus
+from scorer.ml import corpus
 
 RECEIVED = (
     b"From spammer@example.net  Mon Sep  2 12:00:00 2002\r\n"

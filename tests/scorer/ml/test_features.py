@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from scorer.compose import compose_message
-from scorer.features import (
+from scorer.message import parse
+from scorer.ml.features import (
     cjk_segments,
     clean_subject,
     clean_text,
@@ -13,9 +14,8 @@ from scorer.features import (
     strip_list_footer,
     word_count,
 )
-from scorer.message import parse
 
-MESSAGES = Path(__file__).resolve().parents[1] / "data" / "messages"
+MESSAGES = Path(__file__).resolve().parents[2] / "data" / "messages"
 
 
 def _units(**fields):

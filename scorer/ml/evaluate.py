@@ -5,7 +5,7 @@ ham from spam, and how fast they are.
     spamscore eval --ham PATH --spam PATH --cv 5 [--seed 0]
 
 Without --cv the shipped (or given) model is measured on the messages as they are. With --cv the
-messages are de-duplicated and split by near-duplicate group (`scorer.corpus.assign_groups`), so
+messages are de-duplicated and split by near-duplicate group (`scorer.ml.corpus.assign_groups`), so
 a campaign or thread never sits on both sides of a split; each fold trains its own model.
 
 The whole pipeline is the offline engine (`Engine(Settings(offline=True))`). In cross-validation
@@ -16,11 +16,9 @@ makes, without re-analysing every message five times.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import statistics
-import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,13 +26,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from scorer import corpus
-from scorer.classifier import META_FILE, Model, default_model_dir
+from scorer.ml import corpus
+from scorer.ml.classifier import META_FILE, Model, default_model_dir
 from scorer.rules import RuleSet, load_rules
 from scorer.settings import Settings
 
 if TYPE_CHECKING:
-    from scorer.train import Recipe
+    from scorer.ml.train import Recipe
 
 Log = Callable[[str], None] | None
 
@@ -173,7 +171,7 @@ def cross_validate(
     Each fold model is fitted by `recipe` (default: plain logistic regression with `c`, `seed`)."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    from scorer.train import DEFAULT_C, Recipe, fit_recipe
+    from scorer.ml.train import DEFAULT_C, Recipe, fit_recipe
 
     if recipe is None:
         recipe = Recipe(c=DEFAULT_C if c is None else c, seed=seed)
@@ -346,26 +344,11 @@ def format_eval(result: dict[str, Any]) -> str:
     )
 
 
-def _write_scores(path: str, samples: Sequence[corpus.Sample], result: dict[str, Any]) -> None:
-    """Per-message label, probability (and pipeline score): for re-tuning buckets offline."""
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write("source\tname\tlabel\tprobability\tscore\trules_score\n")
-        scores = result.get("scores")
-        rules = result.get("rules_scores")
-        for index, sample in enumerate(samples):
-            score = "" if scores is None else f"{scores[index]:.2f}"
-            base = "" if rules is None else f"{rules[index]:.2f}"
-            handle.write(
-                f"{sample.source}\t{sample.name}\t{sample.label}\t"
-                f"{result['probabilities'][index]:.6f}\t{score}\t{base}\n"
-            )
-
-
 def model_recipe(model_dir: Path | None, settings: Settings) -> dict[str, Any]:
     """How a saved model was trained, from its metadata: data paths, C, seed, sample weights,
     slots, Naive Bayes share and calibration folds (the keys `_cv_recipe` fills)."""
-    from scorer.classifier import DEFAULT_N_FEATURES, DEFAULT_RULE_VALUE
-    from scorer.train import DEFAULT_C
+    from scorer.ml.classifier import DEFAULT_N_FEATURES, DEFAULT_RULE_VALUE
+    from scorer.ml.train import DEFAULT_C
 
     # The recipe only: read the metadata without loading the weights, so that a model made
     # for another feature version can still be re-made from its own recipe.
@@ -389,231 +372,3 @@ def model_recipe(model_dir: Path | None, settings: Settings) -> dict[str, Any]:
         "nb_weight": float(meta.get("nb_weight", 0.0)),
         "calibrate": int(meta.get("calibrate", 0)),
     }
-
-
-def _cv_recipe(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
-    """What `eval --cv` trains in each fold. Without --ham/--spam: the shipped (or --model)
-    model's own training recipe from its metadata (data, C, seed, sample weights, slots), so the
-    figures describe how that model was made; options given on the command line override it."""
-    from scorer.classifier import DEFAULT_N_FEATURES
-    from scorer.cli import UsageError
-    from scorer.train import DEFAULT_C
-
-    recipe: dict[str, Any] = {
-        "ham": list(args.ham),
-        "spam": list(args.spam),
-        "c": DEFAULT_C,
-        "seed": 0,
-        "weights": [],
-        "exclude": [],
-        "n_features": DEFAULT_N_FEATURES,
-        "nb_weight": 0.0,
-        "calibrate": 0,
-    }
-    if not args.ham and not args.spam:
-        recipe.update(model_recipe(Path(args.model) if args.model else None, settings))
-    if not recipe["ham"] or not recipe["spam"]:
-        raise UsageError("cross-validation needs both --ham and --spam (or a model's recipe)")
-    if args.c is not None:
-        recipe["c"] = args.c
-    if args.seed is not None:
-        recipe["seed"] = args.seed
-    if args.weight:
-        recipe["weights"] = list(args.weight)
-    if args.exclude:
-        recipe["exclude"] = list(args.exclude)
-    if args.nb_weight is not None:
-        recipe["nb_weight"] = args.nb_weight
-    if args.calibrate is not None:
-        recipe["calibrate"] = args.calibrate
-    return recipe
-
-
-def _recipe_text(recipe: dict[str, Any]) -> str:
-    return (
-        " ".join([f"--ham {p}" for p in recipe["ham"]] + [f"--spam {p}" for p in recipe["spam"]])
-        + "".join(f" --exclude {p}" for p in recipe["exclude"])
-        + f" --c {recipe['c']:g} --seed {recipe['seed']}"
-        + (f" --nb-weight {recipe['nb_weight']:g}" if recipe["nb_weight"] else "")
-        + (f" --calibrate {recipe['calibrate']}" if recipe["calibrate"] else "")
-        + "".join(f" --weight {w}" for w in recipe["weights"])
-    )
-
-
-def run_eval(args: argparse.Namespace) -> int:
-    from scorer.cli import UsageError
-
-    def say(text: str) -> None:
-        print(text, file=sys.stderr)
-
-    settings = Settings.from_env()
-    if args.threshold is not None:
-        settings = settings.replace(threshold=args.threshold)
-    settings = settings.replace(offline=True)
-    if args.per_source:
-        from scorer import source_eval
-
-        recipe = _cv_recipe(args, settings)
-        say("per-source evaluation of: " + _recipe_text(recipe))
-        root = Path(args.corpus or "../shared/corpus")
-        if not root.is_dir():
-            raise UsageError(f"no corpus folder {root} (give --corpus DIR)")
-        rows, table = source_eval.run(
-            recipe,
-            root,
-            folds=args.cv or 5,
-            settings=settings,
-            scores_out=args.scores_out,
-            use_cache=not args.no_cache,
-            loso_seeds=args.loso_seeds,
-            rescore=args.rescore,
-            log=say,
-        )
-        print(json.dumps({"recipe": recipe, "sources": rows}, indent=2) if args.json else table)
-        return 0
-    if args.cv:
-        from scorer.train import Recipe, prepare, sample_weights
-
-        recipe = _cv_recipe(args, settings)
-        say("cross-validating: " + _recipe_text(recipe))
-        dataset = prepare(
-            recipe["ham"],
-            recipe["spam"],
-            n_features=recipe["n_features"],
-            exclude=recipe["exclude"],
-            settings=settings,
-            log=say,
-        )
-        result = cross_validate(
-            dataset,
-            folds=args.cv,
-            recipe=Recipe(
-                c=recipe["c"],
-                seed=recipe["seed"],
-                nb_weight=recipe["nb_weight"],
-                calibrate=recipe["calibrate"],
-            ),
-            settings=settings,
-            weights=sample_weights(dataset.samples, recipe["weights"]),
-            log=say,
-        )
-        result["recipe"] = recipe
-        samples = dataset.samples
-        text = format_cv(result)
-    else:
-        if not args.ham and not args.spam:
-            raise UsageError("eval needs --ham and/or --spam paths (or --cv)")
-        samples = corpus.load(args.ham, args.spam)
-        say(f"{len(samples)} messages")
-        model_dir = Path(args.model) if args.model else default_model_dir(settings)
-        result = evaluate_model(samples, model_dir, settings=settings, log=say)
-        text = format_eval(result)
-    if args.scores_out:
-        _write_scores(args.scores_out, samples, result)
-    result = {
-        k: v for k, v in result.items() if k not in ("probabilities", "scores", "rules_scores")
-    }
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        print(text)
-    return 0
-
-
-def register(sub: Any) -> None:
-    """Add `spamscore eval` (entry point of the `spamscore.commands` group)."""
-    parser = sub.add_parser("eval", help="measure the classifier and the pipeline on corpora")
-    parser.add_argument(
-        "--ham",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="ham messages: folder, .tar.gz, or corpus source folder (repeatable)",
-    )
-    parser.add_argument(
-        "--spam",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="spam messages: folder, .tar.gz, or corpus source folder (repeatable)",
-    )
-    parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped one)")
-    parser.add_argument(
-        "--cv",
-        type=int,
-        default=0,
-        metavar="K",
-        help="grouped K-fold cross-validation instead of measuring a model; without --ham/--spam "
-        "it cross-validates the model's own training recipe (data, C, seed, weights)",
-    )
-    parser.add_argument(
-        "--seed", type=int, default=None, help="CV split and solver seed (default: the recipe's)"
-    )
-    parser.add_argument(
-        "--c", type=float, default=None, help="C for the CV fold models (default: the recipe's)"
-    )
-    parser.add_argument(
-        "--weight",
-        action="append",
-        default=[],
-        metavar="PATTERN=W",
-        help="sample weights for the CV fold models, as in `train` (default: the recipe's)",
-    )
-    parser.add_argument(
-        "--nb-weight",
-        type=float,
-        default=None,
-        metavar="A",
-        help="Naive Bayes share for the CV fold models, as in `train` (default: the recipe's)",
-    )
-    parser.add_argument(
-        "--calibrate",
-        type=int,
-        default=None,
-        metavar="K",
-        help="inner calibration folds for the CV fold models (default: the recipe's)",
-    )
-    parser.add_argument(
-        "--exclude",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="training messages to leave out, as in `train` (default: the recipe's)",
-    )
-    parser.add_argument(
-        "--per-source",
-        action="store_true",
-        help="per-source table: every source of --corpus (and every seed set) scored by a model "
-        "trained without it (leave-one-source-out) and by grouped CV within the training data "
-        "(--cv K folds, default 5); the training recipe is the model's own unless --ham/--spam",
-    )
-    parser.add_argument(
-        "--corpus",
-        metavar="DIR",
-        default=None,
-        help="corpus folder whose sources --per-source measures (default ../shared/corpus)",
-    )
-    parser.add_argument(
-        "--loso-seeds",
-        action="store_true",
-        help="with --per-source, also leave out each seed set in turn (default: CV only)",
-    )
-    parser.add_argument(
-        "--rescore",
-        metavar="FILE",
-        help="with --per-source, take the probabilities from an earlier --scores-out file "
-        "instead of refitting (valid when only rules/classifier.yaml changed)",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="do not read or write the evidence cache (scorer/evidence.py)",
-    )
-    parser.add_argument("--threshold", type=float, help="pipeline spam threshold (default 5.0)")
-    parser.add_argument(
-        "--scores-out",
-        metavar="FILE",
-        help="write per-message probability and score (TSV) for re-tuning",
-    )
-    parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
-    parser.set_defaults(func=run_eval)

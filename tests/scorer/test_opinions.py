@@ -10,7 +10,7 @@ import time
 import pytest
 
 from scorer.compose import compose_message
-from scorer.engines import Endpoint, EngineError, rspamd_opinion, spamd_opinion
+from scorer.opinions import Endpoint, OpinionError, rspamd_opinion, spamd_opinion
 from scorer.pipeline import Engine
 from scorer.settings import Settings
 from tests.support.anchors import RSPAMD, SPAMD, ensure_anchor_engines
@@ -107,7 +107,7 @@ def test_a_hung_engine_is_skipped_after_the_short_timeout(silent_port, dns_setti
         dns_settings.replace(
             spamd_host=f"127.0.0.1:{silent_port}",
             rspamd_url=f"http://127.0.0.1:{silent_port}",
-            engines_timeout_ms=400,
+            opinions_timeout_ms=400,
         )
     )
     started = time.monotonic()
@@ -120,7 +120,7 @@ def test_a_hung_engine_is_skipped_after_the_short_timeout(silent_port, dns_setti
 
 
 def test_bad_endpoints_are_refused():
-    with pytest.raises(EngineError):
+    with pytest.raises(OpinionError):
         Endpoint.parse("host:notaport", 783)
-    with pytest.raises(EngineError):
+    with pytest.raises(OpinionError):
         rspamd_opinion("ftp://x", b"", timeout=1)

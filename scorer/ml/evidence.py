@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from scorer import corpus
-from scorer.classifier import unit_slots, vectorize
-from scorer.features import FEATURE_VERSION, extract, rule_feature_ids, word_count
+from scorer.ml import corpus
+from scorer.ml.classifier import unit_slots, vectorize
+from scorer.ml.features import FEATURE_VERSION, extract, rule_feature_ids, word_count
 from scorer.paths import rules_dir
 from scorer.settings import Settings
 
@@ -51,7 +51,7 @@ class Evidence:
     slots: np.ndarray
     """Distinct hashed text slots, sorted (int64); each carries 1/sqrt(len(slots))."""
     words: int
-    """Distinct words and segments of subject and body (`scorer.features.word_count`)."""
+    """Distinct words and segments of subject and body (`scorer.ml.features.word_count`)."""
     findings: tuple[Finding, ...]
     """Every scored finding of the offline engine with the classifier off."""
     unscored: tuple[str, ...]
@@ -64,7 +64,7 @@ class Evidence:
 
     @property
     def rule_ids(self) -> list[str]:
-        """The finding ids the classifier reads (`scorer.features.rule_feature_ids` of every
+        """The finding ids the classifier reads (`scorer.ml.features.rule_feature_ids` of every
         rule that fired, scored or not: `Report.fired_ids`)."""
         return rule_feature_ids([*(f.id for f in self.findings), *self.unscored])
 

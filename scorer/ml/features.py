@@ -355,7 +355,7 @@ def link_units(msg: Message) -> list[Unit]:
 # training corpora or the sending pipeline rather than about what the author wrote:
 RULE_FEATURE_SKIP = frozenset(
     {
-        # The corpora were stripped of List-* headers (scorer.corpus), so these fire on every
+        # The corpora were stripped of List-* headers (scorer.ml.corpus), so these fire on every
         # training message; a draft gets its List-Unsubscribe from the ESP at send time.
         "LIST_UNSUB_MISSING",
         "LIST_UNSUB_NO_ONE_CLICK",

@@ -8,18 +8,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scorer import corpus
-from scorer.classifier import Model
 from scorer.cli import main
-from scorer.evaluate import bucket_scores, confusion, corroboration, rules_scores
-from scorer.evidence import collect
+from scorer.ml import corpus
+from scorer.ml.classifier import Model
+from scorer.ml.evaluate import bucket_scores, confusion, corroboration, rules_scores
+from scorer.ml.evidence import collect
+from scorer.ml.train import rule_evidence
 from scorer.paths import models_dir
 from scorer.pipeline import Engine
 from scorer.rules import load_rules
 from scorer.settings import Settings
-from scorer.train import rule_evidence
 
-MESSAGES = Path(__file__).resolve().parents[1] / "data" / "messages"
+MESSAGES = Path(__file__).resolve().parents[2] / "data" / "messages"
 CLASSIFIER_FIXTURES = sorted(MESSAGES.glob("classifier_*.eml"))
 
 
@@ -39,7 +39,7 @@ def test_rules_once_plus_bucket_equals_the_whole_pipeline():
     settings = Settings(offline=True)
     base, rate = rules_scores(samples, settings)
     assert rate > 0
-    # Training reads the finding ids from the same classifier-off run (scorer.train).
+    # Training reads the finding ids from the same classifier-off run (scorer.ml.train).
     same_base, ids, _ = rule_evidence(samples, settings)
     assert (same_base == base).all()
     model = Model.load(models_dir())
@@ -123,7 +123,7 @@ def test_eval_needs_data(capsys):
 
 
 def test_model_recipe_reads_the_shipped_training_command():
-    from scorer.evaluate import model_recipe
+    from scorer.ml.evaluate import model_recipe
 
     meta = json.loads((models_dir() / "classifier.json").read_text())
     recipe = model_recipe(None, Settings(offline=True))

@@ -45,8 +45,8 @@ from typing import Any
 import numpy as np
 
 from scorer.errors import SpamscoreError
-from scorer.features import clean_subject, clean_text
 from scorer.message import Message, parse
+from scorer.ml.features import clean_subject, clean_text
 
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 """Larger corpus members are skipped (the engine's own limit is applied at analysis time)."""
@@ -438,14 +438,14 @@ _SHARED_SENDERS = frozenset(
 
 
 def _sender_domain(msg: Message) -> str:
-    from scorer.checks._lists import domain_list
+    from scorer.rules import load_rules
     from scorer.urls import registrable_domain
 
     domain = (msg.from_domain or "").lower().strip(".")
     if not domain or "." not in domain:
         return ""
     org = registrable_domain(domain) or domain
-    if org in _SHARED_SENDERS or org in domain_list("freemail.txt"):
+    if org in _SHARED_SENDERS or org in load_rules().lists.domains["freemail"]:
         return ""
     return org
 
