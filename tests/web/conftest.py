@@ -120,6 +120,7 @@ class ServeProcess(CommandProcess):
         wait: bool = True,
     ) -> None:
         self.data_dir = data_dir
+        self.worker_count = workers
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         super().__init__(
@@ -136,11 +137,23 @@ class ServeProcess(CommandProcess):
         self.wait_ready(self._healthy, timeout)
         return self
 
+    def workers(self) -> set[int]:
+        """The pids of the worker processes (the gunicorn master's children), as they are now."""
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text()
+        return {int(pid) for pid in children.split()}
+
     def _healthy(self) -> bool:
+        """healthz answers 200 and every worker has forked (healthz answers from the first one;
+        under load the next may come a moment later and would look like a replacement)."""
         try:
             with urllib.request.urlopen(self.base + "/api/v1/healthz", timeout=2) as resp:
-                return resp.status == 200
+                if resp.status != 200:
+                    return False
         except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
+        try:
+            return len(self.workers()) >= self.worker_count
+        except OSError:
             return False
 
 

@@ -64,20 +64,6 @@ def _request(base: str, path: str, body: bytes | None = None, timeout: float = 3
     return status, json.loads(data) if data.startswith(b"{") else data
 
 
-def _workers_alive(serve: ServeProcess) -> set[int]:
-    children = Path(f"/proc/{serve.proc.pid}/task/{serve.proc.pid}/children").read_text()
-    return {int(pid) for pid in children.split()}
-
-
-def _all_workers_up(serve: ServeProcess, count: int = 2) -> set[int]:
-    """The workers once all `count` have forked (healthz answers as soon as the first one is
-    up; under load the second may come a moment later and would look like a replacement)."""
-    deadline = time.monotonic() + 20
-    while len(alive := _workers_alive(serve)) < count and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return alive
-
-
 @pytest.fixture
 def serve_on(tmp_path):
     started = []
@@ -106,7 +92,7 @@ def test_a_full_disk_is_a_503_then_the_service_recovers_by_itself(serve_on, tmp_
     with tmpfs(tmp_path / "disk", "48m") as disk:
         serve = serve_on(disk / "data")
         assert _request(serve.base, "/api/v1/check", RAW)[0] == 200
-        workers = _all_workers_up(serve)
+        workers = serve.workers()
         filler = disk / "filler"
         with filler.open("wb") as handle, contextlib.suppress(OSError):
             while True:
@@ -120,7 +106,7 @@ def test_a_full_disk_is_a_503_then_the_service_recovers_by_itself(serve_on, tmp_
         status, health = _request(serve.base, "/api/v1/healthz")
         assert status == 503 and health["status"] == "degraded"
         assert "bytes free" in health["store"] or "full" in health["store"]
-        assert _workers_alive(serve) == workers  # no worker died
+        assert serve.workers() == workers  # no worker died
         filler.unlink()
         deadline = time.monotonic() + 10
         while _request(serve.base, "/api/v1/healthz")[0] != 200:
@@ -139,7 +125,7 @@ def test_a_store_made_read_only_under_the_service_is_a_503_and_recovers(serve_on
         serve = serve_on(data)
         status, before = _request(serve.base, "/api/v1/check", RAW)
         assert status == 200
-        workers = _all_workers_up(serve)
+        workers = serve.workers()
         with read_only(data):
             for _ in range(3):
                 status, body = _request(serve.base, "/api/v1/check", RAW)
@@ -151,7 +137,7 @@ def test_a_store_made_read_only_under_the_service_is_a_503_and_recovers(serve_on
             assert status == 503, health
             # what was stored before can still be read
             assert _request(serve.base, f"/api/v1/reports/{before['id']}")[0] == 200
-            assert _workers_alive(serve) == workers
+            assert serve.workers() == workers
         deadline = time.monotonic() + 10
         while _request(serve.base, "/api/v1/healthz")[0] != 200:
             assert time.monotonic() < deadline, "healthz did not recover"

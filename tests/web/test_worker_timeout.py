@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from pathlib import Path
 
 import pytest
 
@@ -18,11 +17,6 @@ from tests.support.http import post_message
 from tests.web.conftest import ServeProcess
 
 pytestmark = pytest.mark.slow
-
-
-def _workers(serve: ServeProcess) -> set[int]:
-    children = Path(f"/proc/{serve.proc.pid}/task/{serve.proc.pid}/children").read_text()
-    return {int(pid) for pid in children.split()}
 
 
 def _post(port: int, raw: bytes, timeout: float = 60) -> tuple[int, dict]:
@@ -41,7 +35,7 @@ def test_a_request_stuck_past_the_worker_timeout_replaces_the_worker(tmp_path):
     try:
         raw = b"Subject: hi\r\n\r\nhello\r\n"
         assert _post(serve.port, raw)[0] == 200
-        before = _workers(serve)
+        before = serve.workers()
         lock = sqlite3.connect(tmp_path / "data" / "reports.sqlite3", timeout=30)
         lock.execute("BEGIN EXCLUSIVE")
         try:
@@ -56,7 +50,7 @@ def test_a_request_stuck_past_the_worker_timeout_replaces_the_worker(tmp_path):
         assert 4 <= waited < 20, waited  # the timeout plus the grace, not the 30 s busy wait
         deadline = time.monotonic() + 30
         while True:
-            after = _workers(serve)
+            after = serve.workers()
             if after and after != before:
                 break
             assert time.monotonic() < deadline, "no fresh worker"
