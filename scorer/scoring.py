@@ -14,25 +14,56 @@ from scorer.report import Finding
 from scorer.rules import RuleSet
 
 
-def _sums(findings: Iterable[Finding], rules: RuleSet) -> dict[str, float]:
+def _sums(
+    findings: Iterable[Finding], rules: RuleSet, corroborating: bool = False
+) -> dict[str, float]:
+    """Per category, the sum of its findings' scores; with `corroborating`, of the findings
+    whose rule may corroborate another category only (`scorer.rules.Rule.corroborates`)."""
     raw: dict[str, float] = {name: 0.0 for name in rules.categories}
     for finding in findings:
+        if corroborating:
+            rule = rules.get(finding.id)
+            if rule is not None and not rule.corroborates:
+                continue
         raw[finding.category] = raw.get(finding.category, 0.0) + finding.score
     return raw
 
 
+def _own_bounds(raw: Mapping[str, float], rules: RuleSet) -> dict[str, float]:
+    """Each category's sum within its own cap and floor (corroboration not applied)."""
+    out: dict[str, float] = {}
+    for name, value in raw.items():
+        category = rules.categories.get(name)
+        out[name] = value if category is None else category.total(value, float("inf"))[0]
+    return out
+
+
+def support(findings: Iterable[Finding], rules: RuleSet, category: str = "classifier") -> float:
+    """How many points corroborate `category` for these findings: the positive totals of the
+    categories its `corroboration.from` names, counting only findings whose rule
+    `corroborates` (infinite when it needs no corroboration). What `bounded_totals` judges
+    the category by, and what `spamscore eval` reads from a classifier-off run."""
+    found = rules.categories.get(category)
+    if found is None or found.corroboration is None:
+        return float("inf")
+    totals = _own_bounds(_sums(findings, rules, corroborating=True), rules)
+    return found.corroboration.support(totals, category)
+
+
 def bounded_totals(
-    raw: Mapping[str, float], rules: RuleSet, threshold: float | None = None
+    raw: Mapping[str, float],
+    rules: RuleSet,
+    threshold: float | None = None,
+    corroborating: Mapping[str, float] | None = None,
 ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """Each category's total from the sum of its findings' scores, and the categories that a
     cap, a floor or missing corroboration limited: the one place the bounds are applied
     (`scorer.rules.Category.total` for each category). Corroboration is judged on the other
     categories' totals after their own bounds, and an uncorroborated category never takes the
-    score to the threshold by itself."""
-    first: dict[str, float] = {}
-    for name, value in raw.items():
-        category = rules.categories.get(name)
-        first[name] = value if category is None else category.total(value, float("inf"))[0]
+    score to the threshold by itself. `corroborating` holds the sums of the findings that
+    may corroborate (`_sums(..., corroborating=True)`; None: every finding may)."""
+    first = _own_bounds(raw, rules)
+    backing = first if corroborating is None else _own_bounds(corroborating, rules)
     totals: dict[str, float] = {}
     capped: dict[str, dict[str, float]] = {}
     for name, value in raw.items():
@@ -44,7 +75,7 @@ def bounded_totals(
         if corroboration is None:
             total, limited = category.total(value, float("inf"))
         else:
-            others = corroboration.support(first, name)
+            others = corroboration.support(backing, name)
             rest = sum(v for other, v in first.items() if other != name)
             headroom = None if threshold is None else threshold - rest
             total, limited = category.total(value, others, headroom)
@@ -59,7 +90,10 @@ def category_totals(
 ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """(total per category, {category: {raw, cap|floor[, uncorroborated]}} for each category a
     bound changed)."""
-    return bounded_totals(_sums(findings, rules), rules, threshold)
+    findings = list(findings)
+    return bounded_totals(
+        _sums(findings, rules), rules, threshold, _sums(findings, rules, corroborating=True)
+    )
 
 
 def total(findings: Iterable[Finding], rules: RuleSet, threshold: float | None = None) -> float:
@@ -90,14 +124,19 @@ class WhatIf:
         self.rules = rules
         self.threshold = threshold
         self.sums = _sums(self.findings, rules)
+        self.backing = _sums(self.findings, rules, corroborating=True)
         self.by_id: dict[str, list[Finding]] = {}
         for finding in self.findings:
             self.by_id.setdefault(finding.id, []).append(finding)
 
     def score_without(self, ids: Iterable[str]) -> float:
         sums = dict(self.sums)
+        backing = dict(self.backing)
         for finding_id in set(ids):
+            rule = self.rules.get(finding_id)
             for finding in self.by_id.get(finding_id, ()):
                 sums[finding.category] -= finding.score
-        totals, _capped = bounded_totals(sums, self.rules, self.threshold)
+                if rule is None or rule.corroborates:
+                    backing[finding.category] -= finding.score
+        totals, _capped = bounded_totals(sums, self.rules, self.threshold, backing)
         return round(sum(totals.values()), 2)
