@@ -120,7 +120,11 @@ def clip_evidence(evidence: Iterable[str | T]) -> tuple[str | T, ...]:
     items: list[str | T] = []
     for item in evidence:
         if isinstance(item, T):
-            clipped: str | T = T(item.key, **{k: _cut(v) for k, v in item.params})
+            clipped: str | T = (
+                T(item.key, **{k: _cut(v) for k, v in item.params})
+                if any(_cut(v) is not v for _, v in item.params)
+                else item  # nothing to cut: the same text (a T is never changed in place)
+            )
         else:
             clipped = _cut(str(item))
         if clipped not in items:
