@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from scorer.report import Finding
 from scorer.rules import RuleSet
 
+_UNLIMITED = float("inf")
+
 
 def _sums(findings: Iterable[Finding], rules: RuleSet) -> dict[str, float]:
     raw: dict[str, float] = {name: 0.0 for name in rules.categories}
@@ -29,20 +31,28 @@ def bounded_totals(
     (`scorer.rules.Category.total` for each category). Corroboration is judged on the other
     categories' totals after their own bounds, and an uncorroborated category never takes the
     score to the threshold by itself."""
+    categories = rules.categories
     first: dict[str, float] = {}
+    alone: dict[str, tuple[float, dict[str, float] | None]] = {}
     for name, value in raw.items():
-        category = rules.categories.get(name)
-        first[name] = value if category is None else category.total(value, float("inf"))[0]
+        category = categories.get(name)
+        if category is None:
+            first[name] = value
+            continue
+        bounded = category.total(value, _UNLIMITED)
+        first[name] = bounded[0]
+        if category.corroboration is None:
+            alone[name] = bounded  # the same call the second pass would make
     totals: dict[str, float] = {}
     capped: dict[str, dict[str, float]] = {}
     for name, value in raw.items():
-        category = rules.categories.get(name)
+        category = categories.get(name)
         if category is None:
             totals[name] = round(value, 2)
             continue
         corroboration = category.corroboration
         if corroboration is None:
-            total, limited = category.total(value, float("inf"))
+            total, limited = alone[name]
         else:
             others = corroboration.support(first, name)
             rest = sum(v for other, v in first.items() if other != name)
@@ -81,7 +91,9 @@ def score_without(
 class WhatIf:
     """Many what-ifs over one report's findings: the category sums are made once, and each
     what-if takes its findings out of them and bounds each category as `category_totals`
-    does (the same `bounded_totals`)."""
+    does (the same `bounded_totals`). The fixes ask many what-ifs that leave the same sums (a
+    greedy order re-asks each pending fix after every step), so the score of each distinct set
+    of sums is worked out once."""
 
     def __init__(
         self, findings: Iterable[Finding], rules: RuleSet, threshold: float | None = None
@@ -93,11 +105,16 @@ class WhatIf:
         self.by_id: dict[str, list[Finding]] = {}
         for finding in self.findings:
             self.by_id.setdefault(finding.id, []).append(finding)
+        self._scores: dict[tuple[float, ...], float] = {}
 
     def score_without(self, ids: Iterable[str]) -> float:
         sums = dict(self.sums)
         for finding_id in set(ids):
             for finding in self.by_id.get(finding_id, ()):
                 sums[finding.category] -= finding.score
-        totals, _capped = bounded_totals(sums, self.rules, self.threshold)
-        return round(sum(totals.values()), 2)
+        key = tuple(sums.values())  # the categories in one order (the dict's), so equal sums
+        score = self._scores.get(key)
+        if score is None:
+            totals, _capped = bounded_totals(sums, self.rules, self.threshold)
+            score = self._scores[key] = round(sum(totals.values()), 2)
+        return score
