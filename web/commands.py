@@ -281,15 +281,18 @@ def _memory_tmp_dir() -> str | None:
 
 def _close_after(limit: int) -> Callable[[Any, Any], None]:
     """A pre_request hook that closes a keep-alive connection after its `limit`-th request,
-    as nginx's keepalive_requests does. Each worker keeps the connections it accepted, so
-    clients that hold a few connections open can leave one worker with most of them and a
-    core idle (8 connections were split 6:2 or 7:1 in most bench/load.py runs, at 150 instead
-    of 270-300 requests/s). A client that reconnects is accepted by whichever worker is least
-    busy, so the split evens out within seconds; a reconnect on every `limit`-th request
-    costs one TCP handshake."""
+    as nginx's keepalive_requests does, and at once when this worker is already running
+    another analysis. Each worker keeps the connections it accepted, so clients that hold a
+    few connections open can leave one worker with most of them and a core idle (8
+    connections were split 6:2 or 7:1 in most bench/load.py runs, at 150 instead of 270-300
+    requests/s; the 2 clients of bench/http_api.py shared one worker in about half the runs,
+    their analyses taking turns on one GIL while the other worker idled). A client that
+    reconnects is accepted by whichever worker gets to it first, mostly an idle one (a busy
+    worker's main loop first waits for the GIL); a reconnect costs one TCP handshake, which
+    a client alone on its worker never pays."""
 
-    def pre_request(_worker: Any, req: Any) -> None:
-        if getattr(req, "req_number", 0) >= limit:
+    def pre_request(worker: Any, req: Any) -> None:
+        if getattr(req, "req_number", 0) >= limit or getattr(worker, "heavy", 0) > 1:
             req.force_close()  # the answer says "Connection: close"
 
     return pre_request

@@ -197,6 +197,8 @@ class BufferingWorker(ThreadWorker):
         self.fast_pool: futures.ThreadPoolExecutor | None = None
         self.running: dict[int, tuple[float, str, Any]] = {}
         self._running_lock = threading.Lock()
+        self.heavy = 0
+        """Requests running on the analysis threads (not health checks, static files, metrics)."""
         self._exit_at: float | None = None
         self._trim = _malloc_trim()
 
@@ -299,9 +301,10 @@ class BufferingWorker(ThreadWorker):
         conn.sock.setblocking(True)
         head = bytes(conn.sock.ready[:256]).lstrip(b"\r\n")
         target = head.split(b" ", 2)[1] if head.count(b" ") >= 2 else b""
-        pool = self.fast_pool if target.startswith(_FAST_PATHS) else self.tpool
+        fast = target.startswith(_FAST_PATHS)
+        pool = self.fast_pool if fast else self.tpool
         assert pool is not None
-        future = pool.submit(self._handle, conn)
+        future = pool.submit(self._handle, conn, not fast)
         future.add_done_callback(
             lambda done: self.method_queue.defer(self.finish_request, conn, done)
         )
@@ -340,16 +343,18 @@ class BufferingWorker(ThreadWorker):
                 self._drop(conn)
 
     # --- running requests -----------------------------------------------------------------
-    def _handle(self, conn: Any) -> Any:
+    def _handle(self, conn: Any, heavy: bool = True) -> Any:
         size = len(conn.sock.ready) if isinstance(conn.sock, BufferedSocket) else 0
         ident = threading.get_ident()
         with self._running_lock:
             self.running[ident] = (time.monotonic(), str(conn.client), conn)
+            self.heavy += heavy
         try:
             return self.handle(conn)
         finally:
             with self._running_lock:
                 self.running.pop(ident, None)
+                self.heavy -= heavy
             if size > _TRIM_AFTER_BYTES and self._trim is not None:
                 self._trim(0)  # hand the pages of a large message back to the system
 

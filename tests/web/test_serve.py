@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -72,6 +74,47 @@ def test_a_keep_alive_connection_is_closed_after_its_nth_request(spamscore_serve
         answers.append((response.status, response.getheader("Connection")))
     conn.close()
     assert answers == [(200, "keep-alive"), (200, "keep-alive"), (200, "close")]
+
+
+def test_a_second_client_on_a_busy_worker_is_sent_to_reconnect(tmp_path, sample_bytes):
+    """A keep-alive connection whose worker is already running an analysis is closed after
+    its answer, so the client reconnects to a free worker instead of queueing behind the
+    other analysis on one GIL (web/commands.py); a client alone on its worker keeps its
+    connection. One worker; the first check waits on a resolver that never answers."""
+    from tests.web.conftest import ServeProcess
+
+    raw = sample_bytes("newsletter")
+    headers = {"Content-Type": "message/rfc822"}
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        env = {
+            "SPAMSCORE_OFFLINE": "1",
+            "SPAMSCORE_NAMESERVERS": f"127.0.0.1:{silent.getsockname()[1]}",
+            "SPAMSCORE_DNS_TIMEOUT_MS": "3000",
+        }
+        server = ServeProcess(tmp_path / "data", tmp_path, env, 1)
+        try:
+
+            def answer(query: str) -> tuple[int, str | None, float]:
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+                started = time.monotonic()
+                conn.request("POST", f"/api/v1/check?{query}", raw, headers)
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                return response.status, response.getheader("Connection"), started
+
+            with ThreadPoolExecutor(1) as pool:
+                waiting = pool.submit(answer, "offline=false&store=false")
+                time.sleep(1.0)  # the first check now waits on DNS
+                status, connection, started = answer("offline=true&store=false")
+                assert not waiting.done() or waiting.result()[2] > started, "no overlap"
+                assert (status, connection) == (200, "close")
+                slow_status, slow_connection, _ = waiting.result()
+            assert (slow_status, slow_connection) == (200, "keep-alive")
+            assert answer("offline=true&store=false")[:2] == (200, "keep-alive")
+        finally:
+            server.stop()
 
 
 def test_metrics_add_up_over_the_workers(spamscore_server, sample_bytes):
