@@ -375,6 +375,10 @@ def compare(
         )
         for name in ours
     }
+    if "before" in names:  # the change itself: ours against before, turn by turn
+        paired = [r["ours"]["msgs_per_s"] / max(r["before"]["msgs_per_s"], 0.1) for r in rows]
+        summary["ours_over_before"] = [round(x, 3) for x in paired]
+        summary["ours_over_before_median"] = round(statistics.median(paired), 3)
     summary["loadavg_1m"] = [r["loadavg_1m"] for r in rows]
     return {"rows": rows, "summary": summary}
 
@@ -407,6 +411,11 @@ def _print_rows(label: str, result: dict, names: list[str]) -> None:
         print(
             f"MEDIAN RATIO {name}/rspamd msg/s = {ratio}  (each: {s['ratios'][name]}); "
             f"rspamd CPU per message / {name} = {s['cpu_ratio_median'][name]}"
+        )
+    if "ours_over_before" in s:
+        print(
+            f"MEDIAN RATIO ours/before msg/s = {s['ours_over_before_median']}  "
+            f"(each: {s['ours_over_before']})"
         )
 
 
@@ -531,6 +540,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{s[side]['p99_ms']} ms, rspamd {s['rspamd']['msgs_per_s']} msg/s p99 "
                 f"{s['rspamd']['p99_ms']} ms"
             )
+        if "ours_over_before_median" in s:
+            print(f"  {name:<22} ours/before {s['ours_over_before_median']}x")
     print(f"load average before {results['loadavg_before']}, after {results['loadavg_after']}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
