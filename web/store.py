@@ -71,6 +71,11 @@ reports = sa.Table(
     # highlights and the sanitised preview), as JSON, kept at check time so that viewing a
     # report never parses the message again.
     sa.Column("render", sa.Text, nullable=True),
+    # Quotas and the size cap sum `size` (per owner, and over all) every few seconds in each
+    # worker. `size` sits after the raw message and the report in the row, so without this
+    # covering index SQLite read every stored message to add them up: 110 ms of CPU at 3,000
+    # reports, growing with the store (migration 0004).
+    sa.Index("ix_reports_owner_size", "owner", "size"),
 )
 
 tests = sa.Table(
@@ -126,6 +131,15 @@ _PURGE_EVERY_S = 600.0
 _PURGE_JOB = "job:purge"
 _PURGE_BATCH = 1000
 """Expired rows deleted per transaction: a large purge never holds long locks."""
+
+
+def usage_query(owner: str | None) -> sa.Select[Any]:
+    """Reports and raw bytes stored by `owner` (None: by everyone); read from the covering
+    index `ix_reports_owner_size`, never from the rows."""
+    query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(reports.c.size), 0))
+    if owner is not None:
+        query = query.where(reports.c.owner == owner)
+    return query
 
 
 def new_id() -> str:
@@ -680,11 +694,8 @@ class ReportStore:
     def usage(self, owner: str | None = None) -> tuple[int, int]:
         """(reports, bytes of raw messages) stored by `owner`, or by everyone: what per-key
         quotas and a global size cap compare against, the same from every replica."""
-        query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(reports.c.size), 0))
-        if owner is not None:
-            query = query.where(reports.c.owner == owner)
         with self.db.connect() as conn:
-            count, size = conn.execute(query).one()
+            count, size = conn.execute(usage_query(owner)).one()
         return int(count), int(size)
 
     # --- retention -----------------------------------------------------------------------

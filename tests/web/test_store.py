@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from webdemo import DemoEngine
 
 from tests.web.conftest import post_form
-from web.store import DONE, FAILED, ReportStore, reports, valid_id
+from web.store import DONE, FAILED, ReportStore, reports, usage_query, valid_id
 
 
 def test_sqlite_file_is_created_in_a_new_data_dir_and_survives_a_new_store(tmp_path):
@@ -121,5 +121,24 @@ def test_schema_compiles_for_postgresql():
     ddl = str(sa.schema.CreateTable(reports).compile(dialect=postgresql.dialect()))
     assert "raw BYTEA NOT NULL" in ddl
     assert "expires_at TIMESTAMP WITH TIME ZONE NOT NULL" in ddl
-    indexed = sorted(c.name for index in reports.indexes for c in index.columns)
-    assert indexed == ["created_at", "expires_at", "owner"]
+    indexed = sorted(tuple(c.name for c in index.columns) for index in reports.indexes)
+    assert indexed == [("created_at",), ("expires_at",), ("owner",), ("owner", "size")]
+
+
+def test_the_storage_sums_read_the_covering_index_not_the_rows(tmp_path):
+    """Quotas and the size cap sum `size` every few seconds in every worker; read from the
+    rows, that read every stored message (110 ms of CPU at 3,000 reports)."""
+    store = ReportStore(f"sqlite:///{tmp_path}/reports.db")
+    store.open()
+    try:
+        with store.db.connect() as conn:
+            for owner in (None, "ip:127.0.0.1"):
+                sql = usage_query(owner).compile(
+                    dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+                )
+                plan = " ".join(
+                    str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+                )
+                assert "USING COVERING INDEX ix_reports_owner_size" in plan, plan
+    finally:
+        store.dispose()
