@@ -236,6 +236,19 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
     keepalive_requests = env_int(
         os.environ, "SPAMSCORE_KEEPALIVE_REQUESTS", DEFAULT_KEEPALIVE_REQUESTS
     )
+    import web.worker
+    from web.workerload import WorkerLoads
+
+    web.worker.LOADS = WorkerLoads(2 * workers + 2)  # room for replacements overlapping
+
+    def _claim_load_slot(_server: Any, worker: Any) -> None:
+        worker.load_slot = web.worker.LOADS.claim() if web.worker.LOADS else None
+
+    def _worker_exited(_server: Any, worker: Any) -> None:
+        if web.worker.LOADS is not None:
+            web.worker.LOADS.release(getattr(worker, "load_slot", None))
+        mark_process_dead(worker.pid)
+
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
@@ -257,9 +270,10 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
         # per request); on a disk file system that is a journalled metadata write. gunicorn's
         # own advice: keep that file in memory.
         "worker_tmp_dir": _memory_tmp_dir(),
+        "pre_fork": _claim_load_slot,
         "post_fork": lambda _server, _worker: store.dispose(),
         "pre_request": _close_after(keepalive_requests),
-        "child_exit": lambda _server, worker: mark_process_dead(worker.pid),
+        "child_exit": _worker_exited,
         "when_ready": lambda _server: print(
             f"spamscore: serving on http://{_display(host)}:{port}/ "
             f"({workers} workers x {threads} threads)",
@@ -288,18 +302,19 @@ def _memory_tmp_dir() -> str | None:
 
 def _close_after(limit: int) -> Callable[[Any, Any], None]:
     """A pre_request hook that closes a keep-alive connection after its `limit`-th request,
-    as nginx's keepalive_requests does, and at once when this worker is already running
-    another analysis. Each worker keeps the connections it accepted, so clients that hold a
-    few connections open can leave one worker with most of them and a core idle (8
-    connections were split 6:2 or 7:1 in most bench/load.py runs, at 150 instead of 270-300
-    requests/s; the 2 clients of bench/http_api.py shared one worker in about half the runs,
-    their analyses taking turns on one GIL while the other worker idled). A client that
-    reconnects is accepted by whichever worker gets to it first, mostly an idle one (a busy
-    worker's main loop first waits for the GIL); a reconnect costs one TCP handshake, which
-    a client alone on its worker never pays."""
+    as nginx's keepalive_requests does, and at once when this worker runs two analyses more
+    than the least busy worker (web.workerload). Each worker keeps the connections it
+    accepted, so clients that hold a few connections open can leave one worker with most of
+    them and a core idle (8 connections were split 6:2 or 7:1 in most bench/load.py runs, at
+    150 instead of 270-300 requests/s; the 2 clients of bench/http_api.py shared one worker
+    in about half the runs, their analyses taking turns on one GIL while the other worker
+    idled). A client that reconnects is accepted by whichever worker gets to it first,
+    mostly an idle one (a busy worker's main loop first waits for the GIL); a reconnect
+    costs one TCP handshake, which a client on a worker no busier than the others never
+    pays."""
 
     def pre_request(worker: Any, req: Any) -> None:
-        if getattr(req, "req_number", 0) >= limit or getattr(worker, "heavy", 0) > 1:
+        if getattr(req, "req_number", 0) >= limit or worker.should_move():
             req.force_close()  # the answer says "Connection: close"
 
     return pre_request

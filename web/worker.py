@@ -40,6 +40,8 @@ from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker
 
+from web.workerload import WorkerLoads
+
 _MAX_HEAD = 64 * 1024
 """Header section read before handing the request over anyway (the parser then refuses it)."""
 _MAX_CHUNKS = 100_000
@@ -52,6 +54,9 @@ _STUCK_GRACE_S = 5.0
 _TRIM_AFTER_BYTES = 1024 * 1024
 
 INCOMPLETE, COMPLETE, HAND_OVER, BAD = range(4)
+
+LOADS: WorkerLoads | None = None
+"""The running analyses of every worker of this serve (set by web.commands before forking)."""
 
 
 class BufferedSocket:
@@ -199,8 +204,15 @@ class BufferingWorker(ThreadWorker):
         self._running_lock = threading.Lock()
         self.heavy = 0
         """Requests running on the analysis threads (not health checks, static files, metrics)."""
+        self.load_slot: int | None = None
+        """This worker's slot in LOADS (given by the master before the fork)."""
         self._exit_at: float | None = None
         self._trim = _malloc_trim()
+
+    def should_move(self) -> bool:
+        """Whether this worker runs two analyses more than the least busy one (a client on
+        it does better to reconnect: web.workerload)."""
+        return LOADS is not None and LOADS.should_move(self.load_slot)
 
     def init_process(self) -> None:
         self.fast_pool = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="fast")
@@ -349,12 +361,16 @@ class BufferingWorker(ThreadWorker):
         with self._running_lock:
             self.running[ident] = (time.monotonic(), str(conn.client), conn)
             self.heavy += heavy
+            if heavy and LOADS is not None:
+                LOADS.set_running(self.load_slot, self.heavy)
         try:
             return self.handle(conn)
         finally:
             with self._running_lock:
                 self.running.pop(ident, None)
                 self.heavy -= heavy
+                if heavy and LOADS is not None:
+                    LOADS.set_running(self.load_slot, self.heavy)
             if size > _TRIM_AFTER_BYTES and self._trim is not None:
                 self._trim(0)  # hand the pages of a large message back to the system
 

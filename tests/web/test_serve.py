@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import signal
 import socket
 import subprocess
 import time
@@ -76,11 +78,12 @@ def test_a_keep_alive_connection_is_closed_after_its_nth_request(spamscore_serve
     assert answers == [(200, "keep-alive"), (200, "keep-alive"), (200, "close")]
 
 
-def test_a_second_client_on_a_busy_worker_is_sent_to_reconnect(tmp_path, sample_bytes):
-    """A keep-alive connection whose worker is already running an analysis is closed after
-    its answer, so the client reconnects to a free worker instead of queueing behind the
-    other analysis on one GIL (web/commands.py); a client alone on its worker keeps its
-    connection. One worker; the first check waits on a resolver that never answers."""
+def test_a_client_on_a_worker_two_analyses_busier_is_sent_to_reconnect(tmp_path, sample_bytes):
+    """A keep-alive connection whose worker runs two analyses more than the least busy worker
+    is answered with Connection: close, so the client reconnects to the idle one
+    (web.workerload); one no busier keeps its connection. The second worker is stopped
+    (SIGSTOP) while the requests are made, so that all of them reach the first; the slow
+    checks wait on a resolver that never answers."""
     from tests.web.conftest import ServeProcess
 
     raw = sample_bytes("newsletter")
@@ -92,28 +95,31 @@ def test_a_second_client_on_a_busy_worker_is_sent_to_reconnect(tmp_path, sample_
             "SPAMSCORE_NAMESERVERS": f"127.0.0.1:{silent.getsockname()[1]}",
             "SPAMSCORE_DNS_TIMEOUT_MS": "3000",
         }
-        server = ServeProcess(tmp_path / "data", tmp_path, env, 1)
+        server = ServeProcess(tmp_path / "data", tmp_path, env, 2)
+        stopped = max(server.workers())
         try:
 
-            def answer(query: str) -> tuple[int, str | None, float]:
+            def answer(query: str) -> tuple[int, str | None]:
                 conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-                started = time.monotonic()
                 conn.request("POST", f"/api/v1/check?{query}", raw, headers)
                 response = conn.getresponse()
                 response.read()
                 conn.close()
-                return response.status, response.getheader("Connection"), started
+                return response.status, response.getheader("Connection")
 
-            with ThreadPoolExecutor(1) as pool:
-                waiting = pool.submit(answer, "offline=false&store=false")
-                time.sleep(1.0)  # the first check now waits on DNS
-                status, connection, started = answer("offline=true&store=false")
-                assert not waiting.done() or waiting.result()[2] > started, "no overlap"
-                assert (status, connection) == (200, "close")
-                slow_status, slow_connection, _ = waiting.result()
-            assert (slow_status, slow_connection) == (200, "keep-alive")
-            assert answer("offline=true&store=false")[:2] == (200, "keep-alive")
+            os.kill(stopped, signal.SIGSTOP)
+            with ThreadPoolExecutor(2) as pool:
+                slow = [pool.submit(answer, "offline=false&store=false") for _ in range(2)]
+                time.sleep(1.0)  # both slow checks now wait on DNS, on the running worker
+                busy = answer("offline=true&store=false")  # 3 analyses there, 0 on the other
+                slow_answers = sorted(future.result() for future in slow)
+            idle = answer("offline=true&store=false")  # alone again: 1 against 0
+            assert busy == (200, "close")
+            # the first slow check found its worker idle; the second found it one ahead
+            assert slow_answers == [(200, "close"), (200, "keep-alive")]
+            assert idle == (200, "keep-alive")
         finally:
+            os.kill(stopped, signal.SIGCONT)
             server.stop()
 
 
