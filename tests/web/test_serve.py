@@ -115,8 +115,10 @@ def test_a_client_on_a_worker_two_analyses_busier_is_sent_to_reconnect(tmp_path,
                 slow_answers = sorted(future.result() for future in slow)
             idle = answer("offline=true&store=false")  # alone again: 1 against 0
             assert busy == (200, "close")
-            # the first slow check found its worker idle; the second found it one ahead
-            assert slow_answers == [(200, "close"), (200, "keep-alive")]
+            # the later of the two slow checks found its worker with both running (the
+            # earlier one may have too, if both started before either asked)
+            assert (200, "close") in slow_answers
+            assert all(status == 200 for status, _connection in slow_answers)
             assert idle == (200, "keep-alive")
         finally:
             os.kill(stopped, signal.SIGCONT)
