@@ -5,6 +5,7 @@
     python bench/http_api.py --corpus sa --store no --repeat 7
     python bench/http_api.py --corpus mixed       # 300 SpamAssassin + 300 foff-milter, shuffled
     python bench/http_api.py --clients 8 --close  # a new connection for every request, both sides
+    python bench/http_api.py --tree /tmp/main-checkout   # also main's server, in the same turns
 
 Starts `spamscore serve --workers 2` (offline, its own temporary data directory, the rate
 limiter on with a limit no run reaches) and sends every message of the sample to
@@ -13,7 +14,10 @@ rspamd (`bash ../shared/anchors/start.sh rspamd`: offline config, 2 normal worke
 `POST /checkv2`, from `--clients` concurrent connections of one asyncio client. The two
 servers take turns within each repetition (which goes first alternates), so a change in the
 machine's load falls on both; every repetition prints both sides, and the summary gives the
-medians and the median of the per-repetition ratios, which is the figure to quote.
+medians and the median of the per-repetition ratios, which is the figure to quote. With
+`--tree OLD`, a second `spamscore serve` runs the code of another checkout (PYTHONPATH=OLD, same
+settings, its own data directory) as "before", in the same turns as ours and rspamd's (the
+order rotates each repetition), so a change is measured against main in one run.
 
 Per side: messages/s (wall clock), latency p50/p99 (client round trip), server CPU per message
 (user + system time of the server's processes from /proc: gunicorn's master and workers;
@@ -226,7 +230,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_ours(workers: int, threads: int, data_dir: str) -> tuple[subprocess.Popen, int]:
+def start_ours(
+    workers: int, threads: int, data_dir: str, tree: Path | None = None
+) -> tuple[subprocess.Popen, int]:
+    """`spamscore serve` of this checkout, or of `tree` (its code first on the path)."""
     port = free_port()
     env = {
         **os.environ,
@@ -238,11 +245,14 @@ def start_ours(workers: int, threads: int, data_dir: str) -> tuple[subprocess.Po
     }
     for name in ("PROMETHEUS_MULTIPROC_DIR", "DATABASE_URL", "REDIS_URL", "SPAMSCORE_API_KEYS"):
         env.pop(name, None)
-    exe = Path(sys.executable).with_name("spamscore")
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
     proc = subprocess.Popen(
-        [str(exe), "serve", "--port", str(port), "--workers", str(workers)]
+        [sys.executable, "-m", "scorer.cli", "serve", "--port", str(port)]
+        + ["--workers", str(workers)]
         + (["--threads", str(threads)] if threads else []),
         env=env,
+        cwd=str(tree or ROOT),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -318,8 +328,7 @@ def measure(server: Server, bodies: list[bytes], clients: int, close: bool) -> d
 
 
 def compare(
-    ours: Server,
-    rspamd: Server,
+    servers: list[Server],
     bodies: list[bytes],
     *,
     clients: int,
@@ -327,48 +336,61 @@ def compare(
     passes: int,
     close: bool,
 ) -> dict:
-    """Both servers on `bodies` (sent `passes` times per measurement), `repeat` times."""
+    """Every server on `bodies` (sent `passes` times per measurement), `repeat` times; the
+    last server is rspamd, the one the others are compared with."""
     warm = bodies[: min(len(bodies), 60)]
-    for server in (ours, rspamd):
+    for server in servers:
         measure(server, warm, clients, close)  # warm-up: not counted
     load = bodies * passes
+    names = [server.name for server in servers]
+    ours = names[:-1]
     rows = []
     for index in range(repeat):
-        order = (ours, rspamd) if index % 2 == 0 else (rspamd, ours)
-        row = {}
+        shift = index % len(servers)
+        order = servers[shift:] + servers[:shift]  # who goes first rotates
+        row: dict = {}
         for server in order:
             row[server.name] = measure(server, load, clients, close)
-        row["ratio"] = round(row["ours"]["msgs_per_s"] / max(row["rspamd"]["msgs_per_s"], 0.1), 3)
+        rspamd_rate = max(row["rspamd"]["msgs_per_s"], 0.1)
+        row["ratio"] = {name: round(row[name]["msgs_per_s"] / rspamd_rate, 3) for name in ours}
         row["loadavg_1m"] = round(os.getloadavg()[0], 2)
         rows.append(row)
-    summary = {}
-    for name in ("ours", "rspamd"):
+    summary: dict = {}
+    for name in names:
         summary[name] = {
             key: round(statistics.median(r[name][key] for r in rows), 2)
             for key in ("msgs_per_s", "p50_ms", "p99_ms", "server_cpu_ms_per_msg")
         } | {"errors": sum(r[name]["errors"] for r in rows)}
-    ratios = [r["ratio"] for r in rows]
-    summary["ratio_median"] = round(statistics.median(ratios), 3)
-    summary["ratios"] = ratios
-    summary["cpu_ratio_median"] = round(
-        statistics.median(
-            r["rspamd"]["server_cpu_ms_per_msg"] / max(r["ours"]["server_cpu_ms_per_msg"], 0.01)
-            for r in rows
-        ),
-        3,
-    )
+    summary["ratios"] = {name: [r["ratio"][name] for r in rows] for name in ours}
+    summary["ratio_median"] = {
+        name: round(statistics.median(summary["ratios"][name]), 3) for name in ours
+    }
+    summary["cpu_ratio_median"] = {
+        name: round(
+            statistics.median(
+                r["rspamd"]["server_cpu_ms_per_msg"] / max(r[name]["server_cpu_ms_per_msg"], 0.01)
+                for r in rows
+            ),
+            3,
+        )
+        for name in ours
+    }
+    if "before" in names:  # the change itself: ours against before, turn by turn
+        paired = [r["ours"]["msgs_per_s"] / max(r["before"]["msgs_per_s"], 0.1) for r in rows]
+        summary["ours_over_before"] = [round(x, 3) for x in paired]
+        summary["ours_over_before_median"] = round(statistics.median(paired), 3)
     summary["loadavg_1m"] = [r["loadavg_1m"] for r in rows]
     return {"rows": rows, "summary": summary}
 
 
-def _print_rows(label: str, result: dict) -> None:
+def _print_rows(label: str, result: dict, names: list[str]) -> None:
     print(f"\n== {label}")
     print(
         f"{'rep':>3} {'server':<7} {'msg/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} "
         f"{'srv CPU ms/msg':>14} {'cli CPU':>7} {'conns':>6} {'errors':>6}  CPU split %"
     )
     for index, row in enumerate(result["rows"], 1):
-        for name in ("ours", "rspamd"):
+        for name in names:
             r = row[name]
             print(
                 f"{index:>3} {name:<7} {r['msgs_per_s']:>7} {r['p50_ms']:>7} {r['p99_ms']:>7} "
@@ -376,18 +398,25 @@ def _print_rows(label: str, result: dict) -> None:
                 f"{r['client_cpu_ms_per_msg']:>7} {r['connections']:>6} {r['errors']:>6}  "
                 f"{r['cpu_split_pct']}"
             )
-        print(f"    ratio ours/rspamd {row['ratio']}  (load average {row['loadavg_1m']})")
+        ratios = "  ".join(f"{name}/rspamd {value}" for name, value in row["ratio"].items())
+        print(f"    {ratios}  (load average {row['loadavg_1m']})")
     s = result["summary"]
-    for name in ("ours", "rspamd"):
+    for name in names:
         m = s[name]
         print(
             f"median {name:<7} {m['msgs_per_s']:>7} msg/s  p50 {m['p50_ms']} ms  p99 {m['p99_ms']} "
             f"ms  server CPU {m['server_cpu_ms_per_msg']} ms/msg  errors {m['errors']}"
         )
-    print(
-        f"MEDIAN RATIO ours/rspamd msg/s = {s['ratio_median']}  (each: {s['ratios']}); "
-        f"rspamd CPU per message / ours = {s['cpu_ratio_median']}"
-    )
+    for name, ratio in s["ratio_median"].items():
+        print(
+            f"MEDIAN RATIO {name}/rspamd msg/s = {ratio}  (each: {s['ratios'][name]}); "
+            f"rspamd CPU per message / {name} = {s['cpu_ratio_median'][name]}"
+        )
+    if "ours_over_before" in s:
+        print(
+            f"MEDIAN RATIO ours/before msg/s = {s['ours_over_before_median']}  "
+            f"(each: {s['ours_over_before']})"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -417,6 +446,11 @@ def main(argv: list[str] | None = None) -> int:
         "--threads", type=int, default=0, help="spamscore serve --threads (default)"
     )
     parser.add_argument("--close", action="store_true", help="a new connection for every request")
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        help="another checkout (e.g. main) served as 'before' in the same turns",
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
     if not 0 < args.clients <= 64 or args.repeat < 1 or args.passes < 1 or args.sample < 1:
@@ -428,6 +462,11 @@ def main(argv: list[str] | None = None) -> int:
     rspamd = Server("rspamd", RSPAMD_HOST, RSPAMD_PORT, "/checkv2", pid, b'"score"')
     tmp = tempfile.TemporaryDirectory(prefix="spamscore-bench-http-")
     proc, port = start_ours(args.workers, args.threads, tmp.name)
+    before = None
+    if args.tree is not None:
+        before_dir = Path(tmp.name) / "before"
+        before_dir.mkdir()
+        before = start_ours(args.workers, args.threads, str(before_dir), args.tree.resolve())
     results: dict = {
         "command": "python bench/http_api.py "
         + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -436,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         "repeat": args.repeat,
         "passes": args.passes,
         "close_each": args.close,
+        "before_tree": str(args.tree) if args.tree else None,
         "cpus": os.cpu_count(),
         "loadavg_before": [round(x, 2) for x in os.getloadavg()],
         "runs": {},
@@ -444,55 +484,72 @@ def main(argv: list[str] | None = None) -> int:
         f"spamscore serve --workers {args.workers} on 127.0.0.1:{port}; rspamd (pid {pid}) on "
         f"{RSPAMD_HOST}:{RSPAMD_PORT}; {args.clients} clients; load average "
         f"{results['loadavg_before']}"
+        + (f"; before: {args.tree} on 127.0.0.1:{before[1]}" if before else "")
     )
     try:
         for key in corpora:
             bodies = sample_of(key, args.sample, args.seed)
             for store in stores:
-                query = "offline=true" + ("" if store else "&store=false")
-                ours = Server(
-                    "ours", "127.0.0.1", port, f"/api/v1/check?{query}", proc.pid, b'"score"'
-                )
+                path = "/api/v1/check?offline=true" + ("" if store else "&store=false")
+                servers = [Server("ours", "127.0.0.1", port, path, proc.pid, b'"score"')]
+                if before is not None:
+                    servers.append(
+                        Server(
+                            "before",
+                            "127.0.0.1",
+                            before[1],
+                            path,
+                            before[0].pid,
+                            b'"score"',
+                        )
+                    )
+                servers.append(rspamd)
                 label = (
                     f"{CORPUS_NAMES[key]}: {len(bodies)} messages x {args.passes}, "
                     f"{'stored' if store else 'not stored'}"
                 )
                 result = compare(
-                    ours,
-                    rspamd,
+                    servers,
                     bodies,
                     clients=args.clients,
                     repeat=args.repeat,
                     passes=args.passes,
                     close=args.close,
                 )
-                _print_rows(label, result)
+                _print_rows(label, result, [server.name for server in servers])
                 results["runs"][f"{key}/{'stored' if store else 'not-stored'}"] = {
                     "messages": len(bodies),
                     "median_bytes": int(statistics.median(len(b) for b in bodies)),
                     **result,
                 }
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        for server_proc in [proc] + ([before[0]] if before else []):
+            os.killpg(server_proc.pid, signal.SIGTERM)
+            try:
+                server_proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server_proc.pid, signal.SIGKILL)
         tmp.cleanup()
     results["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     print("\nsummary (median ratio of msg/s, ours / rspamd):")
     for name, run in results["runs"].items():
         s = run["summary"]
-        print(
-            f"  {name:<22} {s['ratio_median']:>6}x   ours {s['ours']['msgs_per_s']} msg/s p99 "
-            f"{s['ours']['p99_ms']} ms, rspamd {s['rspamd']['msgs_per_s']} msg/s p99 "
-            f"{s['rspamd']['p99_ms']} ms"
-        )
+        for side, ratio in s["ratio_median"].items():
+            print(
+                f"  {name:<22} {side:<7} {ratio:>6}x   {s[side]['msgs_per_s']} msg/s p99 "
+                f"{s[side]['p99_ms']} ms, rspamd {s['rspamd']['msgs_per_s']} msg/s p99 "
+                f"{s['rspamd']['p99_ms']} ms"
+            )
+        if "ours_over_before_median" in s:
+            print(f"  {name:<22} ours/before {s['ours_over_before_median']}x")
     print(f"load average before {results['loadavg_before']}, after {results['loadavg_after']}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     errors = sum(
-        r["summary"][n]["errors"] for r in results["runs"].values() for n in ("ours", "rspamd")
+        r["summary"][n]["errors"]
+        for r in results["runs"].values()
+        for n in r["summary"]
+        if isinstance(r["summary"][n], dict) and "errors" in r["summary"][n]
     )
     return 1 if errors else 0
 

@@ -234,6 +234,8 @@ def _japanese_ratio(text: str) -> float:
 
 
 def _count_halfwidth_kana(text: str) -> int:
+    if text.isascii():  # a flag CPython keeps on the string: no scan (most header values)
+        return 0
     return len(_HALFWIDTH_KANA.findall(text))
 
 
@@ -465,5 +467,9 @@ def decode_header_value(raw: str) -> HeaderText:
     return result
 
 
+_FOLD = re.compile(r"\r?\n[ \t]*")
+
+
 def _unfold(value: str) -> str:
-    return re.sub(r"\r?\n[ \t]*", " ", value).strip()
+    # Every fold holds a newline: most header values have none, and need no regex.
+    return _FOLD.sub(" ", value).strip() if "\n" in value else value.strip()

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from scorer.prefilter import has_wide_char
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -34,17 +36,22 @@ class PhraseMatcher:
 
     def __init__(self, entries: list[tuple[str, float, str]]) -> None:
         self._automaton = ahocorasick.Automaton()
+        keys = []
         for phrase, weight, group in entries:
             key = normalize(phrase).strip()
             if key:
                 self._automaton.add_word(key, (key, float(weight), group))
+                keys.append(key)
         self._automaton.make_automaton()
         self.size = len(entries)
+        self._wide_only = bool(keys) and all(has_wide_char(key) for key in keys)
+        """Every phrase holds a Japanese/Chinese character (scorer.prefilter): a text without
+        one cannot hold a phrase, and most mail is not Japanese."""
 
     def find(self, text: str) -> dict[str, PhraseHit]:
         """Distinct phrases found in `text` (already `normalize`d), keyed by phrase."""
         found: dict[str, PhraseHit] = {}
-        if not text or not self.size:
+        if not text or not self.size or (self._wide_only and not has_wide_char(text)):
             return found
         # Leftmost-longest matches: 無料 inside 完全無料 is one phrase, not two.
         for end, (key, weight, group) in self._automaton.iter_long(text):

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from scorer.report import Finding
 from scorer.rules import RuleSet
 
+_UNLIMITED = float("inf")
+
 
 def _sums(
     findings: Iterable[Finding], rules: RuleSet, corroborating: bool = False
@@ -34,7 +36,7 @@ def _own_bounds(raw: Mapping[str, float], rules: RuleSet) -> dict[str, float]:
     out: dict[str, float] = {}
     for name, value in raw.items():
         category = rules.categories.get(name)
-        out[name] = value if category is None else category.total(value, float("inf"))[0]
+        out[name] = value if category is None else category.total(value, _UNLIMITED)[0]
     return out
 
 
@@ -62,18 +64,29 @@ def bounded_totals(
     categories' totals after their own bounds, and an uncorroborated category never takes the
     score to the threshold by itself. `corroborating` holds the sums of the findings that
     may corroborate (`_sums(..., corroborating=True)`; None: every finding may)."""
-    first = _own_bounds(raw, rules)
+    categories = rules.categories
+    first: dict[str, float] = {}
+    alone: dict[str, tuple[float, dict[str, float] | None]] = {}
+    for name, value in raw.items():
+        category = categories.get(name)
+        if category is None:
+            first[name] = value
+            continue
+        bounded = category.total(value, _UNLIMITED)
+        first[name] = bounded[0]
+        if category.corroboration is None:
+            alone[name] = bounded  # the same call the second pass would make
     backing = first if corroborating is None else _own_bounds(corroborating, rules)
     totals: dict[str, float] = {}
     capped: dict[str, dict[str, float]] = {}
     for name, value in raw.items():
-        category = rules.categories.get(name)
+        category = categories.get(name)
         if category is None:
             totals[name] = round(value, 2)
             continue
         corroboration = category.corroboration
         if corroboration is None:
-            total, limited = category.total(value, float("inf"))
+            total, limited = alone[name]
         else:
             others = corroboration.support(backing, name)
             rest = sum(v for other, v in first.items() if other != name)
@@ -115,7 +128,9 @@ def score_without(
 class WhatIf:
     """Many what-ifs over one report's findings: the category sums are made once, and each
     what-if takes its findings out of them and bounds each category as `category_totals`
-    does (the same `bounded_totals`)."""
+    does (the same `bounded_totals`). The fixes ask many what-ifs that leave the same sums (a
+    greedy order re-asks each pending fix after every step), so the score of each distinct set
+    of sums is worked out once."""
 
     def __init__(
         self, findings: Iterable[Finding], rules: RuleSet, threshold: float | None = None
@@ -128,6 +143,7 @@ class WhatIf:
         self.by_id: dict[str, list[Finding]] = {}
         for finding in self.findings:
             self.by_id.setdefault(finding.id, []).append(finding)
+        self._scores: dict[tuple[float, ...], float] = {}
 
     def score_without(self, ids: Iterable[str]) -> float:
         sums = dict(self.sums)
@@ -138,5 +154,10 @@ class WhatIf:
                 sums[finding.category] -= finding.score
                 if rule is None or rule.corroborates:
                     backing[finding.category] -= finding.score
-        totals, _capped = bounded_totals(sums, self.rules, self.threshold, backing)
-        return round(sum(totals.values()), 2)
+        # the categories in one order (the dicts'), so equal sums give the same key
+        key = (*sums.values(), *backing.values())
+        score = self._scores.get(key)
+        if score is None:
+            totals, _capped = bounded_totals(sums, self.rules, self.threshold, backing)
+            score = self._scores[key] = round(sum(totals.values()), 2)
+        return score

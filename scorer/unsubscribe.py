@@ -18,6 +18,21 @@ UNSUB_WORDS = re.compile(
     r"配信(?:停止|解除)|購読(?:停止|解除)|受信(?:拒否|停止)|登録解除|メルマガ解除",
     re.IGNORECASE,
 )
+_UNSUB_WORDS_LOWER = re.compile(UNSUB_WORDS.pattern)
+_FOLDS_TO_I_OR_S = re.compile("[\u0130\u0131\u017f]")
+"""The only characters that IGNORECASE matches to a letter of UNSUB_WORDS although their
+lower() is not that letter (İ, dotless ı and long ſ; checked over every code point)."""
+
+
+def has_unsubscribe_words(text: str) -> bool:
+    """UNSUB_WORDS.search(text), several times faster: an IGNORECASE alternation is tried at
+    every position, while the same pattern over the lower-cased text is scanned for its first
+    letters in C. The few characters where the two differ fall back to the exact search."""
+    if _UNSUB_WORDS_LOWER.search(text.lower()) is not None:
+        return True
+    return _FOLDS_TO_I_OR_S.search(text) is not None and UNSUB_WORDS.search(text) is not None
+
+
 UNSUB_TAGS = re.compile(
     r"\*\|(?:UNSUB|UPDATE_PROFILE)\|\*|\{\{\s*[^{}]{0,40}unsub|"
     r"\[(?:unsubscribe|unsub)[^\]]{0,40}\]|%%unsub|<%\s*asm",
@@ -50,13 +65,13 @@ def has_visible_unsubscribe(msg: Message) -> bool:
 def _find_visible_unsubscribe(msg: Message) -> bool:
     text = msg.all_text[:200_000]
     if (
-        UNSUB_WORDS.search(text)
+        has_unsubscribe_words(text)
         or UNSUB_TAGS.search(msg.plain_text[:200_000])  # all_text has the merge tags taken out
         or UNSUB_TAGS.search(msg.html)
     ):
         return True
     if msg.html_doc is not None:
         for link in msg.html_doc.links:
-            if UNSUB_WORDS.search(link.href) or UNSUB_TAGS.search(link.href):
+            if has_unsubscribe_words(link.href) or UNSUB_TAGS.search(link.href):
                 return True
     return False

@@ -22,6 +22,13 @@ from typing import Any
 
 DEFAULT_THREADS = 4
 DEFAULT_KEEPALIVE_REQUESTS = 25
+GC_YOUNG_THRESHOLD = 10_000
+"""Net new container objects before the garbage collector looks at the young generation
+(Python's default: 700). One analysis holds more than 700 at its peak, so the default made
+one collection per message, 0.19 ms of a SpamAssassin-corpus check and 0.53 ms of a
+foff-milter-2025 one (gc callbacks, 150 messages each, stored); at 10,000, one per 150
+messages. Everything a check allocates is freed by reference counting when it ends; the
+collector is only for cycles, which now wait a little longer (tests/web/test_memory.py)."""
 
 
 def register_serve(sub: Any) -> None:
@@ -229,6 +236,19 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
     keepalive_requests = env_int(
         os.environ, "SPAMSCORE_KEEPALIVE_REQUESTS", DEFAULT_KEEPALIVE_REQUESTS
     )
+    import web.worker
+    from web.workerload import WorkerLoads
+
+    web.worker.LOADS = WorkerLoads(2 * workers + 2)  # room for replacements overlapping
+
+    def _claim_load_slot(_server: Any, worker: Any) -> None:
+        worker.load_slot = web.worker.LOADS.claim() if web.worker.LOADS else None
+
+    def _worker_exited(_server: Any, worker: Any) -> None:
+        if web.worker.LOADS is not None:
+            web.worker.LOADS.release(getattr(worker, "load_slot", None))
+        mark_process_dead(worker.pid)
+
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
@@ -250,9 +270,10 @@ def serve(host: str, port: int, *, workers: int, threads: int, timeout: int) -> 
         # per request); on a disk file system that is a journalled metadata write. gunicorn's
         # own advice: keep that file in memory.
         "worker_tmp_dir": _memory_tmp_dir(),
+        "pre_fork": _claim_load_slot,
         "post_fork": lambda _server, _worker: store.dispose(),
         "pre_request": _close_after(keepalive_requests),
-        "child_exit": lambda _server, worker: mark_process_dead(worker.pid),
+        "child_exit": _worker_exited,
         "when_ready": lambda _server: print(
             f"spamscore: serving on http://{_display(host)}:{port}/ "
             f"({workers} workers x {threads} threads)",
@@ -281,15 +302,19 @@ def _memory_tmp_dir() -> str | None:
 
 def _close_after(limit: int) -> Callable[[Any, Any], None]:
     """A pre_request hook that closes a keep-alive connection after its `limit`-th request,
-    as nginx's keepalive_requests does. Each worker keeps the connections it accepted, so
-    clients that hold a few connections open can leave one worker with most of them and a
-    core idle (8 connections were split 6:2 or 7:1 in most bench/load.py runs, at 150 instead
-    of 270-300 requests/s). A client that reconnects is accepted by whichever worker is least
-    busy, so the split evens out within seconds; a reconnect on every `limit`-th request
-    costs one TCP handshake."""
+    as nginx's keepalive_requests does, and at once when this worker runs two analyses more
+    than the least busy worker (web.workerload). Each worker keeps the connections it
+    accepted, so clients that hold a few connections open can leave one worker with most of
+    them and a core idle (8 connections were split 6:2 or 7:1 in most bench/load.py runs, at
+    150 instead of 270-300 requests/s; the 2 clients of bench/http_api.py shared one worker
+    in about half the runs, their analyses taking turns on one GIL while the other worker
+    idled). A client that reconnects is accepted by whichever worker gets to it first,
+    mostly an idle one (a busy worker's main loop first waits for the GIL); a reconnect
+    costs one TCP handshake, which a client on a worker no busier than the others never
+    pays."""
 
-    def pre_request(_worker: Any, req: Any) -> None:
-        if getattr(req, "req_number", 0) >= limit:
+    def pre_request(worker: Any, req: Any) -> None:
+        if getattr(req, "req_number", 0) >= limit or worker.should_move():
             req.force_close()  # the answer says "Connection: close"
 
     return pre_request
@@ -300,11 +325,13 @@ def _freeze_heap() -> None:
     garbage collector's sight before gunicorn forks, as the gc module's documentation advises
     for pre-forking servers: otherwise a full collection in a worker walks the ~150,000
     long-lived objects and writes to their pages, un-sharing memory the workers share
-    copy-on-write (measured with bench/load.py: 288 instead of 323 MiB PSS for 2 workers)."""
+    copy-on-write (measured with bench/load.py: 288 instead of 323 MiB PSS for 2 workers).
+    The workers inherit a young-generation threshold of GC_YOUNG_THRESHOLD."""
     import gc
 
     gc.collect()
     gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _loopback_host(host: str, is_loopback: Any) -> bool:

@@ -40,6 +40,8 @@ from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker
 
+from web.workerload import WorkerLoads
+
 _MAX_HEAD = 64 * 1024
 """Header section read before handing the request over anyway (the parser then refuses it)."""
 _MAX_CHUNKS = 100_000
@@ -52,6 +54,9 @@ _STUCK_GRACE_S = 5.0
 _TRIM_AFTER_BYTES = 1024 * 1024
 
 INCOMPLETE, COMPLETE, HAND_OVER, BAD = range(4)
+
+LOADS: WorkerLoads | None = None
+"""The running analyses of every worker of this serve (set by web.commands before forking)."""
 
 
 class BufferedSocket:
@@ -197,8 +202,17 @@ class BufferingWorker(ThreadWorker):
         self.fast_pool: futures.ThreadPoolExecutor | None = None
         self.running: dict[int, tuple[float, str, Any]] = {}
         self._running_lock = threading.Lock()
+        self.heavy = 0
+        """Requests running on the analysis threads (not health checks, static files, metrics)."""
+        self.load_slot: int | None = None
+        """This worker's slot in LOADS (given by the master before the fork)."""
         self._exit_at: float | None = None
         self._trim = _malloc_trim()
+
+    def should_move(self) -> bool:
+        """Whether this worker runs two analyses more than the least busy one (a client on
+        it does better to reconnect: web.workerload)."""
+        return LOADS is not None and LOADS.should_move(self.load_slot)
 
     def init_process(self) -> None:
         self.fast_pool = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="fast")
@@ -299,9 +313,10 @@ class BufferingWorker(ThreadWorker):
         conn.sock.setblocking(True)
         head = bytes(conn.sock.ready[:256]).lstrip(b"\r\n")
         target = head.split(b" ", 2)[1] if head.count(b" ") >= 2 else b""
-        pool = self.fast_pool if target.startswith(_FAST_PATHS) else self.tpool
+        fast = target.startswith(_FAST_PATHS)
+        pool = self.fast_pool if fast else self.tpool
         assert pool is not None
-        future = pool.submit(self._handle, conn)
+        future = pool.submit(self._handle, conn, not fast)
         future.add_done_callback(
             lambda done: self.method_queue.defer(self.finish_request, conn, done)
         )
@@ -340,16 +355,22 @@ class BufferingWorker(ThreadWorker):
                 self._drop(conn)
 
     # --- running requests -----------------------------------------------------------------
-    def _handle(self, conn: Any) -> Any:
+    def _handle(self, conn: Any, heavy: bool = True) -> Any:
         size = len(conn.sock.ready) if isinstance(conn.sock, BufferedSocket) else 0
         ident = threading.get_ident()
         with self._running_lock:
             self.running[ident] = (time.monotonic(), str(conn.client), conn)
+            self.heavy += heavy
+            if heavy and LOADS is not None:
+                LOADS.set_running(self.load_slot, self.heavy)
         try:
             return self.handle(conn)
         finally:
             with self._running_lock:
                 self.running.pop(ident, None)
+                self.heavy -= heavy
+                if heavy and LOADS is not None:
+                    LOADS.set_running(self.load_slot, self.heavy)
             if size > _TRIM_AFTER_BYTES and self._trim is not None:
                 self._trim(0)  # hand the pages of a large message back to the system
 

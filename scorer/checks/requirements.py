@@ -18,7 +18,7 @@ from scorer.kind import applies
 from scorer.message import Message
 from scorer.registry import requirement_test, requirement_tests, requirements
 from scorer.report import REQUIREMENT_STATUSES, Finding, Requirement
-from scorer.requirement_specs import Spec
+from scorer.requirement_specs import Catalogue, Spec
 from scorer.ruledata import LANGS
 from scorer.unsubscribe import has_visible_unsubscribe, unsubscribe_uris
 
@@ -161,7 +161,7 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
     receipt) is not judged: it passes as not applicable, with the reason as its detail.
     """
     catalogue = ctx.rules.lists.requirements
-    specs, as_of = catalogue.specs, catalogue.as_of
+    as_of = catalogue.as_of
     if as_of:
         ctx.sections["requirements_as_of"] = as_of
     causes = ctx.rules.lists.causes
@@ -170,16 +170,18 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
     kind = ctx.kind
     cache: dict[str, Outcome] = {}
     texts: dict[str, dict[str, str]] = {}
+    not_required: dict[str, str] | None = None
     entries = []
-    for spec in specs:
+    for spec, key, sources in _prepared(catalogue):
         if kind is not None and not applies(spec.applies_to, kind.value):
-            entries.append(_not_applicable(spec, {lang: kind.not_required(lang) for lang in LANGS}))
+            if not_required is None:
+                not_required = {lang: kind.not_required(lang) for lang in LANGS}
+            entries.append(_not_applicable(spec, dict(not_required), sources))
             continue
-        key = f"{spec.test}:{sorted(spec.params.items())}"
         if key not in cache:
             cache[key] = tests[spec.test](facts, spec.params)
             status, detail_key, params = cache[key]
-            texts[key] = {lang: catalogue.detail_text(detail_key, params, lang) for lang in LANGS}
+            texts[key] = _detail_texts(catalogue, detail_key, params)
         status, detail_key, params = cache[key]
         assert status in REQUIREMENT_STATUSES
         entries.append(
@@ -187,6 +189,7 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
                 spec,
                 status,
                 dict(texts[key]),
+                sources,
                 advice=spec.advice if status in ("fail", "warn", "unknown") else {},
                 smtp_reply=spec.smtp_reply,
                 outcome=detail_key,
@@ -197,7 +200,54 @@ def provider_requirements(msg: Message, ctx: Context, findings: list[Finding]) -
     return entries
 
 
-def _entry(spec: Spec, status: str, detail: dict[str, str], **judged: Any) -> Requirement:
+_PLAIN = (str, int, float, bool, type(None))
+_TEXTS: dict[tuple[Any, ...], tuple[Catalogue, dict[str, str]]] = {}
+
+
+def _detail_texts(catalogue: Catalogue, key: str, params: Mapping[str, Any]) -> dict[str, str]:
+    """The outcome text in every language. Most outcomes repeat from message to message (the
+    same key, no or the same plain params), so those are filled once; a text parameter (a `T`,
+    equal to another by its English alone) is never part of a cache key, and a value's type is
+    (1, 1.0 and True are equal keys but read differently). The entry holds its catalogue, so
+    the id in the key cannot be another's."""
+    if not all(type(value) in _PLAIN for value in params.values()):
+        return {lang: catalogue.detail_text(key, params, lang) for lang in LANGS}
+    cache_key = (id(catalogue), key, tuple((k, type(v), v) for k, v in sorted(params.items())))
+    found = _TEXTS.get(cache_key)
+    if found is None:
+        if len(_TEXTS) > 4096:
+            _TEXTS.clear()
+        texts = {lang: catalogue.detail_text(key, params, lang) for lang in LANGS}
+        found = _TEXTS[cache_key] = (catalogue, texts)
+    return found[1]
+
+
+_PREPARED: dict[int, tuple[Catalogue, list[tuple[Spec, str, tuple[str, ...]]]]] = {}
+
+
+def _prepared(catalogue: Catalogue) -> list[tuple[Spec, str, tuple[str, ...]]]:
+    """Each spec with what every message would work out again from it: the key of its test
+    and params (specs that share one share the judgement) and its sources' URLs. Kept per
+    catalogue (a rule set loads one; the catalogue is kept alive beside its id)."""
+    found = _PREPARED.get(id(catalogue))
+    if found is None or found[0] is not catalogue:
+        prepared = [
+            (
+                spec,
+                f"{spec.test}:{sorted(spec.params.items())}",
+                tuple(src.url for src in spec.sources),
+            )
+            for spec in catalogue.specs
+        ]
+        if len(_PREPARED) > 16:
+            _PREPARED.clear()
+        found = _PREPARED[id(catalogue)] = (catalogue, prepared)
+    return found[1]
+
+
+def _entry(
+    spec: Spec, status: str, detail: dict[str, str], sources: tuple[str, ...], **judged: Any
+) -> Requirement:
     """A requirement row: the spec's fixed facts, the status and what was judged."""
     return Requirement(
         id=spec.id,
@@ -207,11 +257,11 @@ def _entry(spec: Spec, status: str, detail: dict[str, str], **judged: Any) -> Re
         provider=spec.provider,
         references=spec.references,
         effective_from=spec.effective_from,
-        sources=tuple(src.url for src in spec.sources),
+        sources=sources,
         row=spec.test,
         **judged,
     )
 
 
-def _not_applicable(spec: Spec, reason: dict[str, str]) -> Requirement:
-    return _entry(spec, "pass", reason, outcome="not_applicable", applicable=False)
+def _not_applicable(spec: Spec, reason: dict[str, str], sources: tuple[str, ...]) -> Requirement:
+    return _entry(spec, "pass", reason, sources, outcome="not_applicable", applicable=False)

@@ -39,6 +39,27 @@ def test_raw_message_gets_a_stored_report_with_findings(client, sample_bytes):
     assert data["expires_at"] > data["created_at"]
 
 
+def test_links_follow_the_mount_point_each_request_names(client, sample_bytes):
+    """The links are made from templates kept per script root: a service mounted under a
+    prefix (SCRIPT_NAME) links under it, and the bare root right after still links bare."""
+    raw = sample_bytes("promo")
+    headers = {"Content-Type": "message/rfc822"}
+    for root in ("/spam", "", "/other/mount", ""):
+        data = client.post(
+            "/api/v1/check?offline=true",
+            data=raw,
+            headers=headers,
+            environ_overrides={"SCRIPT_NAME": root},
+        ).get_json()
+        report_id = data["id"]
+        assert data["links"] == {
+            "self": f"{root}/api/v1/reports/{report_id}",
+            "html": f"{root}/r/{report_id}",
+            "raw": f"{root}/api/v1/reports/{report_id}/raw",
+        }
+        assert client.get(data["links"]["self"][len(root) :]).get_json()["id"] == report_id
+
+
 def test_stored_report_is_fetched_again_in_another_language(client, sample_bytes):
     made = _check(client, sample_bytes("promo"), "?lang=en").get_json()
     fetched = client.get(f"/api/v1/reports/{made['id']}?lang=ja").get_json()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import signal
+import socket
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -72,6 +76,53 @@ def test_a_keep_alive_connection_is_closed_after_its_nth_request(spamscore_serve
         answers.append((response.status, response.getheader("Connection")))
     conn.close()
     assert answers == [(200, "keep-alive"), (200, "keep-alive"), (200, "close")]
+
+
+def test_a_client_on_a_worker_two_analyses_busier_is_sent_to_reconnect(tmp_path, sample_bytes):
+    """A keep-alive connection whose worker runs two analyses more than the least busy worker
+    is answered with Connection: close, so the client reconnects to the idle one
+    (web.workerload); one no busier keeps its connection. The second worker is stopped
+    (SIGSTOP) while the requests are made, so that all of them reach the first; the slow
+    checks wait on a resolver that never answers."""
+    from tests.web.conftest import ServeProcess
+
+    raw = sample_bytes("newsletter")
+    headers = {"Content-Type": "message/rfc822"}
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        env = {
+            "SPAMSCORE_OFFLINE": "1",
+            "SPAMSCORE_NAMESERVERS": f"127.0.0.1:{silent.getsockname()[1]}",
+            "SPAMSCORE_DNS_TIMEOUT_MS": "3000",
+        }
+        server = ServeProcess(tmp_path / "data", tmp_path, env, 2)
+        stopped = max(server.workers())
+        try:
+
+            def answer(query: str) -> tuple[int, str | None]:
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+                conn.request("POST", f"/api/v1/check?{query}", raw, headers)
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                return response.status, response.getheader("Connection")
+
+            os.kill(stopped, signal.SIGSTOP)
+            with ThreadPoolExecutor(2) as pool:
+                slow = [pool.submit(answer, "offline=false&store=false") for _ in range(2)]
+                time.sleep(1.0)  # both slow checks now wait on DNS, on the running worker
+                busy = answer("offline=true&store=false")  # 3 analyses there, 0 on the other
+                slow_answers = sorted(future.result() for future in slow)
+            idle = answer("offline=true&store=false")  # alone again: 1 against 0
+            assert busy == (200, "close")
+            # the later of the two slow checks found its worker with both running (the
+            # earlier one may have too, if both started before either asked)
+            assert (200, "close") in slow_answers
+            assert all(status == 200 for status, _connection in slow_answers)
+            assert idle == (200, "keep-alive")
+        finally:
+            os.kill(stopped, signal.SIGCONT)
+            server.stop()
 
 
 def test_metrics_add_up_over_the_workers(spamscore_server, sample_bytes):

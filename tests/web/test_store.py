@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from webdemo import DemoEngine
 
 from tests.web.conftest import post_form
-from web.store import DONE, FAILED, ReportStore, reports, valid_id
+from web.store import DONE, FAILED, ReportStore, reports, usage_query, valid_id
 
 
 def test_sqlite_file_is_created_in_a_new_data_dir_and_survives_a_new_store(tmp_path):
@@ -121,5 +121,47 @@ def test_schema_compiles_for_postgresql():
     ddl = str(sa.schema.CreateTable(reports).compile(dialect=postgresql.dialect()))
     assert "raw BYTEA NOT NULL" in ddl
     assert "expires_at TIMESTAMP WITH TIME ZONE NOT NULL" in ddl
-    indexed = sorted(c.name for index in reports.indexes for c in index.columns)
-    assert indexed == ["created_at", "expires_at", "owner"]
+    indexed = sorted(tuple(c.name for c in index.columns) for index in reports.indexes)
+    assert indexed == [("created_at",), ("expires_at",), ("owner",), ("owner", "size")]
+
+
+def test_the_storage_sums_read_the_covering_index_not_the_rows(tmp_path):
+    """Quotas and the size cap sum `size` every few seconds in every worker; read from the
+    rows, that read every stored message (110 ms of CPU at 3,000 reports)."""
+    store = ReportStore(f"sqlite:///{tmp_path}/reports.db")
+    store.open()
+    try:
+        with store.db.connect() as conn:
+            for owner in (None, "ip:127.0.0.1"):
+                sql = usage_query(owner).compile(
+                    dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+                )
+                plan = " ".join(
+                    str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+                )
+                assert "USING COVERING INDEX ix_reports_owner_size" in plan, plan
+    finally:
+        store.dispose()
+
+
+def test_the_log_is_checkpointed_by_a_thread_not_by_the_committing_request(tmp_path):
+    """SQLite's own checkpoint every 1,000 pages made one commit in 50-100 take 14-100 ms
+    (an fsync under the write lock); the store's thread copies the log into the database
+    file within about a second of the writes instead."""
+    path = tmp_path / "reports.db"
+    store = ReportStore(f"sqlite:///{path}")
+    store.open()
+    try:
+        with store.db.connect() as conn:
+            pages = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()
+        assert pages > 1000  # commits cross SQLite's default mark without checkpointing
+        raw = bytes(range(256)) * 80  # 20 KB
+        before = path.stat().st_size
+        for _ in range(250):  # ~5 MB: past the default 1,000 pages of log
+            store.add_checked(raw, source="api", options={}, report={"score": 1.0})
+        deadline = time.monotonic() + 10
+        while path.stat().st_size < before + 4_000_000 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert path.stat().st_size >= before + 4_000_000  # the rows reached the database file
+    finally:
+        store.dispose()
