@@ -91,6 +91,7 @@ _RULE_KEYS = {
     "written_from",
     "applies_to",
     "contract",
+    "corroborates",
 }
 _FILE_KEYS = {"category", "cap", "floor", "corroboration", "params", "description", "rules"}
 _EXAMPLE_KEYS = {
@@ -178,6 +179,11 @@ class Rule:
     contract: bool = False
     """A public contract id (API users filter on it): it keeps firing with its meaning, and a
     rule that `replaces` it refines it instead of hiding it (scorer.findings)."""
+    corroborates: bool = True
+    """Whether the finding may corroborate another category (`corroboration` in a category's
+    data, e.g. the classifier's). False for findings that say which software wrote or encoded
+    the mail (a transfer encoding, a charset label, a missing Message-ID), not what the mail
+    says, where it links or who sent it: they do not make a text more likely to be spam."""
 
     def score_for(self, value: float | None, level: str | None = None) -> float | None:
         """The score of a hit: the fixed score, the score of its `level`, or the grade `value`
@@ -235,7 +241,8 @@ class Corroboration:
     """The categories whose findings can corroborate (empty: every other category)."""
 
     def support(self, totals: Mapping[str, float], own: str) -> float:
-        """How many points the corroborating categories give (their positive totals)."""
+        """How many points the corroborating categories give (their positive totals, counting
+        only the findings whose rule `corroborates`: `scorer.scoring` sums them)."""
         return sum(
             max(0.0, value)
             for name, value in totals.items()
@@ -518,6 +525,9 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
     contract = raw.get("contract", False)
     if not isinstance(contract, bool):
         raise RuleError(f"{where}: contract must be true or false")
+    corroborates = raw.get("corroborates", True)
+    if not isinstance(corroborates, bool):
+        raise RuleError(f"{where}: corroborates must be true or false")
     status = raw.get("status", "stable")
     if status not in STATUSES:
         raise RuleError(f"{where}: status must be one of {STATUSES}")
@@ -594,6 +604,7 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         needs_wide=pattern is not None and needs_wide_char(raw["pattern"]),
         applies_to=parse_applies_to(raw.get("applies_to"), f"{where}.applies_to"),
         contract=contract,
+        corroborates=corroborates,
     )
 
 

@@ -16,21 +16,54 @@ from scorer.rules import RuleSet
 _UNLIMITED = float("inf")
 
 
-def _sums(findings: Iterable[Finding], rules: RuleSet) -> dict[str, float]:
+def _sums(
+    findings: Iterable[Finding], rules: RuleSet, corroborating: bool = False
+) -> dict[str, float]:
+    """Per category, the sum of its findings' scores; with `corroborating`, of the findings
+    whose rule may corroborate another category only (`scorer.rules.Rule.corroborates`)."""
     raw: dict[str, float] = {name: 0.0 for name in rules.categories}
     for finding in findings:
+        if corroborating:
+            rule = rules.get(finding.id)
+            if rule is not None and not rule.corroborates:
+                continue
         raw[finding.category] = raw.get(finding.category, 0.0) + finding.score
     return raw
 
 
+def _own_bounds(raw: Mapping[str, float], rules: RuleSet) -> dict[str, float]:
+    """Each category's sum within its own cap and floor (corroboration not applied)."""
+    out: dict[str, float] = {}
+    for name, value in raw.items():
+        category = rules.categories.get(name)
+        out[name] = value if category is None else category.total(value, _UNLIMITED)[0]
+    return out
+
+
+def support(findings: Iterable[Finding], rules: RuleSet, category: str = "classifier") -> float:
+    """How many points corroborate `category` for these findings: the positive totals of the
+    categories its `corroboration.from` names, counting only findings whose rule
+    `corroborates` (infinite when it needs no corroboration). What `bounded_totals` judges
+    the category by, and what `spamscore eval` reads from a classifier-off run."""
+    found = rules.categories.get(category)
+    if found is None or found.corroboration is None:
+        return float("inf")
+    totals = _own_bounds(_sums(findings, rules, corroborating=True), rules)
+    return found.corroboration.support(totals, category)
+
+
 def bounded_totals(
-    raw: Mapping[str, float], rules: RuleSet, threshold: float | None = None
+    raw: Mapping[str, float],
+    rules: RuleSet,
+    threshold: float | None = None,
+    corroborating: Mapping[str, float] | None = None,
 ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """Each category's total from the sum of its findings' scores, and the categories that a
     cap, a floor or missing corroboration limited: the one place the bounds are applied
     (`scorer.rules.Category.total` for each category). Corroboration is judged on the other
     categories' totals after their own bounds, and an uncorroborated category never takes the
-    score to the threshold by itself."""
+    score to the threshold by itself. `corroborating` holds the sums of the findings that
+    may corroborate (`_sums(..., corroborating=True)`; None: every finding may)."""
     categories = rules.categories
     first: dict[str, float] = {}
     alone: dict[str, tuple[float, dict[str, float] | None]] = {}
@@ -43,6 +76,7 @@ def bounded_totals(
         first[name] = bounded[0]
         if category.corroboration is None:
             alone[name] = bounded  # the same call the second pass would make
+    backing = first if corroborating is None else _own_bounds(corroborating, rules)
     totals: dict[str, float] = {}
     capped: dict[str, dict[str, float]] = {}
     for name, value in raw.items():
@@ -54,7 +88,7 @@ def bounded_totals(
         if corroboration is None:
             total, limited = alone[name]
         else:
-            others = corroboration.support(first, name)
+            others = corroboration.support(backing, name)
             rest = sum(v for other, v in first.items() if other != name)
             headroom = None if threshold is None else threshold - rest
             total, limited = category.total(value, others, headroom)
@@ -69,7 +103,10 @@ def category_totals(
 ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """(total per category, {category: {raw, cap|floor[, uncorroborated]}} for each category a
     bound changed)."""
-    return bounded_totals(_sums(findings, rules), rules, threshold)
+    findings = list(findings)
+    return bounded_totals(
+        _sums(findings, rules), rules, threshold, _sums(findings, rules, corroborating=True)
+    )
 
 
 def total(findings: Iterable[Finding], rules: RuleSet, threshold: float | None = None) -> float:
@@ -102,6 +139,7 @@ class WhatIf:
         self.rules = rules
         self.threshold = threshold
         self.sums = _sums(self.findings, rules)
+        self.backing = _sums(self.findings, rules, corroborating=True)
         self.by_id: dict[str, list[Finding]] = {}
         for finding in self.findings:
             self.by_id.setdefault(finding.id, []).append(finding)
@@ -109,12 +147,17 @@ class WhatIf:
 
     def score_without(self, ids: Iterable[str]) -> float:
         sums = dict(self.sums)
+        backing = dict(self.backing)
         for finding_id in set(ids):
+            rule = self.rules.get(finding_id)
             for finding in self.by_id.get(finding_id, ()):
                 sums[finding.category] -= finding.score
-        key = tuple(sums.values())  # the categories in one order (the dict's), so equal sums
+                if rule is None or rule.corroborates:
+                    backing[finding.category] -= finding.score
+        # the categories in one order (the dicts'), so equal sums give the same key
+        key = (*sums.values(), *backing.values())
         score = self._scores.get(key)
         if score is None:
-            totals, _capped = bounded_totals(sums, self.rules, self.threshold)
+            totals, _capped = bounded_totals(sums, self.rules, self.threshold, backing)
             score = self._scores[key] = round(sum(totals.values()), 2)
         return score

@@ -104,15 +104,17 @@ def bucket_scores(
 def corroboration(
     evidence: Sequence[Any], category: str = "classifier", rules: RuleSet | None = None
 ) -> np.ndarray:
-    """What corroborates `category` in each message's classifier-off run: the positive totals
-    of the categories its `corroboration.from` names (`scorer.rules.Corroboration.support`);
+    """What corroborates `category` in each message's classifier-off run, from its findings
+    as the engine judges it (`scorer.scoring.support`: the positive totals of the categories
+    its `corroboration.from` names, counting the findings whose rule `corroborates`);
     infinite when the category needs no corroboration."""
+    from scorer.scoring import support
+
     rules = rules or load_rules()
     found = rules.categories.get(category)
     if found is None or found.corroboration is None:
         return np.full(len(evidence), np.inf)
-    support = found.corroboration.support
-    return np.asarray([support(dict(e.categories), category) for e in evidence])
+    return np.asarray([support(e.findings, rules, category) for e in evidence])
 
 
 def threshold_table(labels: np.ndarray, probabilities: np.ndarray, rules: RuleSet) -> list[dict]:

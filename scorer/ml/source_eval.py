@@ -323,8 +323,9 @@ def format_table(rows: Sequence[dict[str, Any]], threshold: float) -> str:
 
 
 def write_scores(path: str, pool: Pool, predicted: dict[str, Any], threshold: float = 5.0) -> None:
-    """Per message: where it came from, label, words read, rules score, corroboration, and
-    the LOSO and CV probability and pipeline score (empty where undefined)."""
+    """Per message: where it came from, label, words read, rules score, corroboration, the
+    LOSO and CV probability and pipeline score (empty where undefined), the scored findings
+    and the CV group (bench/band_fit.py cross-fits on groups)."""
     from scorer.ml.evaluate import corroboration
 
     scores = {k: pipeline_scores(pool, v, threshold) for k, v in predicted.items()}
@@ -336,7 +337,7 @@ def write_scores(path: str, pool: Pool, predicted: dict[str, Any], threshold: fl
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(
             "unit\tname\tlabel\ttraining\twords\trules_score\tothers\tloso_p\tloso_score"
-            "\tcv_p\tcv_score\tfindings\n"
+            "\tcv_p\tcv_score\tfindings\tgroup\n"
         )
         for i, sample in enumerate(pool.samples):
             evidence = pool.evidence[i]
@@ -345,7 +346,8 @@ def write_scores(path: str, pool: Pool, predicted: dict[str, Any], threshold: fl
                 f"{sample.unit}\t{sample.name}\t{sample.label}\t{int(pool.training[i])}\t"
                 f"{evidence.words}\t{evidence.rules_score:.2f}\t{others[i]:.2f}\t"
                 f"{cell(predicted['loso'][i], 6)}\t{cell(scores['loso'][i], 2)}\t"
-                f"{cell(predicted['cv'][i], 6)}\t{cell(scores['cv'][i], 2)}\t{findings}\n"
+                f"{cell(predicted['cv'][i], 6)}\t{cell(scores['cv'][i], 2)}\t{findings}\t"
+                f"{sample.group}\n"
             )
 
 

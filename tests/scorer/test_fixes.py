@@ -24,11 +24,16 @@ def rescore(report: Report, without: set[str], rules: RuleSet) -> float:
     """The report's score without the findings `without`: per-category sums, then each
     category's cap and floor, as the rule files declare them; a category that needs
     corroboration (the classifier) and lacks it adds at most its corroboration cap, and never
-    enough to reach the threshold on its own."""
+    enough to reach the threshold on its own. Only findings whose rule `corroborates` count
+    as corroboration (sender-software artefacts do not)."""
     sums: dict[str, float] = {}
+    backing: dict[str, float] = {}
     for finding in report.findings:
         if finding.id not in without:
             sums[finding.category] = sums.get(finding.category, 0.0) + finding.score
+            rule = rules.get(finding.id)
+            if rule is None or rule.corroborates:
+                backing[finding.category] = backing.get(finding.category, 0.0) + finding.score
 
     def bounded(name: str, value: float, cap: float | None) -> float:
         category = rules.categories[name]
@@ -41,6 +46,7 @@ def rescore(report: Report, without: set[str], rules: RuleSet) -> float:
         return round(value, 2)
 
     plain = {name: bounded(name, value, None) for name, value in sums.items()}
+    backed = {name: bounded(name, value, None) for name, value in backing.items()}
     total = 0.0
     for name, value in sums.items():
         needs = rules.categories[name].corroboration
@@ -49,7 +55,7 @@ def rescore(report: Report, without: set[str], rules: RuleSet) -> float:
             continue
         support = sum(
             max(0.0, v)
-            for other, v in plain.items()
+            for other, v in backed.items()
             if other != name and (not needs.sources or other in needs.sources)
         )
         rest = sum(v for other, v in plain.items() if other != name)

@@ -226,6 +226,50 @@ def test_bulk_sender_obligations_do_not_corroborate_the_classifier():
     assert corroboration.support({"content": 1.5, "links": -1.0}, "classifier") == 1.5
 
 
+def test_sender_software_artefacts_do_not_corroborate_the_classifier():
+    """A finding corroborates the classifier when it says something about the content, the
+    links or the sender's identity, not about which software wrote or encoded the mail: an
+    HTML-only invoice without Message-ID and Date (2.7 points of headers and mime) stays
+    under the threshold at p(spam) 0.999, and one content finding lets it through."""
+    from scorer.compose import compose_message
+
+    rules = load_rules()
+    corroboration = rules.categories["classifier"].corroboration
+    artefacts = {"HDR_MISSING_MESSAGE_ID", "HDR_MISSING_DATE", "MIME_HTML_ONLY"}
+    assert not any(rules.get(i).corroborates for i in artefacts)
+    html = (
+        "<p>Invoice 2291 from Harbour Line Ltd is attached to your account page.</p>"
+        "<p>Amount due 120.00 EUR by 14 January. Thank you for your order.</p>"
+    )
+    invoice = compose_message(
+        from_="Harbour Line <billing@harbourline.com>",
+        subject="Invoice 2291",
+        html=html,
+        message_id=None,
+        date=None,
+    )
+    engine = Engine(Settings(offline=True), classifier=_Fixed(0.999, 200))
+    report = engine.analyze(invoice)
+    assert artefacts <= {f.id for f in report.findings}
+    artefact_points = sum(f.score for f in report.findings if f.id in artefacts)
+    assert artefact_points >= corroboration.needs, "would corroborate if they counted"
+    assert report.capped["classifier"]["uncorroborated"] < corroboration.needs
+    assert report.score < 5.0 and not report.is_spam
+    # The same invoice with a link to a bare IP address (what it links to: content) is
+    # corroborated, and the classifier's full band counts.
+    lure = compose_message(
+        from_="Harbour Line <billing@harbourline.com>",
+        subject="Invoice 2291",
+        html=html + '<p><a href="http://203.0.113.9/pay">Pay now</a></p>',
+        message_id=None,
+        date=None,
+    )
+    corroborated = engine.analyze(lure)
+    assert corroborated.get("URI_IP_LITERAL") is not None
+    assert "classifier" not in corroborated.capped
+    assert corroborated.score >= 5.0 and corroborated.is_spam
+
+
 def test_category_total_is_the_one_decider():
     from scorer.rules import Category, Corroboration
 

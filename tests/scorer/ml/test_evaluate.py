@@ -73,6 +73,16 @@ def test_the_shortcut_holds_where_the_gate_and_the_cap_bite():
             text="Act now to claim your cash bonus. Limited time offer, guaranteed winner, "
             "risk free income, no obligation, order today and double your money.\n",
         ),
+        # Sender-software findings only (no Message-ID, no Date, HTML only): they do not
+        # corroborate (Rule.corroborates), in the engine and in the shortcut alike.
+        compose_message(
+            from_="Deals <deals@shop-harbour.com>",
+            subject="Act now: cash bonus",
+            html="<p>Act now to claim your cash bonus. Limited time offer, guaranteed winner, "
+            "risk free income, no obligation, order today and double your money.</p>",
+            message_id=None,
+            date=None,
+        ),
         *[p.read_bytes() for p in CLASSIFIER_FIXTURES],
     ]
     samples = [corpus.Sample("t", str(i), 1, raw) for i, raw in enumerate(raws)]
