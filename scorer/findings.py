@@ -97,22 +97,8 @@ def findings(
 def model_ids(hits: Iterable[Hit], rules: RuleSet) -> list[str]:
     """The finding ids the classifier reads: every rule binding (the kind decides obligations,
     never model input), and a refined contract id left out, as the model was trained."""
-    # The ids `findings(hits, rules)` lists without refined_by, worked out without building
-    # the findings (their evidence and params are not needed here): with no kind every rule
-    # binds, so an id is refined or dropped exactly when a present rule replaces it.
-    merged = merge(hits, rules)
-    replaced = {
-        other
-        for rule_id in merged
-        for other in rules.get(rule_id).replaces  # type: ignore[union-attr]
-    }
-    ids = set()
-    for rule_id, hit in merged.items():
-        rule = rules.get(rule_id)
-        assert rule is not None
-        if rule_id not in replaced and rule.score_for(hit.value, hit.level) is not None:
-            ids.add(rule.id)
-    return sorted(ids)
+    listed, _ = findings(hits, rules)
+    return sorted({f.id for f in listed if not f.refined_by})
 
 
 def clip_evidence(evidence: Iterable[str | T]) -> tuple[str | T, ...]:
