@@ -37,6 +37,12 @@ _SINGLE_INSTANCE = (
     "bcc",
 )
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|vs|rif|返信)\s*(?:\[\d+\])?\s*[:：]", re.IGNORECASE)
+# What a reply carries of the message it answers: two or more `>` lines, or the attribution a
+# mail client writes above the quote (Outlook's "-----Original Message-----", "On … wrote:").
+_QUOTED_LINE = re.compile(r"^[ \t]*>", re.MULTILINE)
+_QUOTE_ATTRIBUTION = re.compile(
+    r"^-{3,}\s*Original Message\s*-{3,}|^On\b.{5,200}\bwrote:\s*$", re.MULTILINE | re.IGNORECASE
+)
 _PUNCT_RUN = re.compile(
     r"[!?！？]{2,}|[$€£¥]{2,}|[☆★♪♥❤✨※◆◇■□●○▲△▼▽♡✓✔⚡🔥💰💥]{3,}|(?:[*#~=+]){3,}"
 )
@@ -420,7 +426,21 @@ def subject_fake_reply(msg: Message, ctx: Context) -> Hit | None:
         return None
     if msg.header("In-Reply-To") or msg.header("References") or msg.header("Thread-Index"):
         return None
+    if _quotes_earlier_mail(msg.visible_text[:_MAX_QUOTE_SCAN]):
+        # A real reply from a client that writes no threading headers (web mail, Exchange 5.5):
+        # spamassassin-2003 ham, 182 such replies; its spam, 7 (the fakes quote nothing).
+        return None
     return Hit(evidence=[subject[:200]])
+
+
+_MAX_QUOTE_SCAN = 20_000
+
+
+def _quotes_earlier_mail(text: str) -> bool:
+    if _QUOTE_ATTRIBUTION.search(text):
+        return True
+    quoted = _QUOTED_LINE.finditer(text)
+    return next(quoted, None) is not None and next(quoted, None) is not None
 
 
 # --- forged mailer headers, impossible dates, disguised names (issue 11: families that

@@ -123,6 +123,32 @@ def test_reply_prefix_with_references_is_a_real_reply(offline_engine):
     assert "SUBJ_FAKE_REPLY" in ids(fake)
 
 
+def test_reply_without_threading_headers_that_quotes_is_a_real_reply(offline_engine):
+    """spamassassin-2003 ham: web mail and Exchange 5.5 replies carry no In-Reply-To, but they
+    quote what they answer; the fake replies of spam quote nothing."""
+    quoted = analyze(
+        offline_engine,
+        subject="Re: Selling Wedded Bliss",
+        text="Eugen Leitl:\n>Clearly our ideas about relationships have\n>resulted in short ones.\n\n"
+        "Don't swallow too quickly what you have read.\n",
+    )
+    outlook = analyze(
+        offline_engine,
+        subject="RE: The Curse of India's Socialism",
+        text="The best comparison for India is China.\n\n-----Original Message-----\n"
+        "From: John Hall\nSent: Wednesday\n\nIndia has had fifty years.\n",
+    )
+    one_chevron = analyze(
+        offline_engine,
+        subject="Re: your account",
+        text="> Your account is on hold.\nClick below to confirm your details today.\n",
+    )
+    assert "SUBJ_FAKE_REPLY" not in ids(quoted)
+    assert "SUBJ_FAKE_REPLY" not in ids(outlook)
+    assert "SUBJ_FAKE_REPLY" in ids(one_chevron)
+    assert "SUBJ_FAKE_REPLY" in ids(analyze(offline_engine, subject="Re: your order"))
+
+
 def test_message_id_without_dot_is_valid_rfc5322(offline_engine):
     report = analyze(offline_engine, message_id="<1026255272511.JavaMail.root@agent2>")
     assert "HDR_MESSAGE_ID_INVALID" not in ids(report)
