@@ -47,6 +47,32 @@ def test_reply_to_the_mailing_list_is_not_a_mismatch(offline_engine):
     assert "HDR_REPLY_TO_MISMATCH" not in ids(report)
 
 
+def test_reply_to_the_address_the_message_went_to_is_not_a_mismatch(offline_engine):
+    """A draft posted to a list (no List-Post before the list server adds it), and a calendar
+    invitation whose Reply-To is the invitee's own Gmail box (foff-milter-2025 ham)."""
+    post = analyze(
+        offline_engine,
+        from_="Fel <felinda@frogstone.example>",
+        to="forteana@groups.example.org",
+        headers={"Reply-To": "forteana@groups.example.org"},
+    )
+    invite = analyze(
+        offline_engine,
+        from_="Google Calendar <calendar-notification@google.com>",
+        to="stowe@gmail.com",
+        headers={"Reply-To": "stowe@gmail.com"},
+    )
+    elsewhere = analyze(
+        offline_engine,
+        from_="Billing <billing@shop.example.com>",
+        to="reader@example.org",
+        headers={"Reply-To": "claims.office@gmail.com"},
+    )
+    assert not {"HDR_REPLY_TO_MISMATCH", "HDR_REPLY_TO_FREEMAIL"} & set(ids(post))
+    assert not {"HDR_REPLY_TO_MISMATCH", "HDR_REPLY_TO_FREEMAIL"} & set(ids(invite))
+    assert {"HDR_REPLY_TO_MISMATCH", "HDR_REPLY_TO_FREEMAIL"} <= set(ids(elsewhere))
+
+
 def test_display_name_with_senders_own_address_is_fine(offline_engine):
     report = analyze(offline_engine, from_='"news@example.com" <news@mail.example.com>')
     assert "HDR_DISPLAY_NAME_SPOOF" not in ids(report)
