@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import timedelta
 
+from scorer.brands import Brand
 from scorer.context import Context
 from scorer.i18n import T
 from scorer.message import Message
@@ -252,13 +253,34 @@ def from_brand_mismatch(msg: Message, ctx: Context) -> Hit | None:
     if sender is None or not sender.display_name:
         return None
     brands = ctx.rules.lists.brands
-    brand = brands.first_in_text(sender.display_name, display_name=True)
-    if brand is None or _org(sender.domain) in brands.domains_of(brand):
+    named = brands.in_text(sender.display_name, display_name=True)
+    if not named:
         return None
+    org = _org(sender.domain)
+    if any(org in brands.domains_of(brand) for brand in named):
+        return None  # one of the brands it names sends it: a co-branded card or plan
+    if _names_its_own_organisation(sender.display_name, org, [brands.brands[b] for b in named]):
+        return None
+    brand = named[0]
     return Hit(
         evidence=[f"From: {sender.display_name[:100]} <{sender.addr_spec}>"],
         params={"brand": brands.label(brand), "domain": sender.domain},
     )
+
+
+def _names_its_own_organisation(display_name: str, org: str, named: list[Brand]) -> bool:
+    """The display name also names the sender's own organisation, as a word of its own that is
+    no name of the brand it mentions: "Amazon Benefits at Fidelity" from fidelity.com,
+    "Synchrony for your PayPal Extras Mastercard" from synchrony.com (foff-milter-2025 ham).
+    A lookalike domain built from the brand's own name (DocuSign from docusign.me) is not."""
+    label = org.split(".", 1)[0].lower()
+    if len(label) < 4:
+        return False
+    words = set(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", display_name).lower()))
+    if label not in words:
+        return False
+    brand_words = {re.sub(r"[^a-z0-9]", "", name.lower()) for b in named for name in b.names}
+    return not any(label in w or (len(w) >= 4 and w in label) for w in brand_words)
 
 
 @check("HDR_FROM_FREE_HOSTING")

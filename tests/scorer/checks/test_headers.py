@@ -90,6 +90,23 @@ def test_brand_display_name_off_brand_domain(offline_engine):
     assert "HDR_FROM_BRAND_MISMATCH" not in ids(own)
 
 
+def test_co_branded_sender_naming_itself_is_not_a_brand_mismatch(offline_engine):
+    """foff-milter-2025 ham: a partner brand beside the sender's own name, from its own domain."""
+    for from_ in (
+        '"Amazon Benefits at Fidelity" <Fidelity.Investments@mail.fidelity.com>',
+        '"Synchrony for your PayPal Extras World Mastercard" <service@servicing.synchrony.com>',
+        '"Apple Card Support" <no_reply@post.applecard.apple>',
+    ):
+        assert "HDR_FROM_BRAND_MISMATCH" not in ids(analyze(offline_engine, from_=from_)), from_
+    for from_ in (  # foff-milter-2025 spam: the brand on a domain of its own name, or nobody's
+        '"DocuSign" <noreply@docusign.me>',
+        '"PayPal Security" <security@paypal.edu.fake.com>',
+        '"Walmart Notices Center" <walmartnoticescenter@sinhil.example>',
+        '"Amazon Benefits at Fidelity" <benefits@fidelity-rewards.example>',
+    ):
+        assert "HDR_FROM_BRAND_MISMATCH" in ids(analyze(offline_engine, from_=from_)), from_
+
+
 def test_ambiguous_brand_names_need_service_words(offline_engine):
     person = analyze(offline_engine, from_='"Apple Martin" <apple.martin@example.org>')
     service = analyze(offline_engine, from_='"Apple Support" <support@apple-id.example>')
