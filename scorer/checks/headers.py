@@ -235,6 +235,12 @@ def display_name_spoof(msg: Message, ctx: Context) -> Hit | None:
     name = unicodedata.normalize("NFKC", sender.display_name)
     own = _org(sender.domain)
     shown = [m.group(1).lower() for m in _EMAIL_IN_TEXT.finditer(name)]
+    replies = {a.addr_spec.lower() for a in msg.reply_to}
+    if shown and {m.group(0).lower() for m in _EMAIL_IN_TEXT.finditer(name)} <= replies:
+        # "Evergreen Tree Care (info@evergreen.example)" sent by an invoicing platform with
+        # Reply-To that very address (foff-milter-2025 ham, NetSuite): the name says truly
+        # who answers; nothing is disguised.
+        shown = []
     shown += shown_domains(_EMAIL_IN_TEXT.sub(" ", name))
     for domain in shown:
         org = _org(domain)

@@ -78,6 +78,17 @@ def test_display_name_with_senders_own_address_is_fine(offline_engine):
     assert "HDR_DISPLAY_NAME_SPOOF" not in ids(report)
 
 
+def test_display_name_showing_the_reply_to_address_is_not_a_spoof(offline_engine):
+    """foff-milter-2025 ham: an invoicing platform sends for the business, whose address is in
+    the name and is the Reply-To. The same name replying elsewhere, or no Reply-To, is a spoof."""
+    from_ = '"Evergreen Tree Care (info@evergreen.example)" <system@sent-via.example>'
+    honest = analyze(offline_engine, from_=from_, headers={"Reply-To": "info@evergreen.example"})
+    elsewhere = analyze(offline_engine, from_=from_, headers={"Reply-To": "pay@other.example"})
+    assert "HDR_DISPLAY_NAME_SPOOF" not in ids(honest)
+    assert "HDR_DISPLAY_NAME_SPOOF" in ids(elsewhere)
+    assert "HDR_DISPLAY_NAME_SPOOF" in ids(analyze(offline_engine, from_=from_))
+
+
 def test_brand_containing_a_domain_in_words_is_not_a_spoof(offline_engine):
     report = analyze(offline_engine, from_='"CNET News.com Daily Dispatch" <news@online.example>')
     assert "HDR_DISPLAY_NAME_SPOOF" not in ids(report)
