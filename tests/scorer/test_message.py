@@ -77,7 +77,9 @@ def test_folded_from_is_one_valid_mailbox():
 
 
 def test_broken_from_is_still_unparseable_after_unfolding():
-    msg = parse(b"From: Anna <anna@example.org\r\n <second@example.org>\r\nSubject: x\r\n\r\nhi\r\n")
+    msg = parse(
+        b"From: Anna <anna@example.org\r\n <second@example.org>\r\nSubject: x\r\n\r\nhi\r\n"
+    )
     assert not msg.from_parse_ok
 
 

@@ -101,7 +101,10 @@ def test_unsubscribe_requirements_follow_the_findings(offline_engine, fixture_by
 def test_retail_opt_out_sentence_is_a_way_to_unsubscribe(offline_engine):
     """foff-milter-2025 ham (Walgreens, Williams-Sonoma): the opt-out is a sentence ending in
     "click here", with no word "unsubscribe"; a sale with no opt-out at all still fires."""
-    sale = "<p>Big deals this week on vitamins and skin care. <a href='https://shop.example.com/deals'>Shop now</a></p>"
+    sale = (
+        "<p>Big deals this week on vitamins and skin care. "
+        "<a href='https://shop.example.com/deals'>Shop now</a></p>"
+    )
     opt_out = (
         "<p>If you no longer wish to receive these emails, please "
         "<a href='https://t.shop.example.com/r/?id=9'>click here</a>.</p>"

@@ -183,8 +183,8 @@ def test_reply_without_threading_headers_that_quotes_is_a_real_reply(offline_eng
     quoted = analyze(
         offline_engine,
         subject="Re: Selling Wedded Bliss",
-        text="Eugen Leitl:\n>Clearly our ideas about relationships have\n>resulted in short ones.\n\n"
-        "Don't swallow too quickly what you have read.\n",
+        text="Eugen Leitl:\n>Clearly our ideas about relationships have\n"
+        ">resulted in short ones.\n\nDon't swallow too quickly what you have read.\n",
     )
     outlook = analyze(
         offline_engine,
