@@ -108,8 +108,8 @@ def anchor_text_mismatch(msg: Message, ctx: Context) -> list[Hit]:
                 phishing.append(item)
                 shown_param = shown_param or shown
             elif host_in(url.host, trackers) or url.domain == sender_org:
-                # An ESP's tracker, or the sender's own branded tracking domain
-                # (click.emdeals.michaels.com in Michaels' mail): what the advice asks for.
+                # An ESP's tracker, or the sender's own branded tracking domain behind a site
+                # name (click.emdeals.michaels.com showing affirm.com): what the advice asks for.
                 tracked.append(item)
             else:
                 phishing.append(item)
