@@ -483,6 +483,10 @@ def _parse_address_header(parsed: EmailMessage, name: str) -> tuple[list[Address
     clean = True
     for raw in raw_values:
         text = str(raw) if not isinstance(raw, str) else raw
+        # Unfold (RFC 5322 §2.2.3) as email's own header_fetch_parse does: a From folded
+        # between the display name and <address> is one valid mailbox, and the parser
+        # rejects a line break inside an address part.
+        text = "".join(text.splitlines())
         if len(text) > _MAX_ADDRESS_HEADER:
             return [], False
         if not text.isascii():

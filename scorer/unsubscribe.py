@@ -15,6 +15,9 @@ _URI = re.compile(r"<([^<>]*)>")
 UNSUB_WORDS = re.compile(
     r"unsubscri|opt[- ]?out|manage (?:your )?(?:email )?(?:preferences|subscription)|"
     r"email preferences|update (?:your )?preferences|stop receiving|"
+    # the opt-out sentence of US retail mail: "If you no longer wish to receive these emails,
+    # click here" (Walgreens), "If you prefer not to receive promotional email" (Williams-Sonoma)
+    r"(?:no longer|not|n['’]t) (?:wish|want|like) to receive|prefer not to receive|"
     r"配信(?:停止|解除)|購読(?:停止|解除)|受信(?:拒否|停止)|登録解除|メルマガ解除",
     re.IGNORECASE,
 )

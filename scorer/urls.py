@@ -180,13 +180,23 @@ def shown_domains(text: str) -> list[str]:
     if not text or len(text) > 500:
         return []
     if _WHOLE_DOMAIN.match(text):
-        return domains_in_text(text)
+        return domains_in_text(_host_part(text))
     hosts: list[str] = []
     for token in text.split():
         token = token.strip("<>()[]\"'.,;:!?")
         if _URLISH_TOKEN.match(token):
-            hosts.extend(domains_in_text(token))
+            hosts.extend(domains_in_text(_host_part(token)))
     return hosts
+
+
+def _host_part(url_text: str) -> str:
+    """What a shown URL names as its target: the scheme and host, not the names in its path or
+    query (`http://opt-out.mailer.net/?e=jm@reader.com` shows opt-out.mailer.net only)."""
+    scheme, sep, rest = url_text.partition("://")
+    if not sep:
+        scheme, rest = "", url_text
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    return f"{scheme}://{host}" if sep else host
 
 
 def domains_in_text(text: str) -> list[str]:

@@ -167,6 +167,20 @@ def test_layout_alone_does_not_make_a_message_personal():
     assert kind.value == "marketing" and kind.scores["personal"] < load_spec().minimum
 
 
+def test_a_calendar_invitation_is_transactional():
+    """foff-milter-2025 ham: a Google Calendar invitation was judged marketing (no evidence),
+    so it was told to add an unsubscribe it has no reason to carry (LIST_UNSUB_NONE)."""
+    text = (
+        "Llandover View Preservation Lunch & Learn\nFri May 15, 2026 12:30pm - 1pm (PDT)\n"
+        "Join with Google Meet\nView all guest info\nReply for ann@example.org\nYes\nNo\n"
+        "Maybe\nInvitation from Google Calendar\nYou are receiving this email because you are "
+        "an attendee on the event. Forwarding this invitation could allow any recipient to "
+        "modify your RSVP."
+    )
+    raw = compose_message(subject="Invitation: Lunch & Learn @ Fri May 15, 2026", text=text)
+    assert _decide(raw).value == "transactional"
+
+
 def test_transit_and_verdict_headers_are_never_read():
     base = (KIND_FIXTURES / "transactional" / "en_password_reset.eml").read_bytes()
     noisy = (

@@ -62,6 +62,27 @@ def test_utf8_display_name_keeps_one_valid_from():
     assert msg.from_parse_ok and msg.from_address.display_name == "Café 🍰"
 
 
+def test_folded_from_is_one_valid_mailbox():
+    """foff-milter-2025 ham (a NetSuite invoice): From folded between the quoted display name
+    and <address> is valid RFC 5322; it was read as unparseable (HDR_FROM_INVALID, 2.0)."""
+    for eol in ("\r\n", "\n"):
+        raw = (
+            f'From: "Evergreen Tree Care (info@evergreen.example)"{eol} <system@sent-via.example>'
+            f"{eol}Subject: Invoice{eol}{eol}Your invoice is attached.{eol}"
+        ).encode()
+        msg = parse(raw)
+        assert msg.from_parse_ok
+        assert msg.from_address.addr_spec == "system@sent-via.example"
+        assert msg.from_address.display_name == "Evergreen Tree Care (info@evergreen.example)"
+
+
+def test_broken_from_is_still_unparseable_after_unfolding():
+    msg = parse(
+        b"From: Anna <anna@example.org\r\n <second@example.org>\r\nSubject: x\r\n\r\nhi\r\n"
+    )
+    assert not msg.from_parse_ok
+
+
 def test_corpus_jis_subject_and_cp932_body_without_charset():
     """spam/00263 (reference §1d): JIS subject, raw CP932 body, CTE 7bit, no charset."""
     msg = parse(_corpus("spamassassin-2003", "spam", "spam/00263."))

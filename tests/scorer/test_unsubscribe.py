@@ -19,6 +19,9 @@ from scorer.unsubscribe import UNSUB_WORDS, has_unsubscribe_words
         "OPTOUT",
         "Manage your Email Preferences",
         "STOP RECEIVING these",
+        "If you no longer wish to receive these emails, please click here.",
+        "If you prefer not to receive promotional email messages from us, please click here.",
+        "Don’t want to receive these? Click here",
         "unſubscribe",  # long s: IGNORECASE matches it to s, lower() keeps it
         "EMAİL PREFERENCES",  # dotted capital I lowers to two characters
         "emaıl preferences",  # dotless i
@@ -46,3 +49,22 @@ def test_lower_case_differs_from_ignorecase_only_where_the_fallback_looks() -> N
             differ.add(char)
     assert differ <= {"\u0130", "\u0131", "\u017f"}
     assert {"\u0131", "\u017f"} <= differ
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # foff-milter-2025 ham: the opt-out sentences of Walgreens and Williams-Sonoma
+        ("If you no longer wish to receive these emails, please click here.", True),
+        (
+            "If you prefer not to receive promotional email messages from us, please click here.",
+            True,
+        ),
+        ("If you do not want to receive future e-mail from this group, click here", True),
+        ("Don't want to receive these? Click here", True),
+        ("We received your order and will ship it on Monday.", False),
+        ("You will receive a receipt when the payment clears.", False),
+    ],
+)
+def test_retail_opt_out_sentences_are_unsubscribe_wording(text: str, found: bool) -> None:
+    assert has_unsubscribe_words(text) is found

@@ -96,3 +96,18 @@ def test_unsubscribe_requirements_follow_the_findings(offline_engine, fixture_by
     assert entry.to_dict("ja")["advice"].startswith("List-Unsubscribe: <https://")
     ids = [r.id for r in report.requirements]
     assert len(ids) == len(set(ids)), "each requirement appears once"
+
+
+def test_retail_opt_out_sentence_is_a_way_to_unsubscribe(offline_engine):
+    """foff-milter-2025 ham (Walgreens, Williams-Sonoma): the opt-out is a sentence ending in
+    "click here", with no word "unsubscribe"; a sale with no opt-out at all still fires."""
+    sale = (
+        "<p>Big deals this week on vitamins and skin care. "
+        "<a href='https://shop.example.com/deals'>Shop now</a></p>"
+    )
+    opt_out = (
+        "<p>If you no longer wish to receive these emails, please "
+        "<a href='https://t.shop.example.com/r/?id=9'>click here</a>.</p>"
+    )
+    assert "LIST_UNSUB_NONE" not in ids(analyze(offline_engine, html=sale + opt_out))
+    assert "LIST_UNSUB_NONE" in ids(analyze(offline_engine, html=sale))

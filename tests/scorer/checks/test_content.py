@@ -104,3 +104,15 @@ def test_zero_width_joiners_in_addresses_are_harmless(offline_engine):
 
 def test_all_caps_body_needs_enough_letters(offline_engine):
     assert "BODY_ALL_CAPS" not in ids(analyze(offline_engine, text="OK, SEE YOU AT 5."))
+
+
+def test_exclamation_marks_in_code_and_brand_names_are_not_shouting(offline_engine):
+    """spamassassin-2003 hard_ham: a quoted kernel patch full of `!=` and `!flag`, and list
+    footers that say "Yahoo! Groups"; shouting in English and Japanese still counts."""
+    patch = "\n".join(f"> if (dev{i} != NULL && !ready{i}) return !flag{i};" for i in range(40))
+    footer = "\n".join("Yahoo! Groups Sponsor. Yahoo! Mail." for _ in range(5))
+    shout = "Wow!!! Amazing!!! You won't believe it!!! Buy now!!! Last day!!! Huge deals!!!"
+    ja = "大特価！！今すぐ！！お得！！急いで！！最後！！"
+    assert "BODY_EXCESS_EXCLAIM" not in ids(analyze(offline_engine, text=patch + "\n" + footer))
+    assert "BODY_EXCESS_EXCLAIM" in ids(analyze(offline_engine, text=shout))
+    assert "BODY_EXCESS_EXCLAIM" in ids(analyze(offline_engine, text=ja))

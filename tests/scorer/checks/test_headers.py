@@ -47,9 +47,46 @@ def test_reply_to_the_mailing_list_is_not_a_mismatch(offline_engine):
     assert "HDR_REPLY_TO_MISMATCH" not in ids(report)
 
 
+def test_reply_to_the_address_the_message_went_to_is_not_a_mismatch(offline_engine):
+    """A draft posted to a list (no List-Post before the list server adds it), and a calendar
+    invitation whose Reply-To is the invitee's own Gmail box (foff-milter-2025 ham)."""
+    post = analyze(
+        offline_engine,
+        from_="Fel <felinda@frogstone.example>",
+        to="forteana@groups.example.org",
+        headers={"Reply-To": "forteana@groups.example.org"},
+    )
+    invite = analyze(
+        offline_engine,
+        from_="Google Calendar <calendar-notification@google.com>",
+        to="stowe@gmail.com",
+        headers={"Reply-To": "stowe@gmail.com"},
+    )
+    elsewhere = analyze(
+        offline_engine,
+        from_="Billing <billing@shop.example.com>",
+        to="reader@example.org",
+        headers={"Reply-To": "claims.office@gmail.com"},
+    )
+    assert not {"HDR_REPLY_TO_MISMATCH", "HDR_REPLY_TO_FREEMAIL"} & set(ids(post))
+    assert not {"HDR_REPLY_TO_MISMATCH", "HDR_REPLY_TO_FREEMAIL"} & set(ids(invite))
+    assert {"HDR_REPLY_TO_MISMATCH", "HDR_REPLY_TO_FREEMAIL"} <= set(ids(elsewhere))
+
+
 def test_display_name_with_senders_own_address_is_fine(offline_engine):
     report = analyze(offline_engine, from_='"news@example.com" <news@mail.example.com>')
     assert "HDR_DISPLAY_NAME_SPOOF" not in ids(report)
+
+
+def test_display_name_showing_the_reply_to_address_is_not_a_spoof(offline_engine):
+    """foff-milter-2025 ham: an invoicing platform sends for the business, whose address is in
+    the name and is the Reply-To. The same name replying elsewhere, or no Reply-To, is a spoof."""
+    from_ = '"Evergreen Tree Care (info@evergreen.example)" <system@sent-via.example>'
+    honest = analyze(offline_engine, from_=from_, headers={"Reply-To": "info@evergreen.example"})
+    elsewhere = analyze(offline_engine, from_=from_, headers={"Reply-To": "pay@other.example"})
+    assert "HDR_DISPLAY_NAME_SPOOF" not in ids(honest)
+    assert "HDR_DISPLAY_NAME_SPOOF" in ids(elsewhere)
+    assert "HDR_DISPLAY_NAME_SPOOF" in ids(analyze(offline_engine, from_=from_))
 
 
 def test_brand_containing_a_domain_in_words_is_not_a_spoof(offline_engine):
@@ -62,6 +99,23 @@ def test_brand_display_name_off_brand_domain(offline_engine):
     assert hit.get("HDR_FROM_BRAND_MISMATCH").params["brand"] == "Microsoft"
     own = analyze(offline_engine, from_='"Microsoft account team" <account@microsoft.com>')
     assert "HDR_FROM_BRAND_MISMATCH" not in ids(own)
+
+
+def test_co_branded_sender_naming_itself_is_not_a_brand_mismatch(offline_engine):
+    """foff-milter-2025 ham: a partner brand beside the sender's own name, from its own domain."""
+    for from_ in (
+        '"Amazon Benefits at Fidelity" <Fidelity.Investments@mail.fidelity.com>',
+        '"Synchrony for your PayPal Extras World Mastercard" <service@servicing.synchrony.com>',
+        '"Apple Card Support" <no_reply@post.applecard.apple>',
+    ):
+        assert "HDR_FROM_BRAND_MISMATCH" not in ids(analyze(offline_engine, from_=from_)), from_
+    for from_ in (  # foff-milter-2025 spam: the brand on a domain of its own name, or nobody's
+        '"DocuSign" <noreply@docusign.me>',
+        '"PayPal Security" <security@paypal.edu.fake.com>',
+        '"Walmart Notices Center" <walmartnoticescenter@sinhil.example>',
+        '"Amazon Benefits at Fidelity" <benefits@fidelity-rewards.example>',
+    ):
+        assert "HDR_FROM_BRAND_MISMATCH" in ids(analyze(offline_engine, from_=from_)), from_
 
 
 def test_ambiguous_brand_names_need_service_words(offline_engine):
@@ -121,6 +175,32 @@ def test_reply_prefix_with_references_is_a_real_reply(offline_engine):
     fake = analyze(offline_engine, subject="返信: 見積もり")
     assert "SUBJ_FAKE_REPLY" not in ids(real)
     assert "SUBJ_FAKE_REPLY" in ids(fake)
+
+
+def test_reply_without_threading_headers_that_quotes_is_a_real_reply(offline_engine):
+    """spamassassin-2003 ham: web mail and Exchange 5.5 replies carry no In-Reply-To, but they
+    quote what they answer; the fake replies of spam quote nothing."""
+    quoted = analyze(
+        offline_engine,
+        subject="Re: Selling Wedded Bliss",
+        text="Eugen Leitl:\n>Clearly our ideas about relationships have\n"
+        ">resulted in short ones.\n\nDon't swallow too quickly what you have read.\n",
+    )
+    outlook = analyze(
+        offline_engine,
+        subject="RE: The Curse of India's Socialism",
+        text="The best comparison for India is China.\n\n-----Original Message-----\n"
+        "From: John Hall\nSent: Wednesday\n\nIndia has had fifty years.\n",
+    )
+    one_chevron = analyze(
+        offline_engine,
+        subject="Re: your account",
+        text="> Your account is on hold.\nClick below to confirm your details today.\n",
+    )
+    assert "SUBJ_FAKE_REPLY" not in ids(quoted)
+    assert "SUBJ_FAKE_REPLY" not in ids(outlook)
+    assert "SUBJ_FAKE_REPLY" in ids(one_chevron)
+    assert "SUBJ_FAKE_REPLY" in ids(analyze(offline_engine, subject="Re: your order"))
 
 
 def test_message_id_without_dot_is_valid_rfc5322(offline_engine):

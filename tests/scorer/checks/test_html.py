@@ -15,6 +15,32 @@ def test_preheader_at_the_top_is_not_hidden_text(offline_engine):
     assert "HTML_HIDDEN_TEXT" not in ids(analyze(offline_engine, text="x", html=html))
 
 
+def test_preheader_padded_past_the_raw_limit_is_still_a_preheader(offline_engine):
+    """The ESP shape of foff-milter-2025's Capital One and Klaviyo mail: a one-line preview
+    followed by hundreds of characters of &#847;&zwnj;&nbsp; padding."""
+    padding = "&#847; &zwnj; &nbsp; " * 150
+    html = (
+        "<div style='display:none;max-height:0;overflow:hidden'>"
+        f"Please visit the Alerts section of your account. {padding}</div>" + BODY
+    )
+    assert "HTML_HIDDEN_TEXT" not in ids(analyze(offline_engine, text="x", html=html))
+
+
+def test_long_hidden_salad_at_the_top_is_hidden_text_whatever_its_padding(offline_engine):
+    """foff-milter-2025 spam: 500 letters of chat hidden where a preheader goes."""
+    salad = (
+        "I meant to reply sooner, but the week kept getting ahead of me and I wanted to "
+        "say thanks for the recipe you sent, we finally tried it on Sunday with the kids "
+        "and it turned out great, although the oven ran hot and the crust browned early, "
+        "so next time I will lower it a little and add the cheese later in the bake. "
+    ) * 2
+    html = (
+        "<div style='display:none;max-height:0;overflow:hidden'>"
+        f"{salad}{'&zwnj;&nbsp;' * 40}</div>" + BODY
+    )
+    assert "HTML_HIDDEN_TEXT" in ids(analyze(offline_engine, text="x", html=html))
+
+
 def test_hidden_block_after_content_is_hidden_text(offline_engine):
     html = BODY + "<div style='display:none'>replica watches cheap pills casino bonus money</div>"
     finding = analyze(offline_engine, text="x", html=html).get("HTML_HIDDEN_TEXT")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scorer.urls import shown_domains
 from tests.scorer.checks._helpers import analyze, ids
 
 
@@ -96,3 +97,42 @@ def test_many_domains_ignores_social_links(offline_engine):
         )
     )
     assert "URI_MANY_DOMAINS" not in ids(analyze(offline_engine, text=social))
+
+
+def test_senders_own_tracking_domain_showing_a_partner_url_is_a_tracker(offline_engine):
+    """foff-milter-2025 ham (Michaels): the ESP's click tracker on the sender's own domain
+    behind "affirm.com" and "michaelscustomframing.com": the branded tracking domain our
+    own advice recommends, not a disguise."""
+    html = (
+        "<p>Pay over time with <a href='https://click.emdeals.shop.example/?qs=1'>affirm.com</a>."
+        " Frames at <a href='https://click.emdeals.shop.example/?qs=2'>framing.example.net</a></p>"
+    )
+    report = analyze(offline_engine, from_="Deals <deals@emdeals.shop.example>", html=html)
+    assert "URI_TEXT_MISMATCH" not in ids(report)
+    assert report.get("URI_TEXT_MISMATCH_TRACKER").params["count"] == 2
+
+
+def test_own_domain_link_showing_a_brand_or_from_elsewhere_is_still_a_mismatch(offline_engine):
+    brand = analyze(
+        offline_engine,
+        from_="Alerts <alerts@secure-notice.example>",
+        html="<p><a href='https://secure-notice.example/login'>www.paypal.com</a></p>",
+    )
+    other = analyze(
+        offline_engine,
+        from_="Deals <deals@emdeals.shop.example>",
+        html="<p><a href='https://go.elsewhere.example/c/1'>framing.example.net</a></p>",
+    )
+    assert "URI_TEXT_MISMATCH_BRAND" in ids(brand)
+    assert "URI_TEXT_MISMATCH" in ids(other)
+
+
+def test_shown_url_names_its_host_not_the_names_in_its_query(offline_engine):
+    """spamassassin-2003 spam and hard_ham: the text of an opt-out link is the link itself,
+    `http://opt-out.mailer.net/?e=jm@reader.com`; reader.com in its query is no target it
+    shows. A shown URL on another host is still a mismatch."""
+    same = "http://opt-out.consumer-pack.net/?e=jm@netnote-inc.com"
+    other = "http://www.netnote-inc.com/?e=jm@consumer-pack.net"
+    assert shown_domains(same) == ["opt-out.consumer-pack.net"]
+    assert "URI_TEXT_MISMATCH" not in ids(analyze(offline_engine, html=_link(same, same)))
+    assert "URI_TEXT_MISMATCH" in ids(analyze(offline_engine, html=_link(same, other)))
