@@ -25,7 +25,15 @@ from scorer.kind import KINDS, parse_applies_to
 from scorer.lists import Lists, load_lists
 from scorer.paths import rules_dir, shipped_rules_dir
 from scorer.phrases import PhraseMatcher, normalize
-from scorer.prefilter import has_wide_char, needs_wide_char
+from scorer.prefilter import (
+    has_wide_char,
+    max_width,
+    may_contain,
+    needs_wide_char,
+    required_literals,
+    top_level_branches,
+    windowed_search,
+)
 from scorer.ruledata import bilingual, load_yaml
 
 ID_PREFIXES = (
@@ -174,6 +182,14 @@ class Rule:
     source: str = ""
     needs_wide: bool = False
     """Every match of `pattern` holds a CJK-range character (scorer.prefilter)."""
+    literals: tuple[tuple[str, ...], ...] | None = None
+    """Every match of `pattern` holds one case-folded string of each group (scorer.prefilter)."""
+    width: int | None = None
+    """The longest match of `pattern` when short (scorer.prefilter.max_width)."""
+    branches: tuple[tuple[Any, tuple[tuple[str, ...], ...] | None, int | None], ...] = ()
+    """`pattern`'s top-level alternatives, compiled, each with its own required literals and
+    longest match: searched one by one when the pattern is a long alternation
+    (scorer.prefilter)."""
     applies_to: tuple[str, ...] = ()
     """The kinds of message the rule binds (scorer.kind); empty: every kind."""
     contract: bool = False
@@ -227,7 +243,18 @@ class Rule:
         """Search the compiled pattern with a time limit (hostile input must not hang us)."""
         if self.needs_wide and not has_wide_char(text):
             return None  # cannot match: no Japanese/Chinese in the text
-        return self.pattern.search(text, timeout=_REGEX_TIMEOUT_S)
+        if self.literals and not may_contain(text, self.literals):
+            return None  # cannot match: none of the words every match holds is in the text
+        if not self.branches:
+            return windowed_search(self.pattern, text, self.literals, self.width, _REGEX_TIMEOUT_S)
+        best = None  # the leftmost match, the earlier branch on a tie: what the alternation finds
+        for branch, literals, width in self.branches:
+            if literals and not may_contain(text, literals):
+                continue
+            match = windowed_search(branch, text, literals, width, _REGEX_TIMEOUT_S)
+            if match is not None and (best is None or match.start() < best.start()):
+                best = match
+        return best
 
 
 @dataclass(frozen=True)
@@ -405,6 +432,28 @@ def _compile(pattern: Any, flags: Any, where: str) -> Any:
         return regex.compile(pattern, bits)
     except regex.error as exc:
         raise RuleError(f"{where}: bad regex {pattern!r}: {exc}") from None
+
+
+_MIN_BRANCHES = 4
+"""Shorter alternations are searched whole: one scan costs less than several."""
+
+
+def _branches(
+    raw: Mapping[str, Any], where: str
+) -> tuple[tuple[Any, tuple[tuple[str, ...], ...] | None, int | None], ...]:
+    """A long alternation's branches, compiled with the rule's flags, with their literals (none
+    when a branch has no literal)."""
+    flags = "".join(raw.get("flags") or [])
+    parts = top_level_branches(raw["pattern"], flags)
+    if parts is None or len(parts) < _MIN_BRANCHES:
+        return ()
+    literals = [required_literals(part, flags) for part in parts]
+    if not all(literals):
+        return ()  # a branch that must always be searched gains nothing from the split
+    return tuple(
+        (_compile(part, raw.get("flags"), where), found, max_width(part, flags))
+        for part, found in zip(parts, literals, strict=True)
+    )
 
 
 def _levels(value: Any, where: str) -> dict[str, float]:
@@ -602,6 +651,17 @@ def _rule(raw: Any, category: str, source: str) -> Rule:
         written_from=written_from,
         source=source,
         needs_wide=pattern is not None and needs_wide_char(raw["pattern"]),
+        literals=(
+            required_literals(raw["pattern"], "".join(raw.get("flags") or []))
+            if pattern is not None
+            else None
+        ),
+        width=(
+            max_width(raw["pattern"], "".join(raw.get("flags") or []))
+            if pattern is not None
+            else None
+        ),
+        branches=_branches(raw, where) if pattern is not None else (),
         applies_to=parse_applies_to(raw.get("applies_to"), f"{where}.applies_to"),
         contract=contract,
         corroborates=corroborates,

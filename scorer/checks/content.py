@@ -470,7 +470,8 @@ def advance_fee(msg: Message, ctx: Context) -> Hit | None:
     )
 
 
-_AMOUNT = r"(?:\$|US\$|USD\s?)\s?\d{1,3}(?:,\d{3})*(?:\.\d\d)?(?:\s?[kK]\b)?"
+# "$1,250" or "$1250": a sum written without the thousands comma is a sum too
+_AMOUNT = r"(?:\$|US\$|USD\s?)\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d\d)?(?:\s?[kK]\b)?"
 _RANGE = _AMOUNT + r"(?:\s*(?:-|to)\s*" + _AMOUNT + r")?\+?"
 _PER = r"\s*(?:/|a|per|each|every|in a|in one|within)\s*(?:day|week|month|hour|wk|mo)\b"
 _INCOME_CLAIM = re.compile(
