@@ -42,7 +42,7 @@ from scorer.message import Message  # noqa: E402
 from scorer.ml import features, source_eval  # noqa: E402
 from scorer.ml.classifier import slot  # noqa: E402
 from scorer.ml.evaluate import model_recipe  # noqa: E402
-from scorer.ml.train import Recipe, fit_recipe  # noqa: E402
+from scorer.ml.train import Recipe  # noqa: E402
 from scorer.settings import Settings  # noqa: E402
 
 SEED_HAM = ("en-ham", "en-notice-ham", "ja-ham", "ja-notice-ham", "intl-ham")
@@ -211,17 +211,8 @@ def cross_validated(pool, recipe: Recipe, folds: int, fold_seed: int) -> np.ndar
     index = np.arange(n)[pool.training]
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=fold_seed)
     for fit_at, test_at in splitter.split(index, pool.labels[index], pool.groups[index]):
-        train, test = index[fit_at], index[test_at]
-        coef, intercept = fit_recipe(
-            pool.matrix[train],
-            pool.labels[train],
-            recipe,
-            groups=pool.groups[train],
-            sample_weight=None if pool.weights is None else pool.weights[train],
-            n_rules=len(pool.rule_features),
-        )
-        logits = pool.matrix[test] @ coef.astype(np.float64) + intercept
-        cv[test] = 1.0 / (1.0 + np.exp(-logits))
+        # The fold models of `spamscore eval --per-source`, fitted by its own function.
+        cv[index[test_at]] = source_eval._fit_predict(pool, index[fit_at], index[test_at], recipe)
     return cv
 
 
