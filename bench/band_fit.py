@@ -180,10 +180,10 @@ def objective(found: dict[str, tuple[int, int]]) -> float:
     return float(np.mean([found[f"{s} spam"][0] / found[f"{s} spam"][1] for s in SPAM_SOURCES]))
 
 
-def candidates(shipped: Design) -> list[Design]:
+def candidates(shipped: Design, grid: tuple[float, ...] = NEEDS) -> list[Design]:
     out = []
     for s1, s2, s3 in itertools.combinations_with_replacement(SPAM_STEPS, 3):
-        for h1, h2, needs in itertools.product(HAM_00_05, HAM_05_20, NEEDS):
+        for h1, h2, needs in itertools.product(HAM_00_05, HAM_05_20, grid):
             if h1 <= h2:
                 out.append(Design(h1, h2, s1, s2, s3, needs, shipped.top, shipped.stacked))
     return out
@@ -263,11 +263,21 @@ def show(title: str, found: dict[str, tuple[int, int]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scores", help="TSV of `spamscore eval --per-source --scores-out`")
+    parser.add_argument(
+        "--needs",
+        type=float,
+        nargs="+",
+        default=NEEDS,
+        help=f"the `needs` values searched (default {' '.join(map(str, NEEDS))}); every value"
+        " keeps the gate: an uncorroborated classifier never crosses the threshold",
+    )
     args = parser.parse_args(argv)
+    if min(args.needs) <= 0:
+        parser.error("--needs: every value must be above 0 (0 would switch the gate off)")
     rows = read(args.scores)
     shipped, settings = shipped_design()
     check_against_engine(rows, shipped, settings)
-    designs = candidates(shipped)
+    designs = candidates(shipped, tuple(args.needs))
     print(f"{len(rows.p)} training messages with a grouped-CV p(spam); {len(designs)} designs")
     print(f"rules/classifier.yaml now: {shipped.text()}")
     show("now, all CV", figures(rows, flagged(rows, shipped, **settings)))
