@@ -31,6 +31,8 @@ import re
 import threading
 from typing import Any
 
+import ahocorasick
+
 try:  # the standard library's pattern parser (private, so guarded: no parser, no prefilter)
     from re import _constants as _c
     from re import _parser as _sre_parse
@@ -120,6 +122,37 @@ skip a search the first two did not ("you", "the" are required too, and in every
 
 _FOLDED = threading.local()
 
+_KNOWN_LOCK = threading.Lock()
+_KNOWN: set[str] = set()
+_INDEX: tuple[frozenset[str], Any] | None = None
+"""Every literal `required_literals` has handed out, and one Aho-Corasick automaton over them:
+one pass over a text answers for all of them at once (a scan per literal cost 0.5 ms a
+newsletter with 276 literals). Rebuilt when a rule set brings new literals."""
+
+
+def _remember(groups: tuple[tuple[str, ...], ...]) -> None:
+    global _INDEX
+    fresh = {literal for group in groups for literal in group} - _KNOWN
+    if fresh:
+        with _KNOWN_LOCK:
+            _KNOWN.update(fresh)
+            _INDEX = None
+
+
+def _index() -> tuple[frozenset[str], Any] | None:
+    """The known literals and their automaton (built on first use after a change)."""
+    global _INDEX
+    index = _INDEX
+    if index is None and _KNOWN:
+        with _KNOWN_LOCK:
+            known = frozenset(_KNOWN)
+            automaton = ahocorasick.Automaton()
+            for literal in known:
+                automaton.add_word(literal, literal)
+            automaton.make_automaton()
+            index = _INDEX = (known, automaton)
+    return index
+
 
 def required_literals(pattern: str, flags: str = "") -> tuple[tuple[str, ...], ...] | None:
     """Groups of case-folded strings: every match of `pattern` holds at least one string of
@@ -139,7 +172,9 @@ def required_literals(pattern: str, flags: str = "") -> tuple[tuple[str, ...], .
     except Exception:  # regex-module syntax the stdlib parser does not know, or a new opcode
         return None
     best = sorted(set(groups), key=_selectivity, reverse=True)[:MAX_GROUPS]
-    return tuple(sorted(tuple(sorted(group)) for group in best)) or None
+    found = tuple(sorted(tuple(sorted(group)) for group in best))
+    _remember(found)
+    return found or None
 
 
 def may_contain(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
@@ -168,6 +203,12 @@ def _folded(text: str) -> tuple[str, dict[str, bool]]:
             return entry[1], entry[2]
     folded = text.casefold()
     seen: dict[str, bool] = {}
+    index = _index()
+    if index is not None:  # one pass for every known literal; others are scanned when asked
+        known, automaton = index
+        seen = dict.fromkeys(known, False)
+        for _end, literal in automaton.iter(folded):
+            seen[literal] = True
     cache.insert(0, (text, folded, seen))
     del cache[4:]
     return folded, seen
